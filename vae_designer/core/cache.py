@@ -1,0 +1,120 @@
+"""Per-file cache of processed items under the user cache directory.
+
+One pack per (folder, settings): ``index.json`` (one entry per file, keyed by
+relative path, holding size, mtime, the result's metadata or skip reason, and
+where its bytes lie) plus ``items.bin`` (the items' bytes back to back).  An
+entry is reused only when the file's size and mtime are unchanged, so a changed
+file is redone and the rest reopens in milliseconds: one JSON parse and one
+read, instead of thousands of small files.  Writes go to temporary files and
+are renamed into place, so a crash never leaves a half-written pack.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from .discover import FoundFile
+from .process import FileResult
+from .settings import IngestSettings
+
+FORMAT = 1
+_TOKEN = 16  # bytes of random hex at the start of items.bin, repeated in index.json
+
+
+def cache_root() -> Path:
+    """``$VAE_DESIGNER_CACHE_DIR`` or the platform's user cache directory."""
+    env = os.environ.get("VAE_DESIGNER_CACHE_DIR")
+    if env:
+        return Path(env)
+    import appdirs
+
+    return Path(appdirs.user_cache_dir("vae-designer", "VAE Designer"))
+
+
+def _pack_dir(root: str, settings: IngestSettings) -> Path:
+    key = hashlib.sha256(f"{os.path.abspath(root)}\n{settings.to_json()}".encode()).hexdigest()[:24]
+    return cache_root() / "ingest" / key
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+class IngestCache:
+    """Lookup and store of processed items for one folder and one set of settings."""
+
+    def __init__(self, root: str, settings: IngestSettings, enabled: bool = True):
+        self.enabled = enabled
+        self.dir = _pack_dir(root, settings)
+        self._entries: dict[str, dict] = {}
+        self._blob = b""
+        if enabled:
+            self._read()
+
+    def _read(self) -> None:
+        try:
+            index = json.loads((self.dir / "index.json").read_text())
+            if index.get("format") != FORMAT:
+                return
+            blob = (self.dir / "items.bin").read_bytes()
+            if blob[:_TOKEN] != index["token"].encode():
+                return  # index and blob from different writes: ignore both
+            self._entries, self._blob = index["entries"], blob
+        except (OSError, ValueError, KeyError, TypeError):
+            self._entries, self._blob = {}, b""
+
+    def get(self, f: FoundFile) -> FileResult | None:
+        """The cached result for this file if its size and mtime still match."""
+        e = self._entries.get(f.relpath)
+        if e is None or e["size"] != f.size or e["mtime_ns"] != f.mtime_ns:
+            return None
+        if e.get("reason") is not None:
+            return FileResult(f.relpath, reason=e["reason"], meta=e.get("meta", {}))
+        raw = np.frombuffer(self._blob, np.uint8, count=e["nbytes"], offset=e["offset"])
+        return FileResult(f.relpath, array=raw.reshape(e["shape"]), meta=e["meta"])
+
+    def store(self, files: dict[str, FoundFile], results: dict[str, FileResult]) -> None:
+        """Rewrite the pack with exactly these results (stale entries are dropped)."""
+        if not self.enabled:
+            return
+        token = os.urandom(_TOKEN // 2).hex()
+        entries, chunks, offset = {}, [token.encode()], _TOKEN
+        for rel, r in results.items():
+            f = files[rel]
+            e = {"size": f.size, "mtime_ns": f.mtime_ns, "meta": r.meta}
+            if r.ok:
+                data = np.ascontiguousarray(r.array, dtype=np.uint8).tobytes()
+                e.update(offset=offset, nbytes=len(data), shape=list(r.array.shape), reason=None)
+                chunks.append(data)
+                offset += len(data)
+            else:
+                e["reason"] = r.reason
+            entries[rel] = e
+        blob = b"".join(chunks)
+        index = {"format": FORMAT, "token": token, "entries": entries}
+        try:
+            # blob first; an index is only trusted with the blob that starts with its token
+            atomic_write_bytes(self.dir / "items.bin", blob)
+            atomic_write_bytes(self.dir / "index.json", json.dumps(index).encode())
+        except OSError:
+            pass  # a cache that cannot be written only costs speed next time

@@ -1,0 +1,105 @@
+"""Walking a design folder: which files are designs, of which kind, with which label.
+
+The kind (image or mesh) is decided by majority of recognised extensions and can
+be forced.  First-level sub-folder names are labels; files directly in the
+root get the label "(root)".  Files that are not designs of the
+chosen kind are returned as skipped with a reason, never raised.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UserError
+
+IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
+MESH_EXTENSIONS = {".stl", ".obj", ".ply", ".off", ".glb", ".gltf"}
+# Files that travel with designs but are not designs themselves; not worth a skip line.
+COMPANION_EXTENSIONS = {".mtl", ".bin"}
+ROOT_LABEL = "(root)"
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    """A candidate design file: absolute path, path relative to the root, label, stat."""
+
+    path: str
+    relpath: str
+    label: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class Discovery:
+    kind: str
+    files: list[FoundFile]
+    skipped: list[tuple[str, str]]  # (relpath, reason)
+
+
+def kind_of(path: str | os.PathLike) -> str | None:
+    ext = Path(path).suffix.lower()
+    if ext in IMAGE_EXTENSIONS:
+        return "image"
+    if ext in MESH_EXTENSIONS:
+        return "mesh"
+    return None
+
+
+def _walk(root: Path):
+    """Yield (relpath, DirEntry) for every regular file, skipping hidden folders."""
+    stack = [root]
+    while stack:
+        here = stack.pop()
+        try:
+            entries = sorted(os.scandir(here), key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs = []
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=True):
+                if not entry.name.startswith("."):
+                    subdirs.append(Path(entry.path))
+            elif entry.is_file(follow_symlinks=True):
+                yield Path(entry.path).relative_to(root).as_posix(), entry
+        stack.extend(reversed(subdirs))
+
+
+def discover(folder: str | os.PathLike, kind: str | None = None) -> Discovery:
+    """List the design files under ``folder`` (recursively) in a stable order."""
+    root = Path(folder).expanduser()
+    if not root.exists():
+        raise UserError(f"{folder}: no such folder")
+    if not root.is_dir():
+        raise UserError(f"{folder}: not a folder")
+    found = list(_walk(root.resolve()))
+    if kind is None:
+        counts = {"image": 0, "mesh": 0}
+        for rel, _ in found:
+            k = kind_of(rel)
+            if k:
+                counts[k] += 1
+        if not any(counts.values()):
+            raise UserError(f"{folder}: no image or mesh files found")
+        kind = "mesh" if counts["mesh"] > counts["image"] else "image"
+
+    files: list[FoundFile] = []
+    skipped: list[tuple[str, str]] = []
+    for rel, entry in found:
+        name = entry.name
+        ext = Path(name).suffix.lower()
+        k = kind_of(name)
+        if k == kind:
+            parts = rel.split("/")
+            label = parts[0] if len(parts) > 1 else ROOT_LABEL
+            st = entry.stat()
+            files.append(FoundFile(entry.path, rel, label, st.st_size, st.st_mtime_ns))
+        elif name.startswith(".") or ext in COMPANION_EXTENSIONS:
+            continue
+        elif k is not None:
+            skipped.append((rel, f"{k} file in a {kind} folder"))
+        else:
+            skipped.append((rel, f"not a design file ({ext or 'no extension'})"))
+    return Discovery(kind=kind, files=files, skipped=skipped)

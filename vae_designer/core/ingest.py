@@ -1,0 +1,199 @@
+"""Ingestion: a design folder -> a ``DesignSet``, in parallel, cancellable, cached.
+
+``ingest_steps`` is a generator: it yields :class:`Progress` events and
+*returns* the ``DesignSet`` (``result = yield from ingest_steps(...)``).  The GUI
+runs it in a worker thread and forwards the events as signals; the CLI
+iterates it under a progress bar; ``load_designs`` simply drives it.
+Cancellation: set the ``cancel`` event (checked between files) or close the
+generator; the work already done is kept in the cache either way.
+
+Data flow per file: discover (stat) -> cache lookup -> ``process.process_file``
+in a worker process (image -> ink array, mesh -> triangles -> voxels) -> cache
+store -> stacked into the DesignSet.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Callable, Generator, Iterable
+
+import numpy as np
+
+from .cache import IngestCache
+from .designset import DesignSet, Skipped
+from .discover import FoundFile, discover
+from .errors import Cancelled, UserError
+from .process import FileResult, process_chunk, process_file
+from .settings import IngestSettings
+
+# Below this many uncached files, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 24
+CHUNK_FILES = 8
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+    message: str = ""
+
+
+def _workers(requested: int | None) -> int:
+    if requested:
+        return max(1, requested)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    # fork is unsafe once threads exist (Qt, torch); forkserver starts fast and clean.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    if method == "forkserver":
+        ctx.set_forkserver_preload(["vae_designer.core.process", "vae_designer.core.voxelize",
+                                    "vae_designer.core.meshes", "vae_designer.core.images"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+
+
+def _run_parallel(todo: list[FoundFile], settings: IngestSettings, workers: int,
+                  cancel: threading.Event) -> Generator[list[FileResult], None, None]:
+    chunks = [todo[i : i + CHUNK_FILES] for i in range(0, len(todo), CHUNK_FILES)]
+    pool = _pool(min(workers, len(chunks)))
+    settings_json = settings.to_json()
+    pending = set()
+    try:
+        it = iter(chunks)
+        for chunk in it:  # keep a bounded number of chunks in flight
+            pending.add(pool.submit(process_chunk, [(f.path, f.relpath) for f in chunk], settings_json))
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            if cancel.is_set():
+                raise Cancelled()
+            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for fut in done:
+                yield fut.result()
+                nxt = next(it, None)
+                if nxt is not None:
+                    pending.add(pool.submit(process_chunk, [(f.path, f.relpath) for f in nxt],
+                                            settings_json))
+    finally:
+        pool.shutdown(wait=not pending, cancel_futures=True)
+
+
+def ingest_steps(
+    folder: str | os.PathLike,
+    kind: str | None = None,
+    resolution: int | None = None,
+    *,
+    workers: int | None = None,
+    use_cache: bool = True,
+    cancel: threading.Event | None = None,
+) -> Generator[Progress, None, DesignSet]:
+    """Load every design under ``folder``; yields progress, returns the DesignSet.
+
+    Raises :class:`UserError` when nothing loads, :class:`Cancelled` when cancelled.
+    """
+    start = time.perf_counter()
+    cancel = cancel or threading.Event()
+    found = discover(folder, kind)
+    settings = IngestSettings.default(found.kind, resolution)
+    root = os.path.abspath(os.fspath(folder))
+    cache = IngestCache(root, settings, enabled=use_cache)
+    files = {f.relpath: f for f in found.files}
+    results: dict[str, FileResult] = {}
+    todo: list[FoundFile] = []
+    for f in found.files:
+        hit = cache.get(f)
+        if hit is None:
+            todo.append(f)
+        else:
+            results[f.relpath] = hit
+    from_cache = len(results)
+    total = len(found.files)
+    yield Progress(len(results), total, f"{len(results)} of {total} from cache")
+
+    item_ms: list[float] = []
+    n_workers = _workers(workers)
+    try:
+        if todo:
+            if n_workers > 1 and len(todo) >= PARALLEL_MIN_FILES:
+                batches: Iterable[list[FileResult]] = _run_parallel(todo, settings, n_workers, cancel)
+            else:
+                batches = _run_serial(todo, settings, cancel)
+            for batch in batches:
+                for r in batch:
+                    results[r.relpath] = r
+                    if r.ok:
+                        item_ms.append(r.ms)
+                yield Progress(len(results), total, batch[-1].relpath)
+    finally:
+        if todo and len(results) > from_cache:
+            cache.store(files, {rel: results[rel] for rel in files if rel in results})
+
+    designs = _assemble(root, settings, found, results)
+    designs.seconds = time.perf_counter() - start
+    designs.item_ms = item_ms
+    designs.from_cache = from_cache
+    if len(designs) == 0:
+        reasons = {s.reason for s in designs.skipped}
+        why = next(iter(reasons)) if len(reasons) == 1 else f"{len(designs.skipped)} files skipped"
+        raise UserError(f"{folder}: no usable {settings.kind} designs ({why})")
+    return designs
+
+
+def _run_serial(todo: list[FoundFile], settings: IngestSettings,
+                cancel: threading.Event) -> Generator[list[FileResult], None, None]:
+    for f in todo:
+        if cancel.is_set():
+            raise Cancelled()
+        yield [process_file(f.path, f.relpath, settings)]
+
+
+def _assemble(root: str, settings: IngestSettings, found, results: dict[str, FileResult]) -> DesignSet:
+    ok = [f for f in found.files if results[f.relpath].ok]
+    skipped = [Skipped(rel, reason) for rel, reason in found.skipped]
+    skipped += [Skipped(f.relpath, results[f.relpath].reason) for f in found.files
+                if not results[f.relpath].ok]
+    skipped.sort(key=lambda s: s.path)
+    arrays = [results[f.relpath].array for f in ok]
+    R = settings.resolution
+    if settings.kind == "image":
+        colour = any(a.ndim == 3 for a in arrays)
+        shape = (len(arrays), R, R, 3) if colour else (len(arrays), R, R)
+        data = np.empty(shape, np.uint8)
+        for i, a in enumerate(arrays):
+            data[i] = a[..., None] if (colour and a.ndim == 2) else a
+    else:
+        data = np.empty((len(arrays), (R**3 + 7) // 8), np.uint8)
+        for i, a in enumerate(arrays):
+            data[i] = a
+    return DesignSet(
+        root=root,
+        settings=settings,
+        paths=[f.relpath for f in ok],
+        labels=[f.label for f in ok],
+        data=data,
+        meta=[results[f.relpath].meta for f in ok],
+        skipped=skipped,
+    )
+
+
+def load_designs(folder, kind=None, resolution=None, *, on_progress: Callable[[Progress], None] | None = None,
+                 **kwargs) -> DesignSet:
+    """Drive :func:`ingest_steps` to the end and return the DesignSet."""
+    gen = ingest_steps(folder, kind, resolution, **kwargs)
+    while True:
+        try:
+            event = next(gen)
+        except StopIteration as stop:
+            return stop.value
+        if on_progress:
+            on_progress(event)

@@ -1,0 +1,78 @@
+"""Turn one file into one processed item: the unit of work of ingestion.
+
+Runs in worker processes, so it takes and returns plain data only.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import SkipFile
+from .settings import IngestSettings
+
+
+@dataclass
+class FileResult:
+    """What became of one file: a compact array (ok) or a reason (skipped)."""
+
+    relpath: str
+    array: np.ndarray | None = None
+    meta: dict = field(default_factory=dict)
+    reason: str | None = None
+    ms: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.array is not None
+
+
+def process_file(path: str, relpath: str, settings: IngestSettings) -> FileResult:
+    """Process one design file; never raises for problems in the file itself."""
+    start = time.perf_counter()
+    try:
+        if settings.kind == "image":
+            from .images import process_image
+
+            array, meta = process_image(path, settings.resolution, settings.image_margin)
+        else:
+            array, meta = process_mesh(path, settings)
+        result = FileResult(relpath, array=array, meta=meta)
+    except SkipFile as exc:
+        result = FileResult(relpath, reason=str(exc))
+    except MemoryError:
+        result = FileResult(relpath, reason="not enough memory to process this file")
+    except Exception as exc:  # a bug or an exotic failure must cost one file, not the folder
+        text = str(exc).strip().splitlines()
+        detail = text[0][:160] if text else type(exc).__name__
+        result = FileResult(relpath, reason=f"could not be processed ({type(exc).__name__}: {detail})")
+    result.ms = (time.perf_counter() - start) * 1000.0
+    return result
+
+
+def process_mesh(path: str, settings: IngestSettings) -> tuple[np.ndarray, dict]:
+    """Mesh file -> (bit-packed R^3 occupancy, metadata with source centre and size)."""
+    from .meshes import load_triangles, normalise
+    from .voxelize import voxelize
+
+    tris = load_triangles(path)
+    unit, centre, size = normalise(tris)
+    grid, info = voxelize(unit, settings.resolution, margin=settings.mesh_margin_voxels)
+    if not grid.any():
+        raise SkipFile("voxelized to nothing")
+    meta = {
+        "centre": [float(c) for c in centre],
+        "size": size,
+        "faces": int(len(tris)),
+        "leaky": bool(info["leaky"]),
+        "occupancy": round(float(grid.mean()), 5),
+    }
+    return np.packbits(grid.ravel()), meta
+
+
+def process_chunk(jobs: list[tuple[str, str]], settings_json: str) -> list[FileResult]:
+    """Worker-process entry point: process several files in one round trip."""
+    settings = IngestSettings.from_json(settings_json)
+    return [process_file(path, rel, settings) for path, rel in jobs]
