@@ -211,16 +211,21 @@ def draw_silhouette(car: Car, rng: np.random.Generator) -> Image.Image:
     glass = Image.fromarray(minimum_filter(np.asarray(glass), size=2 * (pillar // 2) + 1))
     a = car.hood_length + car.windscreen_slope * (car.belt_height - car.hood_height)
     b = min(car.cabin_end, car.roof_end + car.rear_slope * (car.height - car.belt_height))
+    gd = ImageDraw.Draw(glass)
+    top, bot = px(0, car.height)[1], px(0, car.belt_height)[1]
+    lean = 0.08 * (bot - top)  # pillars lean back a little
     for f in car.pillars:
         xp = px(a + f * (b - a), 0)[0]
-        gd = ImageDraw.Draw(glass)
-        top, bot = px(0, car.height)[1], px(0, car.belt_height)[1]
-        lean = 0.08 * (bot - top)  # pillars lean back a little
         gd.polygon([(xp - pillar, bot), (xp + pillar, bot), (xp + pillar + lean, top),
                     (xp - pillar + lean, top)], fill=0)
     img.paste(WINDOW, mask=glass)
 
     draw = ImageDraw.Draw(img)
+    if car.bed_length:  # the gap between a pickup's cab and its box
+        gx = px(car.cabin_end + 60.0, 0)[0]
+        gap = max(2.0, 18.0 * s)
+        draw.rectangle([gx, px(0, car.deck_height + 50)[1], gx + gap,
+                        px(0, car.clearance + 0.4 * (car.deck_height - car.clearance))[1]], fill=BACKGROUND)
     r = car.wheel_radius * s
     for wx in car.wheel_x:
         cx, cy = px(wx, car.wheel_radius)
@@ -234,7 +239,7 @@ def draw_silhouette(car: Car, rng: np.random.Generator) -> Image.Image:
 
 def stations(car: Car) -> np.ndarray:
     """x positions of the cross-sections: denser near the ends, plus the profile's key points."""
-    t = np.linspace(0.0, 1.0, 20)
+    t = np.linspace(0.0, 1.0, 18)
     xs = car.length * (0.6 * t + 0.4 * (0.5 - 0.5 * np.cos(np.pi * t)))
     keys = [car.hood_length, car.roof_start, car.roof_end, car.cabin_end]
     if car.bed_length:

@@ -39,8 +39,13 @@ class Discovery:
     skipped: list[tuple[str, str]]  # (relpath, reason)
 
 
+def _ext(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else ""
+
+
 def kind_of(path: str | os.PathLike) -> str | None:
-    ext = Path(path).suffix.lower()
+    ext = _ext(os.path.basename(os.fspath(path)))
     if ext in IMAGE_EXTENSIONS:
         return "image"
     if ext in MESH_EXTENSIONS:
@@ -48,22 +53,30 @@ def kind_of(path: str | os.PathLike) -> str | None:
     return None
 
 
-def _walk(root: Path):
-    """Yield (relpath, DirEntry) for every regular file, skipping hidden folders."""
-    stack = [root]
+def _walk(root: str):
+    """Yield (relpath, DirEntry) for every regular file, skipping hidden folders.
+
+    Plain string paths: pathlib costs more than the stat calls on big folders.
+    """
+    stack = [("", root)]
     while stack:
-        here = stack.pop()
+        rel_dir, here = stack.pop()
         try:
             entries = sorted(os.scandir(here), key=lambda e: e.name)
         except OSError:
             continue
         subdirs = []
         for entry in entries:
-            if entry.is_dir(follow_symlinks=True):
+            rel = f"{rel_dir}{entry.name}"
+            try:
+                is_dir = entry.is_dir(follow_symlinks=True)
+            except OSError:
+                continue
+            if is_dir:
                 if not entry.name.startswith("."):
-                    subdirs.append(Path(entry.path))
+                    subdirs.append((rel + "/", entry.path))
             elif entry.is_file(follow_symlinks=True):
-                yield Path(entry.path).relative_to(root).as_posix(), entry
+                yield rel, entry
         stack.extend(reversed(subdirs))
 
 
@@ -74,7 +87,7 @@ def discover(folder: str | os.PathLike, kind: str | None = None) -> Discovery:
         raise UserError(f"{folder}: no such folder")
     if not root.is_dir():
         raise UserError(f"{folder}: not a folder")
-    found = list(_walk(root.resolve()))
+    found = list(_walk(str(root.resolve())))
     if kind is None:
         counts = {"image": 0, "mesh": 0}
         for rel, _ in found:
@@ -89,7 +102,7 @@ def discover(folder: str | os.PathLike, kind: str | None = None) -> Discovery:
     skipped: list[tuple[str, str]] = []
     for rel, entry in found:
         name = entry.name
-        ext = Path(name).suffix.lower()
+        ext = _ext(name)
         k = kind_of(name)
         if k == kind:
             parts = rel.split("/")
