@@ -24,18 +24,28 @@ def render_voxels(grid: np.ndarray, size: int = 96) -> np.ndarray:
     R = grid.shape[0]
     pad = R // 2
     vol = np.pad(grid.astype(np.float32), pad)
-    vol = ndimage.rotate(vol, -35, axes=(0, 1), reshape=False, order=1)  # turn about z
-    vol = ndimage.rotate(vol, 25, axes=(1, 2), reshape=False, order=1)   # tilt towards viewer
+    vol = ndimage.rotate(vol, -30, axes=(0, 1), reshape=False, order=1)  # turn about z
+    vol = ndimage.rotate(vol, -20, axes=(1, 2), reshape=False, order=1)  # look down a little
     occ = vol > 0.5
     # view along +y (depth axis 1); image rows = z (top first), columns = x
     hit = occ.any(axis=1)
-    depth = np.argmax(occ, axis=1).astype(np.float32)
+    first = np.argmax(occ, axis=1)
+    # sub-voxel depth from the density just before the first occupied sample
     n = occ.shape[1]
-    depth[~hit] = n
-    gz, gx = np.gradient(depth)
-    light = np.clip(1.0 - 0.35 * gx + 0.35 * gz, 0.2, 1.6) / 1.6
-    near = 1.0 - 0.6 * (depth - depth[hit].min()) / max(1.0, np.ptp(depth[hit])) if hit.any() else 0
-    shade = np.where(hit, 0.25 + 0.75 * light * near, 0.0)
+    before = np.take_along_axis(vol, np.clip(first - 1, 0, n - 1)[:, None, :], axis=1)[:, 0, :]
+    at = np.take_along_axis(vol, first[:, None, :], axis=1)[:, 0, :]
+    frac = np.clip((0.5 - before) / np.maximum(at - before, 1e-3), 0, 1)
+    depth = first.astype(np.float32) - 1 + frac
+    depth[~hit] = np.nan
+    filled = np.where(hit, depth, np.nanmax(depth) if hit.any() else 0)
+    smooth = ndimage.gaussian_filter(filled, 0.8)
+    gx, gz = np.gradient(smooth)
+    normal = np.stack([-gx, np.ones_like(gx), -gz], axis=-1)
+    normal /= np.linalg.norm(normal, axis=-1, keepdims=True)
+    light = np.array([0.45, 0.75, -0.5])  # from the upper left, towards the scene
+    light /= np.linalg.norm(light)
+    lambert = np.clip(normal @ light, 0, 1)
+    shade = np.where(hit, 0.22 + 0.78 * lambert, 0.0)
     img = (shade.T[::-1] * 255).astype(np.uint8)  # x, z -> rows z (up), cols x
     base = np.array([90, 160, 230], np.float32) / 255.0
     rgb = (img[..., None].astype(np.float32) * base).astype(np.uint8)
