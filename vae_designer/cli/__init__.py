@@ -16,9 +16,10 @@ import sys
 from vae_designer import __version__
 from vae_designer.core.errors import Cancelled, UserError
 
-from . import scan
+from . import encode, info, interpolate, sample, scan, train
 
-COMMANDS = {"scan": scan}
+COMMANDS = {"scan": scan, "train": train, "sample": sample, "interpolate": interpolate,
+            "encode": encode, "info": info}
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,63 @@
+"""``vae-designer info PROJECT [--json]``: configuration, dataset summary and metrics."""
+
+from __future__ import annotations
+
+import json
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("info", help="show a project's configuration, data and metrics")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def summary(project) -> dict:
+    m = project.manifest
+    metrics = project.metrics
+    history = metrics.get("history", [])
+    last = history[-1] if history else {}
+    return {
+        "project": str(project.path),
+        "id": project.id,
+        "kind": project.kind,
+        "saved": project.info.get("saved"),
+        "app_version": project.info.get("app_version"),
+        "weights_sha256": project.weights_sha256,
+        "model": project.model_config.to_dict(),
+        "train": project.train_config.to_dict(),
+        "dataset": {
+            "root": m.get("root"),
+            "resolution": m.get("resolution"),
+            "channels": m.get("channels"),
+            "count": len(m.get("items", [])),
+            "labels": m.get("labels", {}),
+            "skipped": len(m.get("skipped", [])),
+        },
+        "metrics": {
+            "epochs_done": metrics.get("epoch"),
+            "best_epoch": metrics.get("best_epoch"),
+            "best_val_loss": metrics.get("best_val"),
+            "last": last,
+        },
+    }
+
+
+def run(args) -> int:
+    from vae_designer.core.project import load_project
+
+    s = summary(load_project(args.project))
+    if args.json:
+        print(json.dumps(s))
+        return 0
+    d, mt, mo, tr = s["dataset"], s["metrics"], s["model"], s["train"]
+    print(f"{s['project']}  ({s['kind']} project {s['id'][:8]}, saved {s['saved']})")
+    print(f"data:    {d['count']} designs from {d['root']} at {d['resolution']}"
+          f"{'^3' if s['kind'] == 'mesh' else 'x' + str(d['resolution'])}, {d['skipped']} skipped")
+    print("labels:  " + ", ".join(f"{k} {v}" for k, v in d["labels"].items()))
+    print(f"model:   latent {mo.get('latent_dim')}, width {mo.get('width')}")
+    print("train:   " + ", ".join(f"{k} {v}" for k, v in tr.items()))
+    best = mt["best_val_loss"]
+    print(f"metrics: {mt['epochs_done']} epochs, best validation loss "
+          f"{best:.2f} nats at epoch {mt['best_epoch']}" if best is not None else
+          f"metrics: {mt['epochs_done']} epochs")
+    return 0

@@ -1,0 +1,161 @@
+"""``vae-designer train FOLDER -o PROJECT``: train (or continue training) a VAE headless.
+
+Under ``torchrun --nproc_per_node=N -m vae_designer train ...`` every process
+trains a shard of each epoch with DistributedDataParallel; only rank 0 loads
+with progress output and writes the project.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from vae_designer.core.errors import UserError
+
+from .common import non_negative_float, positive_float, positive_int
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("train", help="train a VAE on a design folder and save a project",
+                       description="Train a VAE on a design folder; the project keeps the best "
+                                   "validation weights. Ctrl-C stops and saves.")
+    p.add_argument("folder", help="design folder (images or meshes)")
+    p.add_argument("-o", "--output", required=True, metavar="PROJECT", help="project folder to write")
+    p.add_argument("--epochs", type=positive_int, help="epochs in total (with --resume: continue up to this)")
+    p.add_argument("--latent-dim", type=positive_int, help="size of the latent space (default 32)")
+    p.add_argument("--resolution", type=positive_int, help="images 32/64/128 (default 64), meshes 32/64 (default 32)")
+    p.add_argument("--kind", choices=["image", "mesh"], help="force the kind (default: detected)")
+    p.add_argument("--beta", type=non_negative_float, help="weight of the KL term (default 1)")
+    p.add_argument("--batch-size", type=positive_int)
+    p.add_argument("--lr", type=positive_float, help="learning rate")
+    p.add_argument("--seed", type=int, help="random seed (split, initialisation, order)")
+    p.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], help="default: auto")
+    p.add_argument("--resume", action="store_true", help="continue training the project at -o")
+
+
+def run(args) -> int:
+    from vae_designer.core.training import init_distributed_from_env, is_main_process
+
+    distributed = init_distributed_from_env(args.device)
+    try:
+        return _train(args)
+    finally:
+        if distributed:
+            import torch.distributed as dist
+
+            dist.destroy_process_group()
+
+
+def _overrides(args) -> dict:
+    mapping = {"epochs": args.epochs, "beta": args.beta, "batch_size": args.batch_size, "lr": args.lr,
+               "seed": args.seed, "device": args.device}
+    return {k: v for k, v in mapping.items() if v is not None}
+
+
+def _train(args) -> int:
+    import dataclasses
+
+    from vae_designer.core.ingest import ingest_steps
+    from vae_designer.core.model_config import ModelConfig, TrainConfig
+    from vae_designer.core.project import is_project, load_project, save_project
+    from vae_designer.core.training import Trainer, TrainControl, encode_all, is_main_process
+
+    from .progress import drive
+
+    main = is_main_process()
+    project = None
+    if args.resume:
+        project = load_project(args.output)
+        settings = project.manifest["settings"]
+        if args.resolution and args.resolution != settings["resolution"]:
+            raise UserError(f"--resolution {args.resolution} differs from the project's "
+                            f"{settings['resolution']}; it cannot be changed when resuming")
+        if args.latent_dim and args.latent_dim != project.model_config.latent_dim:
+            raise UserError("--latent-dim cannot be changed when resuming")
+        kind, resolution = settings["kind"], settings["resolution"]
+    else:
+        if is_project(args.output):
+            raise UserError(f"{args.output} is already a project: add --resume to continue "
+                            "training it, or choose another -o")
+        kind, resolution = args.kind, args.resolution
+
+    steps = ingest_steps(args.folder, kind, resolution, workers=None if main else 1)
+    designs = drive(steps, desc="loading") if main else _exhaust(steps)
+    if main and designs.skipped:
+        print(f"{len(designs.skipped)} files skipped (see 'vae-designer scan')", file=sys.stderr)
+
+    if project is not None:
+        if designs.paths != project.paths:
+            raise UserError(f"{args.folder} no longer holds the designs {args.output} was trained on "
+                            "(files added, removed or renamed); train a new project instead")
+        state = project.trainer_state()
+        train_cfg = dataclasses.replace(state.train_config, **_overrides(args))
+        model_cfg = state.model_config
+        if train_cfg.epochs <= state.epoch:
+            raise UserError(f"the project has already trained {state.epoch} epochs; "
+                            f"pass --epochs above {state.epoch} to continue")
+    else:
+        state = None
+        model_cfg = ModelConfig.for_designs(designs, **({"latent_dim": args.latent_dim}
+                                                        if args.latent_dim else {}))
+        train_cfg = TrainConfig(**_overrides(args))
+
+    control = TrainControl()
+    trainer = Trainer(designs, model_cfg, train_cfg, control=control, state=state)
+    final = None
+    try:
+        final = _run(trainer, main)
+    except KeyboardInterrupt:
+        control.stop()
+        if main:
+            print("\nstopping: saving the best model so far", file=sys.stderr)
+        final = trainer.snapshot()
+    if main and final is not None:
+        mu = encode_all(final.best_weights or final.weights, final.model_config, designs)
+        saved = save_project(args.output, final, designs, mu, project_id=project.id if project else None)
+        best = saved.metrics.get("best_val")
+        best_text = f"{best:.2f}" if best is not None else "n/a"
+        print(f"saved {saved.path} (epoch {saved.epoch}, best validation loss {best_text} "
+              f"nats at epoch {saved.metrics.get('best_epoch')})")
+    return 0
+
+
+def _exhaust(gen):
+    while True:
+        try:
+            next(gen)
+        except StopIteration as stop:
+            return stop.value
+
+
+def _run(trainer, main: bool):
+    from tqdm import tqdm
+
+    gen = trainer.run()
+    bar = None
+    try:
+        while True:
+            try:
+                ev = next(gen)
+            except StopIteration as stop:
+                return stop.value
+            if not main:
+                continue
+            if ev.kind in ("start",):
+                bar = tqdm(total=ev.epochs * max(1, ev.steps_per_epoch), desc="training", unit="step",
+                           file=sys.stderr, disable=None, dynamic_ncols=True,
+                           initial=ev.epoch * max(1, ev.steps_per_epoch))
+            elif bar is not None and ev.kind == "step":
+                bar.n = ev.epoch * ev.steps_per_epoch + ev.step
+                bar.set_postfix_str(f"recon {ev.train_recon:.1f} kl {ev.train_kl:.1f} "
+                                    f"{ev.items_per_second:.0f} it/s", refresh=True)
+            elif ev.kind == "epoch":
+                line = (f"epoch {ev.epoch}/{ev.epochs}: train {ev.train_recon + ev.train_kl:.2f} "
+                        f"val {ev.val_recon + ev.val_kl:.2f} nats"
+                        f"{' (best)' if ev.improved else ''}")
+                (bar.write if bar is not None else print)(line, file=sys.stderr)
+            elif ev.kind == "nan":
+                (bar.write if bar is not None else print)(f"warning: {ev.message}", file=sys.stderr)
+    finally:
+        gen.close()
+        if bar is not None:
+            bar.close()

@@ -1,0 +1,123 @@
+"""From latent vectors to files: sampling, interpolation, reproduction from sidecars.
+
+Shared by the CLI (``sample``, ``interpolate``) and the GUI's export actions.
+Every exported design gets a JSON sidecar (``core.export``) holding the exact
+latent vector and the project's weights checksum, so ``sample --from-json``
+writes the same file again.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .errors import UserError
+
+IMAGE_FORMATS = ("png",)
+MESH_FORMATS = ("stl", "obj", "ply", "glb")
+
+
+def default_format(project) -> str:
+    return "png" if project.kind == "image" else "stl"
+
+
+def check_format(project, fmt: str | None) -> str:
+    fmt = (fmt or default_format(project)).lower().lstrip(".")
+    allowed = IMAGE_FORMATS if project.kind == "image" else MESH_FORMATS
+    if fmt not in allowed:
+        raise UserError(f"--format {fmt} does not fit a {project.kind} project: use {', '.join(allowed)}")
+    return fmt
+
+
+def decode(project, z: np.ndarray) -> np.ndarray:
+    """Probabilities for latent vectors z (B, D) with the project's best weights."""
+    from .training import decode_latents
+
+    z = np.atleast_2d(np.asarray(z, dtype=np.float32))
+    if z.shape[1] != project.model_config.latent_dim:
+        raise UserError(f"latent vector has {z.shape[1]} values; this project uses "
+                        f"{project.model_config.latent_dim}")
+    return decode_latents(project.model(), z)
+
+
+def prior_samples(project, n: int, seed: int, temperature: float = 1.0) -> np.ndarray:
+    if n < 1:
+        raise UserError("-n must be at least 1")
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal((n, project.model_config.latent_dim)) * temperature).astype(np.float32)
+
+
+def latent_of(project, ref: str) -> tuple[np.ndarray, str]:
+    """A training item's encoding (by relative path or unique file name) or a sidecar's latent."""
+    if ref.lower().endswith(".json") and os.path.isfile(ref):
+        from .export import read_sidecar
+
+        data = read_sidecar(ref)
+        return np.asarray(data["latent"], np.float32), Path(ref).stem
+    paths = project.paths
+    if ref in paths:
+        return project.encodings[paths.index(ref)], ref
+    matches = [i for i, p in enumerate(paths) if p.rsplit("/", 1)[-1] == ref or
+               p.rsplit("/", 1)[-1].rsplit(".", 1)[0] == ref]
+    if len(matches) == 1:
+        return project.encodings[matches[0]], paths[matches[0]]
+    if len(matches) > 1:
+        raise UserError(f"{ref!r} matches {len(matches)} training files; give the path relative "
+                        f"to the design folder, e.g. {paths[matches[0]]!r}")
+    raise UserError(f"{ref!r} is neither a training file of this project nor a sidecar .json file")
+
+
+def export_design(project, z: np.ndarray, out_stem: Path, fmt: str, *, probs: np.ndarray | None = None,
+                  source: str = "sample", seed: int | None = None, parents=None, weights=None,
+                  smooth: int = 2, level: float = 0.5) -> list[Path]:
+    """Decode ``z`` (unless ``probs`` given), write the design file and its sidecar; return both paths."""
+    from .export import image_from_probs, mesh_from_probs, sidecar, write_mesh, write_png, write_sidecar
+
+    z = np.asarray(z, np.float32).ravel()
+    if probs is None:
+        probs = decode(project, z[None])[0]
+    out_stem = Path(out_stem)
+    target = out_stem.with_name(f"{out_stem.name}.{fmt}")
+    export = {"format": fmt}
+    if project.kind == "image":
+        background = project.manifest.get("typical_background", [1.0, 1.0, 1.0])
+        write_png(image_from_probs(probs, background=background), target)
+        export["background"] = background
+    else:
+        size = float(project.manifest.get("typical_size", 1.0))
+        margin = int(project.manifest.get("settings", {}).get("mesh_margin_voxels", 1))
+        grid = probs[0] if probs.ndim == 4 else probs
+        mesh = mesh_from_probs(grid, level=level, smooth=smooth, centre=(0.0, 0.0, 0.0), size=size,
+                               margin_voxels=margin)
+        write_mesh(mesh, target, fmt)
+        export.update(level=level, smooth=smooth, centre=[0.0, 0.0, 0.0], size=size)
+    fields = dict(project_id=project.id, weights_sha256=project.weights_sha256, kind=project.kind,
+                  latent=[float(v) for v in z], seed=seed, source=source, export=export)
+    if parents is not None:
+        fields["parents"] = list(parents)
+    if weights is not None:
+        fields["weights"] = [float(w) for w in weights]
+    side = out_stem.with_name(f"{out_stem.name}.json")
+    write_sidecar(side, sidecar(**fields))
+    return [target, side]
+
+
+def reproduce(project, sidecar_path: str, out_dir: Path, fmt: str | None = None) -> list[Path]:
+    """Write the design a sidecar describes, again, into ``out_dir``."""
+    from .export import read_sidecar
+
+    data = read_sidecar(sidecar_path)
+    if data.get("project_id") != project.id:
+        raise UserError(f"{sidecar_path}: made with another project ({data.get('project_id')})")
+    if data.get("weights_sha256") != project.weights_sha256:
+        raise UserError(f"{sidecar_path}: the project's weights changed since this export "
+                        "(trained further); it cannot be reproduced exactly")
+    exp = data.get("export", {})
+    fmt = check_format(project, fmt or exp.get("format"))
+    z = np.asarray(data["latent"], np.float32)
+    return export_design(project, z, Path(out_dir) / Path(sidecar_path).stem, fmt,
+                         source=data.get("source", "sample"), seed=data.get("seed"),
+                         parents=data.get("parents"), weights=data.get("weights"),
+                         smooth=int(exp.get("smooth", 2)), level=float(exp.get("level", 0.5)))

@@ -1,0 +1,284 @@
+"""A trained project on disk: human-readable JSON plus safetensors, saved atomically.
+
+Layout::
+
+    PROJECT/
+      project.json          which state folder is current, project id, app version
+      state-000007/         one complete, self-consistent save
+        config.json         model and training configuration
+        manifest.json       design folder, preprocessing settings, items (path, label,
+                            source metadata such as each mesh's centre and size), skipped files
+        metrics.json        epochs done, best epoch, history of every epoch, split
+        weights.safetensors best validation weights (what decoding and export use)
+        last.safetensors    latest weights, optimizer.safetensors + optimizer.json: for resuming
+        encodings.safetensors  the training set's latent means (the latent map)
+
+A save writes a whole new ``state-N`` folder, then replaces ``project.json``
+(write to a temporary file, fsync, rename), then deletes older states.  A crash
+or kill at any moment leaves ``project.json`` pointing at a complete state.
+Loading reads JSON and safetensors only: nothing is ever unpickled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from vae_designer import __version__
+
+from .cache import atomic_write_bytes
+from .errors import UserError
+
+FORMAT = 1
+POINTER = "project.json"
+
+
+def _json_bytes(data) -> bytes:
+    return (json.dumps(data, indent=2, sort_keys=False) + "\n").encode()
+
+
+def _write_tensors(path: Path, tensors: dict, metadata: dict | None = None) -> None:
+    import torch
+    from safetensors.torch import save
+
+    clean = {k: v.detach().to("cpu").contiguous() for k, v in tensors.items()}
+    if not clean:
+        clean = {"__empty__": torch.zeros(0)}
+    atomic_write_bytes(path, save(clean, metadata={k: str(v) for k, v in (metadata or {}).items()}))
+
+
+def _read_tensors(path: Path) -> dict:
+    from safetensors.torch import load_file
+
+    try:
+        tensors = load_file(str(path))
+    except FileNotFoundError:
+        raise UserError(f"{path}: missing from the project") from None
+    except Exception as exc:
+        raise UserError(f"{path}: not a readable safetensors file ({exc})") from None
+    tensors.pop("__empty__", None)
+    return tensors
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise UserError(f"{path}: missing from the project") from None
+    except (OSError, ValueError) as exc:
+        raise UserError(f"{path}: not readable JSON ({exc})") from None
+
+
+def is_project(path) -> bool:
+    return (Path(path) / POINTER).is_file()
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def manifest_from_designs(designs) -> dict:
+    """What a project keeps of the design folder it was trained on."""
+    manifest = {
+        "root": designs.root,
+        "settings": designs.settings.to_dict(),
+        "kind": designs.kind,
+        "resolution": designs.resolution,
+        "channels": designs.channels,
+        "labels": designs.label_counts,
+        "items": [{"path": p, "label": l, "meta": m}
+                  for p, l, m in zip(designs.paths, designs.labels, designs.meta)],
+        "skipped": [s.to_dict() for s in designs.skipped],
+    }
+    if designs.kind == "mesh" and len(designs):
+        sizes = np.array([m["size"] for m in designs.meta])
+        manifest["typical_size"] = float(np.median(sizes))
+    if designs.kind == "image" and len(designs):
+        bgs = [tuple(m["background"]) for m in designs.meta]
+        manifest["typical_background"] = list(max(set(bgs), key=bgs.count))
+    return manifest
+
+
+@dataclass
+class Project:
+    """A loaded project.  ``weights`` are the best validation weights."""
+
+    path: Path
+    id: str
+    model_config: object
+    train_config: object
+    manifest: dict
+    metrics: dict
+    weights: dict
+    encodings: np.ndarray
+    weights_sha256: str
+    state_dir: Path
+    info: dict = field(default_factory=dict)
+    _model: object = None
+
+    @property
+    def kind(self) -> str:
+        return self.manifest["kind"]
+
+    @property
+    def paths(self) -> list[str]:
+        return [it["path"] for it in self.manifest["items"]]
+
+    @property
+    def labels(self) -> list[str]:
+        return [it["label"] for it in self.manifest["items"]]
+
+    @property
+    def epoch(self) -> int:
+        return int(self.metrics.get("epoch", 0))
+
+    def model(self):
+        """The VAE with the best weights, in eval mode, on the CPU (built once)."""
+        if self._model is None:
+            from .models import build_model
+
+            m = build_model(self.model_config)
+            m.load_state_dict(self.weights)
+            m.eval()
+            self._model = m
+        return self._model
+
+    def trainer_state(self):
+        """Everything needed to continue training (weights, optimizer, history)."""
+        from .training import TrainerState
+
+        opt_meta = _read_json(self.state_dir / "optimizer.json")
+        return TrainerState(
+            model_config=self.model_config,
+            train_config=self.train_config,
+            epoch=self.epoch,
+            best_epoch=int(self.metrics.get("best_epoch", 0)),
+            best_val=float(self.metrics.get("best_val", float("inf"))),
+            history=list(self.metrics.get("history", [])),
+            weights=_read_tensors(self.state_dir / "last.safetensors"),
+            best_weights=dict(self.weights),
+            optimizer_tensors=_read_tensors(self.state_dir / "optimizer.safetensors"),
+            optimizer_meta=opt_meta,
+            split={k: list(v) for k, v in self.metrics.get("split", {}).items()},
+            pos_weight=self.metrics.get("pos_weight"),
+            lr=self.metrics.get("lr"),
+        )
+
+
+def save_project(path, state, designs_or_manifest, encodings: np.ndarray,
+                 project_id: str | None = None, keep_states: int = 1) -> Project:
+    """Write a complete new state of the project at ``path`` atomically; return it loaded."""
+    root = Path(path)
+    if root.exists() and not root.is_dir():
+        raise UserError(f"{root}: exists and is not a project folder")
+    if root.is_dir() and any(root.iterdir()) and not is_project(root):
+        raise UserError(f"{root}: folder exists, is not empty and is not a VAE Designer project")
+    root.mkdir(parents=True, exist_ok=True)
+    old = _read_json(root / POINTER) if is_project(root) else {}
+    project_id = project_id or old.get("id") or uuid.uuid4().hex
+    generation = int(old.get("generation", 0)) + 1
+    manifest = designs_or_manifest if isinstance(designs_or_manifest, dict) else \
+        manifest_from_designs(designs_or_manifest)
+
+    state_name = f"state-{generation:06d}"
+    tmp_dir = root / f".{state_name}.partial-{os.getpid()}"
+    if tmp_dir.exists():
+        shutil.rmtree(tmp_dir)
+    tmp_dir.mkdir()
+    try:
+        config = {"model": state.model_config.to_dict(), "train": state.train_config.to_dict()}
+        metrics = {
+            "epoch": state.epoch,
+            "best_epoch": state.best_epoch,
+            "best_val": state.best_val if np.isfinite(state.best_val) else None,
+            "lr": state.lr,
+            "pos_weight": state.pos_weight,
+            "history": state.history,
+            "split": state.split,
+        }
+        atomic_write_bytes(tmp_dir / "config.json", _json_bytes(config))
+        atomic_write_bytes(tmp_dir / "manifest.json", _json_bytes(manifest))
+        atomic_write_bytes(tmp_dir / "metrics.json", _json_bytes(metrics))
+        atomic_write_bytes(tmp_dir / "optimizer.json", _json_bytes(state.optimizer_meta))
+        _write_tensors(tmp_dir / "weights.safetensors", state.best_weights or state.weights)
+        _write_tensors(tmp_dir / "last.safetensors", state.weights)
+        _write_tensors(tmp_dir / "optimizer.safetensors", state.optimizer_tensors)
+        import torch
+
+        _write_tensors(tmp_dir / "encodings.safetensors",
+                       {"mu": torch.from_numpy(np.ascontiguousarray(encodings, dtype=np.float32))})
+        final_dir = root / state_name
+        os.replace(tmp_dir, final_dir)
+        pointer = {
+            "format": FORMAT,
+            "app": "vae-designer",
+            "app_version": __version__,
+            "id": project_id,
+            "generation": generation,
+            "state": state_name,
+            "kind": manifest["kind"],
+            "created": old.get("created") or time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "saved": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "weights_sha256": sha256_file(final_dir / "weights.safetensors"),
+        }
+        atomic_write_bytes(root / POINTER, _json_bytes(pointer))
+    except BaseException:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+        raise
+    _remove_old_states(root, keep={state_name}, keep_count=keep_states)
+    return load_project(root)
+
+
+def _remove_old_states(root: Path, keep: set[str], keep_count: int) -> None:
+    states = sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith("state-"))
+    for p in states[: max(0, len(states) - keep_count)]:
+        if p.name not in keep:
+            shutil.rmtree(p, ignore_errors=True)
+    for p in root.iterdir():  # leftovers of saves that were killed
+        if p.name.startswith(".state-") and ".partial-" in p.name:
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def load_project(path) -> Project:
+    """Open a project folder (JSON and safetensors only).  UserError when it is not one."""
+    from .model_config import ModelConfig, TrainConfig
+
+    root = Path(path)
+    if not root.exists():
+        raise UserError(f"{path}: no such project")
+    if not is_project(root):
+        raise UserError(f"{path}: not a VAE Designer project (no {POINTER})")
+    pointer = _read_json(root / POINTER)
+    if pointer.get("app") != "vae-designer" or "state" not in pointer:
+        raise UserError(f"{root / POINTER}: not a VAE Designer project file")
+    if int(pointer.get("format", 0)) > FORMAT:
+        raise UserError(f"{path}: saved by a newer VAE Designer (format {pointer['format']})")
+    state_dir = root / pointer["state"]
+    config = _read_json(state_dir / "config.json")
+    weights = _read_tensors(state_dir / "weights.safetensors")
+    encodings = _read_tensors(state_dir / "encodings.safetensors")["mu"].numpy()
+    return Project(
+        path=root,
+        id=pointer["id"],
+        model_config=ModelConfig.from_dict(config["model"]),
+        train_config=TrainConfig.from_dict(config["train"]),
+        manifest=_read_json(state_dir / "manifest.json"),
+        metrics=_read_json(state_dir / "metrics.json"),
+        weights=weights,
+        encodings=encodings,
+        weights_sha256=pointer.get("weights_sha256") or sha256_file(state_dir / "weights.safetensors"),
+        state_dir=state_dir,
+        info=pointer,
+    )
