@@ -60,8 +60,14 @@ def _one_line(exc: BaseException) -> str:
     return text[0][:160] if text else type(exc).__name__
 
 
+GREY_MODES = {"1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "I;16N", "F"}
+
+
 def _to_float_rgba(img: Image.Image) -> np.ndarray:
-    """Any Pillow mode -> float32 H x W x 4 in 0..1 (EXIF orientation applied)."""
+    """Any Pillow mode -> float32 H x W x (C + 1) in 0..1, C = 1 for grey modes, else 3.
+
+    EXIF orientation is applied; the last channel is alpha.
+    """
     try:
         img = ImageOps.exif_transpose(img)
     except Exception:  # broken EXIF must not lose the image
@@ -71,12 +77,17 @@ def _to_float_rgba(img: Image.Image) -> np.ndarray:
         arr = np.asarray(img, dtype=np.float64)
         hi = 65535.0 if mode.startswith("I;16") or arr.max() > 255 else 255.0
         grey = np.clip(arr / hi, 0, 1).astype(np.float32)
-        return np.dstack([grey, grey, grey, np.ones_like(grey)])
+        return np.dstack([grey, np.ones_like(grey)])
     if mode == "F":
         arr = np.asarray(img, dtype=np.float32)
         lo, hi = float(np.nanmin(arr)), float(np.nanmax(arr))
         grey = np.nan_to_num((arr - lo) / (hi - lo)) if hi > lo else np.zeros_like(arr)
-        return np.dstack([grey, grey, grey, np.ones_like(grey)])
+        return np.dstack([grey, np.ones_like(grey)])
+    if mode in ("1", "L"):
+        grey = np.asarray(img.convert("L"), dtype=np.float32) / 255.0
+        return np.dstack([grey, np.ones_like(grey)])
+    if mode in ("LA", "La"):
+        return np.asarray(img.convert("LA"), dtype=np.float32) / 255.0
     if mode == "P" and "transparency" in img.info:
         img = img.convert("RGBA")
     elif mode in ("LA", "PA", "La", "RGBa"):
@@ -94,18 +105,18 @@ def _border(a: np.ndarray) -> np.ndarray:
 
 
 def background_and_ink(rgba: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return (background RGB in 0..1, ink H x W x 3 in 0..1).
+    """Return (background colour in 0..1, ink H x W x C in 0..1), C = 1 or 3.
 
     Transparent images are first flattened onto white when their visible part is
     dark and onto black when it is light, so the shape always stands out.
     """
-    rgb, alpha = rgba[..., :3], rgba[..., 3:]
+    rgb, alpha = rgba[..., :-1], rgba[..., -1:]
     if float(np.median(_border(alpha))) < 0.5:
         visible = alpha[..., 0] > 0.5
         lum = rgb[visible].mean() if visible.any() else 0.0
         bg_value = 1.0 if lum < 0.5 else 0.0
         rgb = rgb * alpha + bg_value * (1.0 - alpha)
-        bg = np.full(3, bg_value, np.float32)
+        bg = np.full(rgb.shape[-1], bg_value, np.float32)
     else:
         bg = np.median(_border(rgb), axis=0).astype(np.float32)
     scale = np.maximum(np.maximum(bg, 1.0 - bg), 1e-3)
@@ -114,7 +125,7 @@ def background_and_ink(rgba: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _square_crop(ink: np.ndarray, margin: float) -> np.ndarray:
-    strength = ink.max(axis=2)
+    strength = ink[..., 0] if ink.shape[2] == 1 else np.maximum(np.maximum(ink[..., 0], ink[..., 1]), ink[..., 2])
     mask = strength > CONTENT_THRESHOLD
     if not mask.any():
         raise SkipFile("blank image: no shape stands out from the background")
@@ -123,7 +134,7 @@ def _square_crop(ink: np.ndarray, margin: float) -> np.ndarray:
     crop = ink[y0:y1, x0:x1]
     h, w = crop.shape[:2]
     side = int(np.ceil(max(h, w) / (1.0 - 2.0 * margin)))
-    canvas = np.zeros((side, side, 3), np.float32)
+    canvas = np.zeros((side, side, ink.shape[2]), np.float32)
     oy, ox = (side - h) // 2, (side - w) // 2
     canvas[oy : oy + h, ox : ox + w] = crop
     return canvas
@@ -131,7 +142,7 @@ def _square_crop(ink: np.ndarray, margin: float) -> np.ndarray:
 
 def _resize(canvas: np.ndarray, resolution: int) -> np.ndarray:
     u8 = np.round(canvas * 255.0).astype(np.uint8)
-    img = Image.fromarray(u8, "RGB")
+    img = Image.fromarray(u8[..., 0], "L") if u8.shape[2] == 1 else Image.fromarray(u8, "RGB")
     if img.size[0] != resolution:
         img = img.resize((resolution, resolution), Image.Resampling.LANCZOS, reducing_gap=3.0)
     return np.asarray(img, dtype=np.uint8)
@@ -149,16 +160,22 @@ def process_image(path: str, resolution: int, margin: float = 0.08) -> tuple[np.
     rgba = _to_float_rgba(img)
     bg, ink = background_and_ink(rgba)
     out = _resize(_square_crop(ink, margin), resolution)
-    spread = out.max(axis=2).astype(np.int16) - out.min(axis=2)
-    content = out.max(axis=2) > 255 * CONTENT_THRESHOLD
-    colour = bool(content.any() and (spread[content] > COLOUR_SPREAD).mean() > 0.01)
+    colour = False
+    if out.ndim == 3:
+        hi, lo = out.max(axis=2), out.min(axis=2)
+        content = hi > 255 * CONTENT_THRESHOLD
+        colour = bool(content.any() and ((hi.astype(np.int16) - lo)[content] > COLOUR_SPREAD).mean() > 0.01)
+        if not colour:
+            out = hi
+    if bg.size == 1:
+        bg = np.repeat(bg, 3)
     meta = {
         "source_size": source_size,
         "source_mode": source_mode,
         "background": [round(float(c), 4) for c in bg],
         "colour": colour,
     }
-    return (out if colour else out.max(axis=2)), meta
+    return out, meta
 
 
 def ink_to_image(ink: np.ndarray, background) -> np.ndarray:
