@@ -23,7 +23,7 @@ from .discover import FoundFile
 from .process import FileResult
 from .settings import IngestSettings
 
-FORMAT = 1
+FORMAT = 2
 _TOKEN = 16  # bytes of random hex at the start of items.bin, repeated in index.json
 
 
@@ -61,12 +61,19 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 class IngestCache:
-    """Lookup and store of processed items for one folder and one set of settings."""
+    """Lookup and store of processed items for one folder and one set of settings.
+
+    ``index.json`` is columnar (one list per field) because parsing 100k small
+    dicts would dominate reopening a big cached folder.
+    """
+
+    COLUMNS = ("path", "size", "mtime_ns", "offset", "nbytes", "shape", "reason", "meta")
 
     def __init__(self, root: str, settings: IngestSettings, enabled: bool = True):
         self.enabled = enabled
         self.dir = _pack_dir(root, settings)
-        self._entries: dict[str, dict] = {}
+        self._cols: dict[str, list] = {c: [] for c in self.COLUMNS}
+        self._row: dict[str, int] = {}
         self._blob = b""
         if enabled:
             self._read()
@@ -79,39 +86,53 @@ class IngestCache:
             blob = (self.dir / "items.bin").read_bytes()
             if blob[:_TOKEN] != index["token"].encode():
                 return  # index and blob from different writes: ignore both
-            self._entries, self._blob = index["entries"], blob
-        except (OSError, ValueError, KeyError, TypeError):
-            self._entries, self._blob = {}, b""
+            cols = {c: index[c] for c in self.COLUMNS}
+            if len({len(v) for v in cols.values()}) != 1:
+                return
+            self._cols, self._blob = cols, blob
+            self._row = {p: i for i, p in enumerate(cols["path"])}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
 
     def get(self, f: FoundFile) -> FileResult | None:
         """The cached result for this file if its size and mtime still match."""
-        e = self._entries.get(f.relpath)
-        if e is None or e["size"] != f.size or e["mtime_ns"] != f.mtime_ns:
+        i = self._row.get(f.relpath)
+        c = self._cols
+        if i is None or c["size"][i] != f.size or c["mtime_ns"][i] != f.mtime_ns:
             return None
-        if e.get("reason") is not None:
-            return FileResult(f.relpath, reason=e["reason"], meta=e.get("meta", {}))
-        raw = np.frombuffer(self._blob, np.uint8, count=e["nbytes"], offset=e["offset"])
-        return FileResult(f.relpath, array=raw.reshape(e["shape"]), meta=e["meta"])
+        if c["reason"][i] is not None:
+            return FileResult(f.relpath, reason=c["reason"][i], meta=c["meta"][i] or {})
+        raw = np.frombuffer(self._blob, np.uint8, count=c["nbytes"][i], offset=c["offset"][i])
+        return FileResult(f.relpath, array=raw.reshape(c["shape"][i]), meta=c["meta"][i])
 
     def store(self, files: dict[str, FoundFile], results: dict[str, FileResult]) -> None:
         """Rewrite the pack with exactly these results (stale entries are dropped)."""
         if not self.enabled:
             return
         token = os.urandom(_TOKEN // 2).hex()
-        entries, chunks, offset = {}, [token.encode()], _TOKEN
+        cols: dict[str, list] = {c: [] for c in self.COLUMNS}
+        chunks, offset = [token.encode()], _TOKEN
         for rel, r in results.items():
             f = files[rel]
-            e = {"size": f.size, "mtime_ns": f.mtime_ns, "meta": r.meta}
+            cols["path"].append(rel)
+            cols["size"].append(f.size)
+            cols["mtime_ns"].append(f.mtime_ns)
+            cols["meta"].append(r.meta)
             if r.ok:
                 data = np.ascontiguousarray(r.array, dtype=np.uint8).tobytes()
-                e.update(offset=offset, nbytes=len(data), shape=list(r.array.shape), reason=None)
+                cols["offset"].append(offset)
+                cols["nbytes"].append(len(data))
+                cols["shape"].append(list(r.array.shape))
+                cols["reason"].append(None)
                 chunks.append(data)
                 offset += len(data)
             else:
-                e["reason"] = r.reason
-            entries[rel] = e
+                cols["offset"].append(0)
+                cols["nbytes"].append(0)
+                cols["shape"].append(None)
+                cols["reason"].append(r.reason)
         blob = b"".join(chunks)
-        index = {"format": FORMAT, "token": token, "entries": entries}
+        index = {"format": FORMAT, "token": token, **cols}
         try:
             # blob first; an index is only trusted with the blob that starts with its token
             atomic_write_bytes(self.dir / "items.bin", blob)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import UserError
 
@@ -19,11 +20,15 @@ MESH_EXTENSIONS = {".stl", ".obj", ".ply", ".off", ".glb", ".gltf"}
 # Files that travel with designs but are not designs themselves; not worth a skip line.
 COMPANION_EXTENSIONS = {".mtl", ".bin"}
 ROOT_LABEL = "(root)"
+_EXT_KIND = {e: "image" for e in IMAGE_EXTENSIONS} | {e: "mesh" for e in MESH_EXTENSIONS}
 
 
-@dataclass(frozen=True)
-class FoundFile:
-    """A candidate design file: absolute path, path relative to the root, label, stat."""
+class FoundFile(NamedTuple):
+    """A candidate design file: absolute path, path relative to the root, label, stat.
+
+    A NamedTuple rather than a frozen dataclass: folders hold 100k files and
+    reopening a cached folder is dominated by per-file overhead.
+    """
 
     path: str
     relpath: str
@@ -89,12 +94,10 @@ def discover(folder: str | os.PathLike, kind: str | None = None) -> Discovery:
         raise UserError(f"{folder}: not a folder")
     found = list(_walk(str(root.resolve())))
     if kind is None:
-        counts = {"image": 0, "mesh": 0}
-        for rel, _ in found:
-            k = kind_of(rel)
-            if k:
-                counts[k] += 1
-        if not any(counts.values()):
+        counts = {"image": 0, "mesh": 0, None: 0}
+        for _, entry in found:
+            counts[_EXT_KIND.get(_ext(entry.name))] += 1
+        if not (counts["image"] or counts["mesh"]):
             raise UserError(f"{folder}: no image or mesh files found")
         kind = "mesh" if counts["mesh"] > counts["image"] else "image"
 
@@ -103,7 +106,7 @@ def discover(folder: str | os.PathLike, kind: str | None = None) -> Discovery:
     for rel, entry in found:
         name = entry.name
         ext = _ext(name)
-        k = kind_of(name)
+        k = _EXT_KIND.get(ext)
         if k == kind:
             parts = rel.split("/")
             label = parts[0] if len(parts) > 1 else ROOT_LABEL
