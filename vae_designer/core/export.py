@@ -41,6 +41,8 @@ SIDECAR_REQUIRED = ("project_id", "weights_sha256", "kind", "latent", "source", 
 # step; a low-pass filter on the surface that keeps its volume.
 _TAUBIN_LAMBDA = 0.5
 _TAUBIN_MU = -0.53
+# Probabilities closer than this to the level are moved this far off it (see mesh_from_probs).
+_LEVEL_GAP = 1e-3
 
 
 # --------------------------------------------------------------------------- images
@@ -115,8 +117,9 @@ def mesh_from_probs(
     * **Surface.**  Marching cubes (Lewiner) on the probability field at
       ``level``, after padding the grid with one layer of zeros, so a shape
       touching the grid border is still closed.  Probabilities that equal the
-      level exactly are nudged just below it, which keeps marching cubes from
-      emitting zero-area triangles (and keeps the mesh watertight).
+      level (within 1e-3) are moved 1e-3 off it, to their own side, which keeps marching cubes from
+      emitting zero-area or sliver triangles (which would collapse in a float32
+      STL and open the surface).
     * **Specks.**  Separate blobs (26-connected voxels above the level) with
       fewer than ``min_component_voxels`` voxels are removed before meshing;
       the largest blob is always kept.  A decoder's stray voxels in empty
@@ -173,10 +176,15 @@ def mesh_from_probs(
             if drop.any():
                 p = np.where(drop[labels], 0.0, p).astype(np.float32)
 
-    # pad with "surely outside" so every surface closes; nudge exact-level values
+    # Pad with "surely outside" so every surface closes.  Values at (or within
+    # _LEVEL_GAP of) the level are moved off it, to their own side (exactly the
+    # level counts as outside): marching cubes would otherwise put a vertex on
+    # the grid point itself, giving zero-area triangles or, after an STL's
+    # float32 round trip, vertices that collapse and open the surface.
     field = np.full((R + 2,) * 3, -level, np.float32)  # padding: probability 0
     field[1:-1, 1:-1, 1:-1] = p - np.float32(level)
-    field[field == 0.0] = -1e-6
+    near = np.abs(field) < _LEVEL_GAP
+    field[near] = np.where(field[near] > 0, _LEVEL_GAP, -_LEVEL_GAP)
     verts, faces, _, _ = measure.marching_cubes(field, 0.0, gradient_direction="ascent")
     faces = faces.astype(np.int64)
     verts = verts.astype(np.float64)

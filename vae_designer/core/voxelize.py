@@ -114,7 +114,9 @@ def voxelize(
     R = int(resolution)
     span = R - 2 * margin
     # grid units, with one extra empty voxel all around for the flood fill
-    g = tris * span + (R / 2.0 + 1.0)
+    # (the tiny inset keeps a face lying exactly on the last voxel boundary in
+    # the last voxel instead of spilling into the next)
+    g = tris * (span * (1.0 - 1e-6)) + (R / 2.0 + 1.0)
     pts, owners = sample_surface(g, step=0.5)
     P = R + 2
     flat = np.ravel_multi_index(np.clip(np.floor(pts).astype(np.int64), 1, R).T, (P, P, P))
@@ -181,4 +183,38 @@ def _trim_half_voxels(solid, shell, outside, pts, owners, flat, g) -> np.ndarray
     trimmed.ravel()[drop] = False
     # never let a member vanish: surface voxels with no trimmed solid next to them stay
     rescue = shell & ~_dilate(trimmed, cube=False)
-    return trimmed | rescue
+    return _remove_spikes(trimmed | rescue, shell)
+
+
+def _shifts(a: np.ndarray):
+    """The six face-neighbour views of ``a`` (zero beyond the edge), as full-size arrays."""
+    for axis in range(3):
+        for step in (1, -1):
+            out = np.zeros_like(a)
+            src = [slice(None)] * 3
+            dst = [slice(None)] * 3
+            src[axis] = slice(None, -1) if step == 1 else slice(1, None)
+            dst[axis] = slice(1, None) if step == 1 else slice(None, -1)
+            out[tuple(dst)] = a[tuple(src)]
+            yield out
+
+
+def _remove_spikes(solid: np.ndarray, shell: np.ndarray) -> np.ndarray:
+    """Drop surface voxels that stick out of a bulk by a single face.
+
+    Trimming can leave a voxel whose only face neighbour belongs to the bulk, or
+    that touches the bulk only along an edge or corner (at rounded corners of
+    the shape): one-voxel spikes the model would learn as noise.  Thin members
+    are kept: their voxels' neighbours are themselves thin, not bulk.
+    """
+    count = sum(s.astype(np.uint8) for s in _shifts(solid.view(np.uint8)))
+    loose = solid & shell & (count <= 1)
+    if not loose.any():
+        return solid
+    face_bulk = np.zeros_like(count)
+    for s in _shifts(np.where(solid, count, 0).astype(np.uint8)):
+        np.maximum(face_bulk, s, out=face_bulk)
+    near_bulk = _dilate(solid & (count >= 4), 1)
+    out = solid.copy()
+    out[loose & (((count == 1) & (face_bulk >= 3)) | ((count == 0) & near_bulk))] = False
+    return out
