@@ -1,0 +1,77 @@
+"""The latent map's lift is honest: exact at items, smooth between, plane far away."""
+
+import numpy as np
+import pytest
+
+from vae_designer.core.errors import UserError
+from vae_designer.core.latent import LatentMap, active_dimensions, blend, sweep
+
+
+@pytest.fixture
+def encodings():
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(200, 8)).astype(np.float32)
+    z[:, 0] *= 4  # the dominant direction
+    z[:, 1] *= 2
+    z[:, 5] *= 0.01  # an unused dimension
+    return z
+
+
+def test_lift_at_item_positions_returns_their_encodings(encodings):
+    m = LatentMap.fit(encodings)
+    assert m.coords.shape == (200, 2)
+    lifted = m.lift(m.coords)
+    np.testing.assert_allclose(lifted, encodings, atol=1e-4)
+
+
+def test_pca_axes_follow_the_spread(encodings):
+    m = LatentMap.fit(encodings)
+    assert abs(m.axes[0, 0]) > 0.95 and abs(m.axes[1, 1]) > 0.9
+    np.testing.assert_allclose(m.project(encodings), m.coords, atol=1e-4)
+
+
+def test_lift_is_continuous_between_items_and_fades_to_the_plane(encodings):
+    m = LatentMap.fit(encodings)
+    a, b = m.coords[0], m.coords[1]
+    path = np.linspace(a, b, 400)
+    z = m.lift(path)
+    steps = np.linalg.norm(np.diff(z, axis=0), axis=1)
+    assert steps.max() < 0.2 * np.linalg.norm(encodings[0] - encodings[1]) + 1e-3
+    far = m.coords.max(axis=0) + 50 * m.spacing
+    zf = m.lift(far[None])[0]
+    np.testing.assert_allclose(zf, m.mean + far @ m.axes, atol=1e-3)
+
+
+def test_dims_projection_and_novelty(encodings):
+    m = LatentMap.fit(encodings, method="dims", dims=(2, 3))
+    np.testing.assert_allclose(m.coords, encodings[:, 2:4] - encodings[:, 2:4].mean(0), atol=1e-5)
+    np.testing.assert_allclose(m.lift(m.coords[:5]), encodings[:5], atol=1e-4)
+    nov, idx = m.novelty(encodings[:3])
+    assert np.allclose(nov, 0) and list(idx) == [0, 1, 2]
+    nov_far, _ = m.novelty(encodings[:1] + 100)
+    assert nov_far[0] > 10
+    with pytest.raises(UserError):
+        LatentMap.fit(encodings, method="dims", dims=(1, 1))
+
+
+def test_active_dimensions_blend_sweep(encodings):
+    order = active_dimensions(encodings)
+    assert order[:2] == [0, 1] and order[-1] == 5
+    z, t = blend(encodings[0], encodings[1], 5)
+    np.testing.assert_allclose(z[0], encodings[0]) and np.testing.assert_allclose(z[-1], encodings[1])
+    assert t.tolist() == [0, 0.25, 0.5, 0.75, 1]
+    s = sweep(encodings[0], 3, np.array([-2.0, 0.0, 2.0]))
+    assert s[:, 3].tolist() == [-2, 0, 2] and np.allclose(s[:, 0], encodings[0, 0])
+
+
+def test_map_of_100k_points_fits_and_lifts_fast(encodings):
+    import time
+
+    rng = np.random.default_rng(1)
+    big = rng.normal(size=(100_000, 16)).astype(np.float32)
+    m = LatentMap.fit(big)
+    t = time.perf_counter()
+    for y in rng.normal(size=(50, 2)):
+        m.lift(y[None])
+    per_lift = (time.perf_counter() - t) / 50
+    assert per_lift < 0.01  # generous: a lift must not be what makes dragging lag

@@ -1,0 +1,165 @@
+"""Latent-space maths behind the design map: projection, lift, novelty, directions.
+
+The map shows the training set's encodings (latent means, N x D) in 2D.  A 2D
+map cannot show a D-dimensional space, so the way back from a map point to a
+latent vector (the *lift*) is what makes the map honest:
+
+    z(y) = mean + y @ axes + sum_k w_k(y) * residual_k * fade(y)
+
+* ``axes`` span the plane of the projection (PCA by default, or two chosen
+  latent dimensions); ``y @ axes`` is the part of a design the map shows.
+* ``residual_k`` is what the map hides of the k-th nearest training item (its
+  encoding minus its own projection); ``w_k`` are inverse-distance (Shepard)
+  weights, so at an item's own position the weight is 1 and the lift returns
+  exactly that item's encoding: decoding there reproduces the item.
+* Between items the residuals blend smoothly; far from every item ``fade``
+  takes them to zero, leaving the plane: a plausible "average" design.
+
+Novelty is the latent distance from a design to its nearest training item,
+divided by the typical distance between neighbouring training items: about 1
+is "as new as items are from each other", well above 2 is out in the unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from .errors import UserError
+
+NEIGHBOURS = 8
+
+
+@dataclass
+class LatentMap:
+    encodings: np.ndarray  # (N, D) float32
+    mean: np.ndarray  # (D,)
+    axes: np.ndarray  # (2, D): map coordinates y = (z - mean) @ axes.T
+    coords: np.ndarray  # (N, 2)
+    residuals: np.ndarray  # (N, D)
+    method: str
+    spacing: float  # median distance between neighbouring items on the map
+    latent_spacing: float  # median latent distance to the nearest other item
+    _tree2d: cKDTree | None = None
+
+    @classmethod
+    def fit(cls, encodings: np.ndarray, method: str = "pca", dims: tuple[int, int] = (0, 1)) -> "LatentMap":
+        z = np.asarray(encodings, np.float64)
+        if z.ndim != 2 or len(z) < 1:
+            raise UserError("the map needs at least one encoded design")
+        n, d = z.shape
+        mean = z.mean(axis=0)
+        centred = z - mean
+        if method == "pca":
+            if n >= 2 and d >= 2:
+                _, _, vt = np.linalg.svd(centred, full_matrices=False)
+                axes = vt[:2]
+                if axes.shape[0] < 2:
+                    axes = np.vstack([axes, np.eye(d)[1:2]])
+            else:
+                axes = np.eye(max(d, 2))[:2, :d]
+            # a stable orientation: the largest loading of each axis is positive
+            signs = np.sign(axes[np.arange(2), np.abs(axes).argmax(axis=1)])
+            axes = axes * signs[:, None]
+        elif method == "dims":
+            i, j = dims
+            if not (0 <= i < d and 0 <= j < d) or i == j:
+                raise UserError(f"latent dimensions {i} and {j}: pick two different ones below {d}")
+            axes = np.zeros((2, d))
+            axes[0, i] = axes[1, j] = 1.0
+        else:
+            raise UserError(f"unknown map projection {method!r}")
+        coords = centred @ axes.T
+        residuals = centred - coords @ axes
+        m = cls(z.astype(np.float32), mean, axes, coords, residuals, method, 1.0, 1.0)
+        m._tree2d = cKDTree(coords)
+        if n >= 2:
+            d2, _ = m._tree2d.query(coords, k=2)
+            m.spacing = float(np.median(d2[:, 1])) or float(np.ptp(coords)) / np.sqrt(n) or 1.0
+            # latent nearest-neighbour spacing from up to 1000 items against all
+            # (a k-d tree is slow in 32 dimensions; brute force by matrix product is not)
+            rng = np.random.default_rng(0)
+            pick = rng.choice(n, size=min(n, 1000), replace=False)
+            dist, _ = m._nearest_latent(z[pick], exclude=pick)
+            m.latent_spacing = float(np.median(dist)) or 1.0
+        return m
+
+    def _nearest_latent(self, q: np.ndarray, exclude=None) -> tuple[np.ndarray, np.ndarray]:
+        """Brute-force nearest encodings of queries q (B, D), in chunks of 256."""
+        z = self.encodings.astype(np.float32)
+        zz = np.einsum("ij,ij->i", z, z)
+        dists, idxs = [], []
+        for s in range(0, len(q), 256):
+            qb = np.asarray(q[s : s + 256], np.float32)
+            d2 = zz[None] - 2.0 * qb @ z.T + np.einsum("ij,ij->i", qb, qb)[:, None]
+            if exclude is not None:
+                d2[np.arange(len(qb)), np.asarray(exclude[s : s + 256])] = np.inf
+            i = d2.argmin(axis=1)
+            dists.append(np.linalg.norm(qb.astype(np.float64) - z[i], axis=1))  # exact, not cancelled
+            idxs.append(i)
+        return np.concatenate(dists), np.concatenate(idxs)
+
+    def project(self, z: np.ndarray) -> np.ndarray:
+        """Map coordinates of latent vectors (B, D) -> (B, 2)."""
+        return (np.atleast_2d(z) - self.mean) @ self.axes.T
+
+    def lift(self, y: np.ndarray) -> np.ndarray:
+        """Latent vectors (B, D) float32 for map points (B, 2); see the module docstring."""
+        y = np.atleast_2d(np.asarray(y, np.float64))
+        k = min(NEIGHBOURS, len(self.coords))
+        dist, idx = self._tree2d.query(y, k=k)
+        dist = dist.reshape(len(y), k)
+        idx = idx.reshape(len(y), k)
+        exact = dist[:, 0] < 1e-9 * max(self.spacing, 1e-12)
+        w = 1.0 / np.maximum(dist, 1e-12) ** 2
+        w /= w.sum(axis=1, keepdims=True)
+        w[exact] = 0.0
+        w[exact, 0] = 1.0
+        residual = np.einsum("bk,bkd->bd", w, self.residuals[idx])
+        # fade the hidden part away when far from every item (3 spacings ~ gone)
+        fade = np.exp(-((dist[:, 0] / (2.0 * self.spacing)) ** 2))
+        fade[exact] = 1.0
+        z = self.mean + y @ self.axes + residual * fade[:, None]
+        return z.astype(np.float32)
+
+    def nearest_item(self, y: np.ndarray) -> tuple[int, float]:
+        """Index of the training item nearest a map point, and its map distance."""
+        dist, idx = self._tree2d.query(np.asarray(y, np.float64).ravel()[:2])
+        return int(idx), float(dist)
+
+    def novelty(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(novelty ratio, index of nearest training item) for latent vectors (B, D)."""
+        dist, idx = self._nearest_latent(np.atleast_2d(z))
+        return dist / self.latent_spacing, idx
+
+    def bounds(self, pad: float = 0.1) -> tuple[float, float, float, float]:
+        lo, hi = self.coords.min(axis=0), self.coords.max(axis=0)
+        span = np.maximum(hi - lo, 1e-6)
+        return (lo[0] - pad * span[0], hi[0] + pad * span[0], lo[1] - pad * span[1], hi[1] + pad * span[1])
+
+
+def active_dimensions(encodings: np.ndarray) -> list[int]:
+    """Latent dimensions ordered by activity (variance of the means across designs).
+
+    A dimension the encoder does not use has means ~0 for every design (its KL
+    is ~0); the most active ones carry the most information (Burda et al.'s
+    active-units measure), so they make the most useful sweep sliders.
+    """
+    var = np.asarray(encodings, np.float64).var(axis=0)
+    return [int(i) for i in np.argsort(-var)]
+
+
+def blend(za: np.ndarray, zb: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """``steps`` latent vectors from za to zb (ends included) and their weights t."""
+    t = np.linspace(0.0, 1.0, steps) if steps > 1 else np.array([0.5])
+    z = (1 - t)[:, None] * np.asarray(za)[None] + t[:, None] * np.asarray(zb)[None]
+    return z.astype(np.float32), t
+
+
+def sweep(z: np.ndarray, dim: int, values: np.ndarray) -> np.ndarray:
+    """Copies of z with dimension ``dim`` set to each of ``values``."""
+    out = np.repeat(np.asarray(z, np.float32)[None], len(values), axis=0)
+    out[:, dim] = values
+    return out
