@@ -20,7 +20,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from vae_designer.core.generate import check_format, decode, export_design, latent_of
+    from vae_designer.core.generate import check_format, export_design, latent_of
     from vae_designer.core.project import load_project
 
     project = load_project(args.project)
@@ -30,9 +30,8 @@ def run(args) -> int:
     folder = out_dir(args.output)
     ts = np.linspace(0.0, 1.0, args.steps) if args.steps > 1 else np.array([0.5])
     z = ((1 - ts)[:, None] * za[None] + ts[:, None] * zb[None]).astype(np.float32)
-    probs = decode(project, z)
     for i, t in enumerate(ts):
-        written = export_design(project, z[i], folder / f"interp_{i:03d}", fmt, probs=probs[i],
+        written = export_design(project, z[i], folder / f"interp_{i:03d}", fmt,
                                 source="interpolate", parents=[name_a, name_b], weights=[1 - t, t])
         print(written[0])
     return 0

@@ -37,12 +37,9 @@ def run(args) -> int:
     n = args.n or 8
     folder = out_dir(args.output)
     z = prior_samples(project, n, args.seed, args.temperature)
-    from vae_designer.core.generate import decode
-
-    probs = decode(project, z)
     width = max(3, len(str(n - 1)))
     for i in range(n):
         written = export_design(project, z[i], folder / f"sample_{args.seed}_{i:0{width}d}", fmt,
-                                probs=probs[i], source="sample", seed=args.seed)
+                                source="sample", seed=args.seed)
         print(written[0])
     return 0

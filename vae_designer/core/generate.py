@@ -72,7 +72,12 @@ def latent_of(project, ref: str) -> tuple[np.ndarray, str]:
 def export_design(project, z: np.ndarray, out_stem: Path, fmt: str, *, probs: np.ndarray | None = None,
                   source: str = "sample", seed: int | None = None, parents=None, weights=None,
                   smooth: int = 2, level: float = 0.5) -> list[Path]:
-    """Decode ``z`` (unless ``probs`` given), write the design file and its sidecar; return both paths."""
+    """Decode ``z`` (unless ``probs`` given), write the design file and its sidecar; return both paths.
+
+    Exports decode one vector at a time: convolution kernels may sum in another
+    order for another batch size, and a sidecar must reproduce its file byte for
+    byte however many designs were exported with it.
+    """
     from .export import image_from_probs, mesh_from_probs, sidecar, write_mesh, write_png, write_sidecar
 
     z = np.asarray(z, np.float32).ravel()
