@@ -174,6 +174,7 @@ class Project:
             split={k: list(v) for k, v in self.metrics.get("split", {}).items()},
             pos_weight=self.metrics.get("pos_weight"),
             lr=self.metrics.get("lr"),
+            progress=dict(self.metrics.get("progress") or {}),
         )
 
 
@@ -207,6 +208,7 @@ def save_project(path, state, designs_or_manifest, encodings: np.ndarray,
             "pos_weight": state.pos_weight,
             "history": state.history,
             "split": state.split,
+            "progress": getattr(state, "progress", {}) or {},
         }
         atomic_write_bytes(tmp_dir / "config.json", _json_bytes(config))
         atomic_write_bytes(tmp_dir / "manifest.json", _json_bytes(manifest))
