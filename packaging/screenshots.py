@@ -1,0 +1,151 @@
+"""Screenshots of the app's main states, in the light and the dark look, for the README.
+
+Runs the real main window under Xvfb (a virtual X display, started here with
+pyvirtualdisplay unless ``DISPLAY`` is already set or ``--offscreen`` is given),
+drives it through the start page, the dataset view (2D and 3D samples) and
+training in progress with live curves and reconstructions, and writes
+``docs/screenshots/{light,dark}-{start,dataset,dataset-3d,training}.png``.
+
+Needs Xvfb and pyvirtualdisplay, or run it under ``xvfb-run -a -s "-screen 0 1600x1000x24"``
+(then ``DISPLAY`` is set and used).  Takes about a minute on 2 cores; the
+settings, autosaved projects and ingestion cache go to a temporary folder.
+
+Usage: python packaging/screenshots.py [--out docs/screenshots] [--themes light dark]
+       [--offscreen] [--size 1360x860]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def spin(seconds: float) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def wait(condition, timeout: float, what: str) -> None:
+    end = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > end:
+            raise SystemExit(f"screenshots: timed out waiting for {what}")
+        spin(0.05)
+
+
+def grab(window, path: Path) -> None:
+    """The window's pixels as the X server shows them (falls back to rendering the widget)."""
+    spin(0.3)
+    window.training_page.plot.flush()
+    spin(0.2)
+    pixmap = None
+    screen = window.screen()
+    if os.environ.get("QT_QPA_PLATFORM", "xcb").startswith("xcb") and screen is not None:
+        pixmap = screen.grabWindow(window.winId())
+    if pixmap is None or pixmap.isNull() or pixmap.width() < 100:
+        pixmap = window.grab()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not pixmap.save(str(path)):
+        raise SystemExit(f"screenshots: could not write {path}")
+    print(f"wrote {path.relative_to(REPO) if path.is_relative_to(REPO) else path} "
+          f"({pixmap.width()}x{pixmap.height()})")
+
+
+def shoot(theme_name: str, out: Path, size: tuple[int, int], recent: list[str]) -> str | None:
+    from vae_designer.gui.app import make_window
+    from vae_designer.gui.settings_store import SettingsStore
+
+    store = SettingsStore()
+    store.set_theme(theme_name)
+    for path in reversed(recent):
+        store.add_recent(path)
+    window = make_window(store=store)
+    window.resize(*size)
+    window.show()
+    spin(0.8)
+    grab(window, out / f"{theme_name}-start.png")
+
+    # the 3D samples: shaded renders of the voxelized meshes
+    window.open_sample("mesh")
+    wait(lambda: window.workspace.current is not None and not window.workspace.busy, 300, "the 3D samples")
+    page = window.dataset_page
+    wait(lambda: page.model.rendered_count() >= 24 and page.model.pending_count() == 0, 120, "3D thumbnails")
+    grab(window, out / f"{theme_name}-dataset-3d.png")
+
+    # the 2D samples
+    window.open_sample("image")
+    wait(lambda: window.workspace.current is not None and not window.workspace.busy
+         and window.workspace.designs.kind == "image", 300, "the 2D samples")
+    wait(lambda: page.model.rendered_count() >= 24 and page.model.pending_count() == 0, 60, "2D thumbnails")
+    grab(window, out / f"{theme_name}-dataset.png")
+
+    # training in progress: a few epochs in, curves and reconstructions showing
+    window.show_page("training")
+    tp = window.training_page
+    tp.form.set_values(epochs=40, batch_size=32)
+    tp.start_button.click()
+    session = window.training
+    wait(lambda: session.last_event is not None and session.last_event.epoch >= 4
+         and tp.recon_grid.updates >= 2, 600, "four epochs of training")
+    spin(2.0)
+    grab(window, out / f"{theme_name}-training.png")
+    tp.stop_button.click()
+    wait(lambda: not session.busy, 120, "training to stop and save")
+    project = session.project_path
+    window.close()
+    spin(0.3)
+    return project
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
+    ap.add_argument("--themes", nargs="+", default=["light", "dark"], choices=["light", "dark"])
+    ap.add_argument("--size", default="1360x860", help="window size, WxH")
+    ap.add_argument("--offscreen", action="store_true", help="Qt's offscreen platform instead of Xvfb")
+    args = ap.parse_args()
+    size = tuple(int(v) for v in args.size.lower().split("x"))
+    out = Path(args.out).resolve()
+
+    tmp = tempfile.mkdtemp(prefix="vae-screenshots-")
+    os.environ["VAE_DESIGNER_CONFIG_DIR"] = os.path.join(tmp, "config")
+    os.environ["VAE_DESIGNER_DATA_DIR"] = os.path.join(tmp, "data")
+    os.environ.setdefault("VAE_DESIGNER_CACHE_DIR", os.path.join(tmp, "cache"))
+
+    display = None
+    if args.offscreen:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    elif not os.environ.get("DISPLAY"):
+        from pyvirtualdisplay import Display
+
+        display = Display(visible=False, size=(size[0] + 80, size[1] + 80), color_depth=24)
+        display.start()
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+    try:
+        from vae_designer.gui.app import create_app
+        from vae_designer.resources import sample_folder
+
+        create_app()
+        recent = [str(sample_folder("mesh")), str(sample_folder("image"))]
+        for name in args.themes:
+            project = shoot(name, out, size, recent)
+            if project:
+                recent = [project] + recent
+    finally:
+        if display is not None:
+            display.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

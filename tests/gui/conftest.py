@@ -1,0 +1,83 @@
+"""pytest-qt fixtures for the desktop app: offscreen Qt, isolated settings and data dirs.
+
+Widget tests run with ``QT_QPA_PLATFORM=offscreen`` (no display needed); the
+screenshot script (packaging/screenshots.py) is what uses Xvfb.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+
+import pytest
+
+
+def _offscreen_platform() -> str:
+    """The offscreen platform with a 1920x1200 screen (its default, 800x800, is smaller than the
+    window, so geometry would be clamped)."""
+    config = os.path.join(tempfile.gettempdir(), f"vae-designer-offscreen-{os.getuid()}.json")
+    screen = {"name": "offscreen", "x": 0, "y": 0, "width": 1920, "height": 1200,
+              "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
+    with open(config, "w") as fh:
+        json.dump({"synchronousWindowSystemEvents": False, "windowFrameMargins": False,
+                   "screens": [screen]}, fh)
+    return f"offscreen:configfile={config}"
+
+
+os.environ.setdefault("QT_QPA_PLATFORM", _offscreen_platform())
+
+
+@pytest.fixture(scope="session")
+def _gui_cache_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("gui-ingest-cache")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_app_dirs(tmp_path, monkeypatch, _gui_cache_dir):
+    # one ingestion cache for the GUI tests: the sample sets are processed once, not per test
+    monkeypatch.setenv("VAE_DESIGNER_CACHE_DIR", str(_gui_cache_dir))
+    monkeypatch.setenv("VAE_DESIGNER_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("VAE_DESIGNER_DATA_DIR", str(tmp_path / "appdata"))
+
+
+@pytest.fixture
+def questions(monkeypatch):
+    """Answer every yes/no question with yes; the questions asked are recorded."""
+    from vae_designer.gui import dialogs
+
+    asked = []
+
+    def ask(parent, title, text, yes="Yes", no="Cancel"):
+        asked.append((title, text))
+        return True
+
+    monkeypatch.setattr(dialogs, "ask", ask)
+    return asked
+
+
+@pytest.fixture
+def make_main_window(qtbot, questions):
+    """A factory of real main windows (closed, with their threads, at teardown)."""
+    from vae_designer.gui.app import make_window
+
+    windows = []
+
+    def make(path=None, size=(1200, 800)):
+        w = make_window(path)
+        w.resize(*size)
+        w.show()
+        qtbot.waitExposed(w)
+        windows.append(w)
+        return w
+
+    yield make
+    for w in windows:
+        if w.isVisible():
+            w.close()
+            qtbot.waitUntil(lambda w=w: not w.isVisible(), timeout=30000)
+
+
+@pytest.fixture
+def window(make_main_window):
+    return make_main_window()

@@ -1,0 +1,147 @@
+"""Training through the real window: buttons, live curves and reconstructions, pause/resume/stop,
+autosave, Save As, reopening and continuing a project, closing while training, errors."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+
+from vae_designer.core.project import is_project, load_project
+
+from .gui_helpers import error_dialogs, wait_opened
+
+TINY = dict(latent_dim=8, batch_size=32, epochs=60)  # stopped long before 60 epochs
+
+
+def click(qtbot, button):
+    assert button.isEnabled(), button.objectName()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def open_small_sample(qtbot, window):
+    """The bundled 2D samples at 32x32 (the resolution is changed in the form: a reload)."""
+    window.open_sample("image")
+    wait_opened(qtbot, window)
+    window.show_page("training")
+    form = window.training_page.form
+    form.resolution.setCurrentIndex(form.resolution.findData(32))
+    form.resolution.activated.emit(form.resolution.currentIndex())
+    qtbot.waitUntil(lambda: not window.workspace.busy and window.workspace.designs is not None
+                    and window.workspace.designs.resolution == 32, timeout=60000)
+    window.show_page("training")
+    form.set_values(**TINY)
+    return window.training_page
+
+
+def test_train_watch_pause_resume_stop_save_and_reopen(qtbot, window, tmp_path, monkeypatch):
+    page = open_small_sample(qtbot, window)
+    session = window.training
+    assert window.current_page() == "training"
+    click(qtbot, page.start_button)
+    assert not page.start_button.isEnabled()
+
+    # live: progress, both training curves, validation after an epoch, reconstructions
+    qtbot.waitUntil(lambda: session.last_event is not None and session.last_event.epoch >= 2
+                    and page.recon_grid.updates >= 1, timeout=60000)
+    page.plot.flush()
+    drawn = page.plot.drawn_counts()
+    assert drawn["train_recon"] >= 2 and drawn["train_kl"] >= 2
+    assert drawn["val_recon"] >= 1 and drawn["val_kl"] >= 1
+    assert page.recon_grid.has_recons() and len(page.recon_grid._originals) == 8
+    assert "designs" in page.stat_speed.caption.text() and page.stat_speed.value.text() != "–"
+    assert page.progress.value() > 0 and "Epoch" in page.progress.format()
+
+    # the GUI only ever holds snapshots: CPU copies, never the trained model's tensors
+    live = {p.data_ptr() for p in session._thread.trainer.model.parameters()}
+    snap = session.latest_state
+    assert snap is not None and not live & {t.data_ptr() for t in snap.weights.values()}
+
+    # the best model is saved automatically as it improves
+    qtbot.waitUntil(lambda: session.project is not None, timeout=30000)
+    assert is_project(session.project_path) and session.autosave_location
+
+    # pause: no more progress; resume: progress again
+    click(qtbot, page.pause_button)
+    assert session.state == "paused" and page.pause_button.text() == "Resume"
+    qtbot.wait(400)  # let an event already on its way arrive
+    before = session.last_event
+    qtbot.wait(800)
+    assert session.last_event is before
+    click(qtbot, page.pause_button)
+    assert session.state == "running"
+    qtbot.waitUntil(lambda: session.last_event is not before, timeout=10000)
+
+    # stop within a second; the best model is kept and saved
+    t0 = time.perf_counter()
+    click(qtbot, page.stop_button)
+    qtbot.waitUntil(lambda: not session.running, timeout=5000)
+    assert time.perf_counter() - t0 < 1.0
+    qtbot.waitUntil(lambda: not session.busy, timeout=30000)
+    assert session.last_event.kind == "stopped"
+    saved = load_project(session.project_path)
+    assert saved.epoch >= 2 and saved.metrics["best_epoch"] >= 1
+    assert page.start_button.isEnabled()
+    assert page.form.continuing and page.start_button.text() == "Continue training"
+
+    # Save As: the project goes where the user says
+    target = tmp_path / "my-cars"
+    from vae_designer.gui import dialogs
+
+    monkeypatch.setattr(dialogs, "choose_save_location", lambda *a, **k: str(target))
+    window.act_save_as.trigger()
+    qtbot.waitUntil(lambda: is_project(target) and not session.busy, timeout=30000)
+    assert not session.autosave_location and session.project_path == str(target)
+    assert "my-cars" in window.windowTitle()
+    epochs_done = load_project(target).epoch
+
+    # reopen it: history on the curves, reconstructions from its weights, offered to continue
+    window.open_path(str(target))
+    opened = wait_opened(qtbot, window)
+    assert opened.project is not None and opened.designs is not None
+    assert window.current_page() == "training"
+    assert page.plot.point_counts()["val_recon"] == epochs_done
+    qtbot.waitUntil(lambda: page.recon_grid.has_recons(), timeout=30000)
+    assert page.form.continuing and not page.form.latent.isEnabled()
+    assert str(target) == window.start_page.recent_paths()[0]
+
+    # and train it further
+    page.form.set_values(epochs=epochs_done + 1)
+    click(qtbot, page.start_button)
+    qtbot.waitUntil(lambda: not session.busy and session.last_event is not None
+                    and session.last_event.kind == "done", timeout=60000)
+    assert load_project(target).epoch == epochs_done + 1
+
+
+def test_close_while_training_asks_then_stops_cleanly(qtbot, window, questions):
+    page = open_small_sample(qtbot, window)
+    click(qtbot, page.start_button)
+    session = window.training
+    qtbot.waitUntil(lambda: session.state == "running", timeout=60000)
+    window.close()
+    assert questions and "Training is running" in questions[-1][0]
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=30000)
+    assert not session.running and not session.busy
+    assert is_project(session.project_path)  # stopped and saved before closing
+
+
+def test_training_error_is_a_dialog_and_the_app_stays_usable(qtbot, window):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("needs a machine without CUDA")
+    page = open_small_sample(qtbot, window)
+    page.form.set_values(device="cuda")
+    click(qtbot, page.start_button)
+    qtbot.waitUntil(lambda: bool(error_dialogs(window)), timeout=30000)
+    assert "cuda" in error_dialogs(window)[0].text().lower()
+    qtbot.waitUntil(lambda: not window.training.running, timeout=10000)
+    assert page.start_button.isEnabled()
+    for box in error_dialogs(window):
+        box.close()
+    page.form.set_values(device="cpu", epochs=1)
+    click(qtbot, page.start_button)
+    qtbot.waitUntil(lambda: not window.training.busy and window.training.last_event is not None
+                    and window.training.last_event.kind == "done", timeout=60000)
+    assert not error_dialogs(window)

@@ -1,0 +1,502 @@
+"""The models, the loss and the trainer, on tiny generated designs (no files, no GPU).
+
+What is asserted is behaviour a user relies on: stop takes effect within a
+second, pause holds the trainer still without using the CPU, a saved state
+resumes to exactly the numbers of uninterrupted training, the same seed gives
+the same curve, a non-finite step is undone, the best validation weights are
+the ones kept, and two processes under DistributedDataParallel agree.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from vae_designer.core.designset import DesignSet
+from vae_designer.core.errors import UserError
+from vae_designer.core.losses import auto_pos_weight, vae_loss
+from vae_designer.core.model_config import ModelConfig, TrainConfig
+from vae_designer.core.models import build_model
+from vae_designer.core.settings import IngestSettings
+from vae_designer.core.training import (TrainControl, Trainer, TrainerState, decode_latents, encode_all,
+                                        make_split, optimizer_from_flat, optimizer_to_flat)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# tiny designs
+# ---------------------------------------------------------------------------------------------
+def image_designs(n: int = 48, R: int = 32, seed: int = 0, colour: bool = False) -> DesignSet:
+    """Filled rectangles and discs of random size and place, as ink (shape bright)."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[:R, :R]
+    data = np.zeros((n, R, R, 3) if colour else (n, R, R), np.uint8)
+    for i in range(n):
+        cx, cy = rng.uniform(R * 0.3, R * 0.7, 2)
+        r = rng.uniform(R * 0.15, R * 0.3)
+        shape = ((xx - cx) ** 2 + (yy - cy) ** 2 < r * r) if i % 2 else \
+            ((abs(xx - cx) < r) & (abs(yy - cy) < r * 0.6))
+        value = (shape * rng.uniform(150, 255)).astype(np.uint8)
+        data[i] = value[..., None] * np.array([1, 0.5, 0.2])[None, None] if colour else value
+    return DesignSet(root="/generated", settings=IngestSettings("image", R),
+                     paths=[f"{'disc' if i % 2 else 'box'}/{i:03d}.png" for i in range(n)],
+                     labels=["disc" if i % 2 else "box" for i in range(n)], data=data, meta=[{}] * n)
+
+
+def voxel_designs(n: int = 24, R: int = 32, seed: int = 0) -> DesignSet:
+    """Axis-aligned boxes of random proportions, bit-packed like ingestion does."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for _ in range(n):
+        g = np.zeros((R, R, R), bool)
+        lo = rng.integers(2, R // 3, 3)
+        hi = rng.integers(R // 2, R - 2, 3)
+        g[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]] = True
+        rows.append(np.packbits(g.ravel()))
+    return DesignSet(root="/generated", settings=IngestSettings("mesh", R), paths=[f"{i:03d}.stl" for i in range(n)],
+                     labels=["box"] * n, data=np.stack(rows), meta=[{}] * n)
+
+
+def tiny(designs, **train) -> tuple[ModelConfig, TrainConfig]:
+    mc = ModelConfig.for_designs(designs, latent_dim=8, width=8)
+    tc = TrainConfig(**{"epochs": 3, "batch_size": 8, "lr": 2e-3, "device": "cpu", "val_fraction": 0.25,
+                        **train})
+    return mc, tc
+
+
+def drive(gen, on_event=None):
+    """Run a trainer generator to the end; return (events, final state)."""
+    events = []
+    while True:
+        try:
+            ev = next(gen)
+        except StopIteration as stop:
+            return events, stop.value
+        events.append(ev)
+        if on_event:
+            on_event(ev)
+
+
+TIMING = {"seconds", "items_per_second"}
+
+
+def curve(history):
+    return [{k: v for k, v in h.items() if k not in TIMING} for h in history]
+
+
+def assert_same_tensors(a: dict, b: dict):
+    assert a.keys() == b.keys()
+    for k in a:
+        assert torch.equal(a[k], b[k]), k
+
+
+def through_disk(state: TrainerState, tmp_path: Path) -> TrainerState:
+    """What a project does: JSON for the plain data, safetensors for tensors -- no pickle."""
+    from safetensors.torch import load_file, save_file
+
+    def tensors(name, d):
+        save_file(d or {"__empty__": torch.zeros(0)}, tmp_path / f"{name}.safetensors")
+        out = load_file(tmp_path / f"{name}.safetensors")
+        out.pop("__empty__", None)
+        return out
+
+    plain = json.loads(json.dumps({
+        "model": state.model_config.to_dict(), "train": state.train_config.to_dict(), "epoch": state.epoch,
+        "best_epoch": state.best_epoch, "best_val": state.best_val, "history": state.history,
+        "optimizer_meta": state.optimizer_meta, "split": state.split, "pos_weight": state.pos_weight,
+        "lr": state.lr, "progress": state.progress}))
+    return TrainerState(
+        model_config=ModelConfig.from_dict(plain["model"]), train_config=TrainConfig.from_dict(plain["train"]),
+        epoch=plain["epoch"], best_epoch=plain["best_epoch"], best_val=plain["best_val"],
+        history=plain["history"], weights=tensors("w", state.weights), best_weights=tensors("b", state.best_weights),
+        optimizer_tensors=tensors("o", state.optimizer_tensors), optimizer_meta=plain["optimizer_meta"],
+        split=plain["split"], pos_weight=plain["pos_weight"], lr=plain["lr"], progress=plain["progress"])
+
+
+# ---------------------------------------------------------------------------------------------
+# configs, models, loss
+# ---------------------------------------------------------------------------------------------
+def test_configs_round_trip_and_reject_bad_values():
+    mc = ModelConfig("image", 64, channels=3, latent_dim=16, width=24)
+    tc = TrainConfig(epochs=7, beta=0.5, free_bits=0.1, device="cpu", pos_weight=3.0)
+    assert ModelConfig.from_json(mc.to_json()) == mc
+    assert TrainConfig.from_dict(json.loads(json.dumps(tc.to_dict()))) == tc
+    assert TrainConfig.from_dict({**tc.to_dict(), "from_the_future": 1}) == tc  # unknown keys ignored
+    bad = [lambda: ModelConfig("image", 32, latent_dim=0), lambda: ModelConfig("mesh", 128),
+           lambda: ModelConfig("image", 48), lambda: ModelConfig("sound", 32),
+           lambda: ModelConfig("mesh", 32, channels=3), lambda: TrainConfig(device="tpu"),
+           lambda: TrainConfig(lr=0), lambda: TrainConfig(epochs=0), lambda: TrainConfig(val_fraction=0.9),
+           lambda: TrainConfig(beta=float("nan")), lambda: TrainConfig(batch_size=2.5)]
+    for make in bad:
+        with pytest.raises(UserError) as info:
+            make()
+        assert "\n" not in str(info.value) and str(info.value)
+
+
+@pytest.mark.parametrize("kind,R,C", [("image", 32, 1), ("image", 64, 3), ("image", 128, 1),
+                                      ("mesh", 32, 1), ("mesh", 64, 1)])
+def test_models_have_the_item_shape_for_every_resolution(kind, R, C):
+    cfg = ModelConfig(kind, R, channels=C, latent_dim=5, width=4)
+    model = build_model(cfg)
+    x = torch.rand(2, *cfg.item_shape)
+    logits, mu, logvar = model(x)
+    assert logits.shape == x.shape and mu.shape == logvar.shape == (2, 5)
+    assert model.decode(torch.zeros(3, 5)).shape == (3, *cfg.item_shape)
+    model.eval()  # evaluation without noise decodes the mean: deterministic
+    assert torch.equal(model(x)[0], model(x)[0])
+
+
+def test_loss_is_nats_per_item_and_pos_weight_only_weights_the_fit():
+    torch.manual_seed(0)
+    x = (torch.rand(4, 1, 8, 8, 8) < 0.1).float()
+    logits = torch.randn_like(x)
+    mu, logvar = torch.randn(4, 3), torch.randn(4, 3)
+    loss, recon, kl = vae_loss(logits, x, mu, logvar)
+    bce = torch.nn.functional.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1)
+    kl_ref = (-0.5 * (1 + logvar - mu**2 - logvar.exp())).sum(1)
+    assert torch.allclose(recon, bce.mean()) and torch.allclose(kl, kl_ref.mean())
+    assert torch.allclose(loss, recon + kl)
+    wloss, wrecon, _ = vae_loss(logits, x, mu, logvar, beta=0.5, pos_weight=3.0)
+    wbce = torch.nn.functional.binary_cross_entropy_with_logits(logits, x, pos_weight=torch.tensor(3.0),
+                                                                reduction="sum") / 4
+    assert torch.allclose(wrecon, recon)  # reported recon stays the true likelihood
+    assert torch.allclose(wloss, wbce + 0.5 * kl, rtol=1e-5)
+    fb_loss, _, fb_kl = vae_loss(logits, x, torch.zeros(4, 3), torch.zeros(4, 3), free_bits=0.5)
+    assert float(fb_kl) == 0 and torch.allclose(fb_loss, recon + 1.5)  # 3 dims x 0.5 nats
+    assert auto_pos_weight(0.1) == pytest.approx(3.0) and auto_pos_weight(0.9) == 1.0
+
+
+def test_optimizer_state_round_trips_without_pickle():
+    model = build_model(ModelConfig("image", 32, latent_dim=4, width=4))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    model(torch.rand(2, 1, 32, 32))[0].sum().backward()
+    opt.step()
+    tensors, meta = optimizer_to_flat(opt)
+    meta = json.loads(json.dumps(meta))
+    assert all(k.startswith("state.") for k in tensors) and meta["steps"] == 1
+    opt2 = torch.optim.Adam(model.parameters(), lr=5.0)
+    optimizer_from_flat(opt2, tensors, meta)
+    assert opt2.param_groups[0]["lr"] == 1e-3
+    for (k1, v1), (k2, v2) in zip(sorted(optimizer_to_flat(opt2)[0].items()), sorted(tensors.items())):
+        assert k1 == k2 and torch.equal(v1, v2)
+
+
+def test_split_is_seeded_and_disjoint():
+    a, b, c = make_split(100, 1, 0.1), make_split(100, 1, 0.1), make_split(100, 2, 0.1)
+    assert a == b and a != c
+    assert len(a["val"]) == 10 and sorted(a["train"] + a["val"]) == list(range(100))
+    assert len(make_split(3, 0, 0.1)["val"]) == 1 and make_split(1, 0, 0.1) == {"train": [0], "val": []}
+
+
+# ---------------------------------------------------------------------------------------------
+# the trainer
+# ---------------------------------------------------------------------------------------------
+def test_training_learns_keeps_best_and_reports_events():
+    designs = image_designs()
+    mc, tc = tiny(designs, epochs=4)
+    events, state = drive(Trainer(designs, mc, tc).run())
+    kinds = [e.kind for e in events]
+    assert kinds[0] == "start" and kinds[-1] == "done" and kinds.count("epoch") == 4
+    first, last = state.history[0], state.history[-1]
+    assert last["train_recon"] < first["train_recon"]  # it learns
+    vals = [h["val_recon"] + h["val_kl"] for h in state.history]
+    assert state.best_val == pytest.approx(min(vals)) and state.best_epoch == 1 + int(np.argmin(vals))
+    assert state.epoch == 4 and state.progress == {} and state.best_weights
+    assert all(v.is_contiguous() and v.device.type == "cpu" for v in state.weights.values())
+    epoch_events = [e for e in events if e.kind == "epoch"]
+    assert [e.epoch for e in epoch_events] == [1, 2, 3, 4]
+    assert all(math.isfinite(e.val_recon) and e.items_per_second > 0 for e in epoch_events)
+    assert sum(e.improved for e in epoch_events) >= 1
+
+
+def test_best_weights_are_the_best_epochs_even_when_training_gets_worse():
+    designs = image_designs()
+    mc, tc = tiny(designs, epochs=5)
+    trainer = Trainer(designs, mc, tc)
+    at_epoch = {}
+
+    def averaged(snap):  # validation and best weights use the weight average, saved as "ema.*"
+        return {k[4:]: v for k, v in snap.optimizer_tensors.items() if k.startswith("ema.")}
+
+    def on_event(ev):
+        if ev.kind == "epoch":
+            at_epoch[ev.epoch] = averaged(trainer.snapshot())
+            if ev.epoch == 2:  # from here on the learning rate is absurd: validation gets worse
+                trainer._set_lr(0.3)
+
+    _, state = drive(trainer.run(), on_event)
+    vals = [h["val_recon"] + h["val_kl"] for h in state.history]
+    assert min(vals[2:]) > min(vals[:2]), vals
+    assert state.best_epoch in (1, 2)
+    assert_same_tensors(state.best_weights, at_epoch[state.best_epoch])
+    final = averaged(state)
+    assert not all(torch.equal(state.best_weights[k], final[k]) for k in final)
+
+
+def test_same_seed_same_curve_and_another_seed_another():
+    designs = voxel_designs()
+    mc, tc = tiny(designs, epochs=2)
+    _, a = drive(Trainer(designs, mc, tc).run())
+    _, b = drive(Trainer(designs, mc, tc).run())
+    _, c = drive(Trainer(designs, mc, TrainConfig(**{**tc.to_dict(), "seed": 1})).run())
+    assert curve(a.history) == curve(b.history)
+    assert_same_tensors(a.weights, b.weights)
+    assert curve(a.history) != curve(c.history)
+    assert a.pos_weight == pytest.approx(auto_pos_weight(designs.batch(a.split["train"]).mean()), rel=0.05)
+    assert all(0 <= h["val_iou"] <= 1 for h in a.history)
+
+
+@pytest.mark.parametrize("stop_at", ["epoch", "mid-epoch"])
+def test_resume_from_saved_state_equals_continuous_training(tmp_path, stop_at):
+    designs = image_designs(40)
+    mc, tc = tiny(designs, epochs=4, event_interval=0.0)
+    _, continuous = drive(Trainer(designs, mc, tc).run())
+
+    if stop_at == "epoch":
+        _, part = drive(Trainer(designs, mc, TrainConfig(**{**tc.to_dict(), "epochs": 2})).run())
+        assert part.progress == {}
+    else:
+        control = TrainControl()
+        trainer = Trainer(designs, mc, tc, control=control)
+        steps = [0]
+
+        def on_event(ev):
+            if ev.kind == "step":
+                steps[0] += 1
+                if steps[0] == trainer.steps_per_epoch + 2:  # two steps into the second epoch
+                    control.stop()
+
+        events, part = drive(trainer.run(), on_event)
+        assert events[-1].kind == "stopped"
+        assert part.epoch == 1 and part.progress["step"] == 2
+    part = through_disk(part, tmp_path)
+    _, resumed = drive(Trainer(designs, mc, tc, state=part).run())
+    assert curve(resumed.history) == curve(continuous.history)
+    assert_same_tensors(resumed.weights, continuous.weights)
+    assert_same_tensors(resumed.best_weights, continuous.best_weights)
+    assert_same_tensors(resumed.optimizer_tensors, continuous.optimizer_tensors)
+    assert resumed.best_epoch == continuous.best_epoch
+
+
+def _train_in_thread(trainer):
+    events, result = [], {}
+    box = threading.Event()
+
+    def work():
+        try:
+            gen = trainer.run()
+            while True:
+                try:
+                    events.append(next(gen))
+                except StopIteration as stop:
+                    result["state"] = stop.value
+                    return
+        finally:
+            result["end"] = time.perf_counter()
+            box.set()
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    return thread, events, result, box
+
+
+def _wait_for(pred, timeout=20.0):
+    end = time.monotonic() + timeout
+    while not pred():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.01)
+
+
+def test_stop_from_another_thread_takes_effect_within_a_second():
+    designs = image_designs(64)
+    mc, tc = tiny(designs, epochs=1000, event_interval=0.0)
+    control = TrainControl()
+    trainer = Trainer(designs, mc, tc, control=control)
+    thread, events, result, done = _train_in_thread(trainer)
+    _wait_for(lambda: sum(e.kind == "step" for e in events) >= 3)  # mid-epoch
+    t0 = time.perf_counter()
+    control.stop()
+    assert done.wait(5.0)
+    assert result["end"] - t0 < 1.0
+    assert events[-1].kind == "stopped" and result["state"].epoch < 1000
+    thread.join(1)
+
+
+def test_pause_holds_still_without_cpu_then_resume_and_stop_while_paused():
+    designs = image_designs(64)
+    mc, tc = tiny(designs, epochs=1000, event_interval=0.0)
+    control = TrainControl()
+    trainer = Trainer(designs, mc, tc, control=control)
+    thread, events, result, done = _train_in_thread(trainer)
+    _wait_for(lambda: len(events) >= 3)
+    control.pause()
+    assert control.paused
+    time.sleep(0.3)  # let the current step finish
+    n = len(events)
+    clock = time.pthread_getcpuclockid(thread.ident) if hasattr(time, "pthread_getcpuclockid") else None
+    cpu0 = time.clock_gettime(clock) if clock is not None else 0.0
+    time.sleep(0.8)
+    assert len(events) == n  # no step while paused
+    if clock is not None:
+        assert time.clock_gettime(clock) - cpu0 < 0.05  # and no busy waiting
+    control.resume()
+    _wait_for(lambda: len(events) > n + 2)  # it carries on
+    control.pause()
+    time.sleep(0.3)
+    t0 = time.perf_counter()
+    control.stop()  # a stop while paused ends training too
+    assert done.wait(5.0) and result["end"] - t0 < 1.0
+    assert events[-1].kind == "stopped"
+    thread.join(1)
+
+
+def test_snapshot_from_another_thread_is_a_consistent_copy():
+    designs = image_designs(64)
+    mc, tc = tiny(designs, epochs=1000)
+    control = TrainControl()
+    trainer = Trainer(designs, mc, tc, control=control)
+    thread, events, result, done = _train_in_thread(trainer)
+    _wait_for(lambda: len(events) >= 2)
+    snap = trainer.snapshot()
+    control.stop()
+    assert done.wait(5.0)
+    live = trainer.model.state_dict()
+    assert all(snap.weights[k].data_ptr() != live[k].data_ptr() for k in live)
+    model = build_model(mc)
+    model.load_state_dict(snap.weights)  # a complete state dict
+    assert snap.optimizer_meta["steps"] == snap.progress.get("step", 0) + trainer.steps_per_epoch * snap.epoch
+    thread.join(1)
+
+
+@pytest.mark.parametrize("poison", ["loss", "gradient"])
+def test_nan_step_is_rolled_back_and_the_learning_rate_lowered(poison):
+    designs = image_designs()
+    mc, tc = tiny(designs, epochs=2)
+    trainer = Trainer(designs, mc, tc)
+    calls, before = [0], {}
+    bad_call = trainer.steps_per_epoch + 1  # the second step of epoch 2
+
+    def grad_hook(grad):
+        return grad * float("nan")
+
+    def forward_hook(module, args, output):
+        if not module.training:
+            return None
+        calls[0] += 1
+        if calls[0] != bad_call:
+            return None
+        before["weights"] = {k: v.clone() for k, v in module.state_dict().items()}
+        before["optimizer"] = optimizer_to_flat(trainer.optimizer)[0]
+        logits, mu, logvar = output
+        if poison == "loss":
+            return logits * float("nan"), mu, logvar
+        logits.register_hook(grad_hook)  # finite loss, non-finite gradients
+        return None
+
+    trainer.model.register_forward_hook(forward_hook)
+    after = {}
+
+    def on_event(ev):
+        if ev.kind == "nan":
+            after["weights"] = {k: v.clone() for k, v in trainer.model.state_dict().items()}
+            after["optimizer"] = optimizer_to_flat(trainer.optimizer)[0]
+            after["event"] = ev
+
+    events, state = drive(trainer.run(), on_event)
+    assert [e.kind for e in events].count("nan") == 1
+    assert_same_tensors(after["weights"], before["weights"])  # the step was undone
+    assert_same_tensors(after["optimizer"], before["optimizer"])
+    assert after["event"].lr == pytest.approx(tc.lr / 2) and poison in after["event"].message
+    assert state.lr == pytest.approx(tc.lr / 2) and state.history[-1]["lr"] == pytest.approx(tc.lr / 2)
+    assert state.history[1]["nan_steps"] == 1 and events[-1].kind == "done"
+    assert all(math.isfinite(v) for v in state.weights["to_stats.weight"].flatten().tolist())
+    assert all(math.isfinite(h["train_recon"]) and math.isfinite(h["val_recon"]) for h in state.history)
+
+
+def test_encode_all_and_decode_latents():
+    designs = image_designs(20, colour=True)
+    mc, tc = tiny(designs, epochs=1)
+    _, state = drive(Trainer(designs, mc, tc).run())
+    mu = encode_all(state.best_weights, mc, designs, batch_size=7)
+    assert mu.shape == (20, 8) and mu.dtype == np.float32
+    model = build_model(mc)
+    model.load_state_dict(state.best_weights)
+    model.eval()
+    assert np.allclose(encode_all(model, mc, designs), mu, atol=1e-6)
+    probs = decode_latents(model, mu[:3])
+    assert probs.shape == (3, 3, 32, 32) and 0 <= probs.min() and probs.max() <= 1
+
+
+def test_mismatched_designs_are_a_user_error():
+    designs = image_designs(8)
+    with pytest.raises(UserError):
+        Trainer(designs, ModelConfig("image", 64), TrainConfig(device="cpu"))
+    if not torch.cuda.is_available():
+        with pytest.raises(UserError):
+            Trainer(designs, ModelConfig.for_designs(designs), TrainConfig(device="cuda"))
+
+
+# ---------------------------------------------------------------------------------------------
+# several processes
+# ---------------------------------------------------------------------------------------------
+DDP_SCRIPT = textwrap.dedent("""
+    import json, sys, torch
+    sys.path[:0] = [{repo!r}, {tests!r}]
+    from test_training import image_designs, tiny, drive
+    from vae_designer.core.training import Trainer, init_distributed_from_env, is_main_process
+    assert init_distributed_from_env("cpu")
+    assert torch.distributed.get_backend() == "gloo"
+    designs = image_designs(45)
+    mc, tc = tiny(designs, epochs=1)
+    trainer = Trainer(designs, mc, tc)
+    events, state = drive(trainer.run())
+    ep = [e for e in events if e.kind == "epoch"][0]
+    checksum = sum(float(v.double().sum()) for v in state.weights.values())
+    out = dict(rank=torch.distributed.get_rank(), main=is_main_process(), steps=trainer.steps_per_epoch,
+               order=trainer.epoch_order(0).tolist(), train_recon=ep.train_recon, val_recon=ep.val_recon,
+               val_kl=ep.val_kl, best_val=state.best_val, checksum=checksum, has_state=bool(state.weights))
+    torch.distributed.destroy_process_group()
+    print("RESULT " + json.dumps(out))
+""")
+
+
+def test_two_processes_with_ddp_on_gloo_agree(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    script = tmp_path / "ddp_worker.py"
+    script.write_text(DDP_SCRIPT.format(repo=str(REPO), tests=str(REPO / "tests")))
+    procs = []
+    for rank in range(2):
+        env = {**os.environ, "RANK": str(rank), "LOCAL_RANK": str(rank), "WORLD_SIZE": "2",
+               "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(port), "OMP_NUM_THREADS": "1"}
+        procs.append(subprocess.Popen([sys.executable, str(script)], env=env, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True))
+    results = []
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err[-2000:]
+        results.append(json.loads(out.split("RESULT ", 1)[1]))
+    r0, r1 = sorted(results, key=lambda r: r["rank"])
+    assert r0["main"] and not r1["main"]
+    n_train = 45 - round(45 * 0.25)
+    assert r0["steps"] == r1["steps"] == math.ceil(math.ceil(n_train / 2) / 8)
+    assert len(r0["order"]) == len(r1["order"]) == n_train // 2
+    assert not set(r0["order"]) & set(r1["order"])  # disjoint shards
+    assert len(set(r0["order"]) | set(r1["order"])) == n_train  # that cover the training set
+    for key in ("train_recon", "val_recon", "val_kl", "best_val", "checksum"):
+        assert r0[key] == r1[key], key  # all-reduced metrics, synchronised weights
+    assert r0["has_state"]

@@ -1,0 +1,68 @@
+"""The VAE objective: Bernoulli likelihood on logits plus the Gaussian KL, in nats.
+
+``vae_loss`` returns ``(loss, recon, kl)``: ``recon`` and ``kl`` are nats per
+item (summed over pixels / voxels and latent dimensions, averaged over the
+batch), so ``recon + kl`` is the negative ELBO -- the number every figure in
+this project reports.  ``loss`` is what is minimised: it differs from the
+negative ELBO only by the options below.
+
+* ``beta`` weights the KL term (KL warm-up is the trainer ramping ``beta``).
+* ``free_bits`` (nats per latent dimension, Kingma et al. 2016): the KL of a
+  dimension, averaged over the batch, is not penalised below this value, so
+  the optimiser has no incentive to switch dimensions off entirely.  The
+  reported ``kl`` is always the true one.
+* ``pos_weight`` (voxel grids): occupied voxels are a minority (about 5-15%
+  of a 32^3 grid), and with a plain BCE the cheapest early solution is an
+  empty grid.  Positives are weighted by ``pos_weight`` in the *training*
+  loss; ``recon`` stays the unweighted BCE, a true log-likelihood.
+  :func:`auto_pos_weight` sets it from the training data's occupancy ``p``
+  as ``sqrt((1 - p) / p)``: the full class balance ``(1 - p) / p`` (~10 at
+  p = 0.09) makes the model paint a thick shell of false positives around
+  every shape (IoU at threshold 0.5 drops), no weighting collapses thin
+  parts; the geometric middle (~3) measured best on the Voron meshes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+
+
+def kl_per_dim(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    """KL(q(z|x) || N(0, I)) per item and latent dimension, shape (B, D)."""
+    return 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar)
+
+
+def vae_loss(logits: torch.Tensor, x: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor,
+             beta: float = 1.0, pos_weight: float | None = None, free_bits: float = 0.0):
+    """``(loss, recon, kl)``; ``recon`` and ``kl`` in nats per item (see the module docstring).
+
+    ``recon`` and ``kl`` are returned attached to the graph; detach them to log.
+    """
+    B = x.shape[0]
+    if pos_weight is None or pos_weight == 1.0:
+        recon = F.binary_cross_entropy_with_logits(logits, x, reduction="sum") / B
+        fit = recon
+    else:
+        # BCE = x * softplus(-l) + (1 - x) * softplus(l); weighting the first term by w
+        # adds (w - 1) * x * softplus(-l) to the plain BCE.
+        sp_neg = F.softplus(-logits)
+        plain = sp_neg + (1.0 - x) * logits  # softplus(l) = softplus(-l) + l
+        recon = plain.sum() / B
+        fit = recon + (pos_weight - 1.0) * (x * sp_neg).sum() / B
+    kl_d = kl_per_dim(mu, logvar)
+    kl = kl_d.sum() / B
+    if free_bits > 0:
+        kl_fit = torch.clamp(kl_d.mean(0), min=free_bits).sum()
+    else:
+        kl_fit = kl
+    loss = fit + beta * kl_fit if beta else fit
+    return loss, recon, kl
+
+
+def auto_pos_weight(occupancy: float) -> float:
+    """Positive weight for a voxel BCE from the mean occupancy ``p``: ``sqrt((1-p)/p)``, in [1, 10]."""
+    p = min(max(float(occupancy), 1e-4), 1 - 1e-4)
+    return float(min(10.0, max(1.0, math.sqrt((1.0 - p) / p))))

@@ -1,0 +1,373 @@
+"""The dataset page: what the model will see.
+
+Thumbnails of the processed items (lazy, see ``thumbnails``), the number of
+items per label (click one to show only it), and every skipped file with its
+reason.  While a folder loads, the page shows the progress and a Cancel button.
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QListView, QProgressBar,
+                               QPushButton, QSplitter, QStackedWidget, QTableView, QTableWidget,
+                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+
+from . import icons, theme
+from .thumbnails import THUMB_SIZE, ThumbnailModel
+from .widgets import Card, ElidedLabel, label
+
+ALL_LABELS = "All designs"
+
+
+class SkippedModel(QAbstractTableModel):
+    """Skipped files: path relative to the folder, and the reason."""
+
+    HEADERS = ("File", "Reason")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[tuple[str, str]] = []
+
+    def set_skipped(self, skipped) -> None:
+        self.beginResetModel()
+        self._rows = [(s.path, s.reason) for s in skipped]
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else 2
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._rows[index.row()][index.column()]
+        return None
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def rows(self) -> list[tuple[str, str]]:
+        return list(self._rows)
+
+
+class _LoadingPanel(QWidget):
+    cancel_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.title = label("Loading designs…", "heading")
+        self.path = ElidedLabel("")
+        self.bar = QProgressBar()
+        self.bar.setObjectName("LoadProgress")
+        self.bar.setRange(0, 0)
+        self.message = ElidedLabel("", role="muted")
+        self.cancel_button = QPushButton(icons.icon("cancel"), "Cancel")
+        self.cancel_button.setObjectName("CancelLoadButton")
+        self.cancel_button.setToolTip("Stop loading (Esc); files processed so far stay cached")
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        card = Card(margins=24)
+        card.setMinimumWidth(460)
+        card.setMaximumWidth(620)
+        card.body.addWidget(self.title)
+        card.body.addWidget(self.path)
+        card.body.addSpacing(6)
+        card.body.addWidget(self.bar)
+        row = QHBoxLayout()
+        row.addWidget(self.message, 1)
+        row.addWidget(self.cancel_button)
+        card.body.addLayout(row)
+        outer = QVBoxLayout(self)
+        outer.addStretch(2)
+        h = QHBoxLayout()
+        h.addStretch(1)
+        h.addWidget(card, 3)
+        h.addStretch(1)
+        outer.addLayout(h)
+        outer.addStretch(3)
+
+    def start(self, path: str) -> None:
+        self.title.setText(f"Loading {os.path.basename(os.path.normpath(path))}…")
+        self.path.set_full_text(path)
+        self.bar.setRange(0, 0)
+        self.message.set_full_text("Looking for design files")
+        self.cancel_button.setEnabled(True)
+
+    def update_progress(self, ev) -> None:
+        if ev.total:
+            self.bar.setRange(0, ev.total)
+            self.bar.setValue(ev.done)
+            self.bar.setFormat(f"{ev.done} / {ev.total}")
+        if ev.message:
+            self.message.set_full_text(ev.message)
+
+
+class DatasetPage(QWidget):
+    train_requested = Signal()
+    cancel_requested = Signal()
+    open_folder_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("DatasetPage")
+        self.designs = None
+
+        # header
+        self.title = label("No designs open", "title")
+        self.path_label = ElidedLabel("")
+        self.summary = label("", "muted", wrap=True)
+        self.summary.setObjectName("DatasetSummary")
+        self.note = label("", "warning", wrap=True)
+        self.note.hide()
+        self.train_button = QPushButton(icons.icon("training", "#ffffff"), "Train on these designs")
+        self.train_button.setProperty("primary", True)
+        self.train_button.setObjectName("GoTrainButton")
+        self.train_button.setToolTip("Go to training (Ctrl+3)")
+        self.train_button.clicked.connect(self.train_requested)
+        head_text = QVBoxLayout()
+        head_text.setSpacing(2)
+        head_text.addWidget(self.title)
+        head_text.addWidget(self.path_label)
+        head_text.addWidget(self.summary)
+        head = QHBoxLayout()
+        head.addLayout(head_text, 1)
+        head.addWidget(self.train_button, 0, Qt.AlignmentFlag.AlignTop)
+
+        # labels
+        self.labels_table = QTableWidget(0, 2)
+        self.labels_table.setObjectName("LabelsTable")
+        self.labels_table.setHorizontalHeaderLabels(["Label", "Items"])
+        self.labels_table.verticalHeader().hide()
+        self.labels_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.labels_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.labels_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.labels_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.labels_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.labels_table.setToolTip("Items per label (the first-level sub-folder); click one to show only it")
+        self.labels_table.itemSelectionChanged.connect(self._filter_changed)
+        labels_box = QWidget()
+        lb = QVBoxLayout(labels_box)
+        lb.setContentsMargins(0, 0, 0, 0)
+        lb.addWidget(label("Labels", "heading"))
+        lb.addWidget(self.labels_table, 1)
+
+        # thumbnails
+        self.model = ThumbnailModel(self)
+        self.thumbs = QListView()
+        self.thumbs.setObjectName("ThumbnailView")
+        self.thumbs.setModel(self.model)
+        self.thumbs.setViewMode(QListView.ViewMode.IconMode)
+        self.thumbs.setResizeMode(QListView.ResizeMode.Adjust)
+        self.thumbs.setMovement(QListView.Movement.Static)
+        self.thumbs.setUniformItemSizes(True)
+        self.thumbs.setLayoutMode(QListView.LayoutMode.Batched)
+        self.thumbs.setBatchSize(256)
+        self.thumbs.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
+        self.thumbs.setGridSize(QSize(THUMB_SIZE + 40, THUMB_SIZE + 30))
+        self.thumbs.setSpacing(4)
+        self.thumbs.setWordWrap(False)
+        self.thumbs.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.thumbs.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.thumbs.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+
+        # skipped
+        self.skipped_model = SkippedModel(self)
+        skipped_proxy = QSortFilterProxyModel(self)
+        skipped_proxy.setSourceModel(self.skipped_model)
+        self.skipped_table = QTableView()
+        self.skipped_table.setObjectName("SkippedTable")
+        self.skipped_table.setModel(skipped_proxy)
+        self.skipped_table.setSortingEnabled(True)
+        self.skipped_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.skipped_table.verticalHeader().hide()
+        self.skipped_table.setAlternatingRowColors(True)
+        self.skipped_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.skipped_table.setWordWrap(False)
+        self.skipped_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.skipped_table.horizontalHeader().setStretchLastSection(True)
+        self.skipped_table.setColumnWidth(0, 320)
+        self.skipped_empty = label("Every file in the folder was loaded.", "hint")
+        self.skipped_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        skipped_box = QWidget()
+        sb = QVBoxLayout(skipped_box)
+        sb.setContentsMargins(8, 8, 8, 8)
+        sb.addWidget(label("Files that were not loaded, and why. Fix or remove them, then open the "
+                           "folder again.", "muted", wrap=True))
+        sb.addWidget(self.skipped_table, 1)
+        sb.addWidget(self.skipped_empty, 1)
+
+        thumbs_box = QWidget()
+        tb = QVBoxLayout(thumbs_box)
+        tb.setContentsMargins(8, 8, 8, 8)
+        self.thumbs_caption = label("", "muted")
+        tb.addWidget(self.thumbs_caption)
+        tb.addWidget(self.thumbs, 1)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("DatasetTabs")
+        self.tabs.addTab(thumbs_box, icons.icon("dataset"), "Designs")
+        self.tabs.addTab(skipped_box, icons.icon("warning"), "Skipped files")
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(labels_box)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([230, 900])
+        splitter.setChildrenCollapsible(False)
+
+        content = QWidget()
+        cl = QVBoxLayout(content)
+        cl.setContentsMargins(24, 20, 24, 16)
+        cl.setSpacing(12)
+        cl.addLayout(head)
+        cl.addWidget(self.note)
+        cl.addWidget(splitter, 1)
+
+        # empty state
+        empty = QWidget()
+        el = QVBoxLayout(empty)
+        el.addStretch(1)
+        el.addWidget(label("No designs are open", "title"), 0, Qt.AlignmentFlag.AlignHCenter)
+        el.addWidget(label("Open a design folder (Ctrl+O) or drop one onto the window.", "muted"), 0,
+                     Qt.AlignmentFlag.AlignHCenter)
+        open_button = QPushButton(icons.icon("folder"), "Open design folder…")
+        open_button.clicked.connect(self.open_folder_requested)
+        el.addWidget(open_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        el.addStretch(2)
+
+        self.loading_panel = _LoadingPanel()
+        self.loading_panel.cancel_requested.connect(self.cancel_requested)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(empty)
+        self.stack.addWidget(self.loading_panel)
+        self.stack.addWidget(content)
+        self._empty, self._content = empty, content
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        theme.notifier.theme_changed.connect(self._retheme)
+
+    # states
+    def show_loading(self, path: str) -> None:
+        self.loading_panel.start(path)
+        self.stack.setCurrentWidget(self.loading_panel)
+
+    def update_progress(self, ev) -> None:
+        self.loading_panel.update_progress(ev)
+
+    def show_previous(self) -> None:
+        """Loading ended without a result (failed or cancelled): show what was there before."""
+        self.stack.setCurrentWidget(self._content if self.designs is not None else self._empty)
+
+    @property
+    def is_loading(self) -> bool:
+        return self.stack.currentWidget() is self.loading_panel
+
+    def show_opened(self, opened) -> None:
+        designs = opened.designs
+        self.designs = designs
+        self.model.set_designs(designs)
+        name = opened.name
+        self.title.setText(name)
+        self.path_label.set_full_text(opened.folder or "")
+        if opened.note:
+            self.note.setText(opened.note)
+            self.note.show()
+        else:
+            self.note.hide()
+        if designs is None:
+            self.summary.setText("Project only: its designs are not available.")
+            self.skipped_model.set_skipped([])
+            self._fill_labels({})
+            self.train_button.setEnabled(False)
+        else:
+            self.summary.setText(self.describe(designs))
+            self.skipped_model.set_skipped(designs.skipped)
+            self._fill_labels(designs.label_counts)
+            self.train_button.setEnabled(True)
+        n_skipped = self.skipped_model.rowCount()
+        self.tabs.setTabText(0, f"Designs ({len(designs) if designs is not None else 0})")
+        self.tabs.setTabText(1, f"Skipped files ({n_skipped})")
+        self.skipped_table.setVisible(n_skipped > 0)
+        self.skipped_empty.setVisible(n_skipped == 0)
+        self.skipped_table.resizeColumnToContents(0)
+        self.skipped_table.setColumnWidth(0, min(max(self.skipped_table.columnWidth(0), 200), 460))
+        self.tabs.setCurrentIndex(0)
+        self._update_caption()
+        self.stack.setCurrentWidget(self._content)
+
+    @staticmethod
+    def describe(designs) -> str:
+        n = len(designs)
+        R = designs.resolution
+        if designs.kind == "image":
+            what = f"{n} image{'s' if n != 1 else ''} at {R}×{R} ({'colour' if designs.colour else 'grey'})"
+        else:
+            what = f"{n} mesh{'es' if n != 1 else ''} voxelized at {R}³"
+        labels = len(designs.label_counts)
+        parts = [what, f"{labels} label{'s' if labels != 1 else ''}"]
+        if designs.skipped:
+            parts.append(f"{len(designs.skipped)} skipped")
+        secs = designs.seconds
+        cached = f", {designs.from_cache} from cache" if designs.from_cache else ""
+        parts.append(f"loaded in {secs:.1f} s{cached}")
+        return " · ".join(parts)
+
+    def shutdown(self) -> None:
+        self.model.shutdown()
+
+    # internals
+    def _fill_labels(self, counts: dict) -> None:
+        self.labels_table.blockSignals(True)
+        self.labels_table.setRowCount(0)
+        rows = [(ALL_LABELS, sum(counts.values()))] + list(counts.items())
+        self.labels_table.setRowCount(len(rows))
+        for r, (name, count) in enumerate(rows):
+            a = QTableWidgetItem(name)
+            a.setData(Qt.ItemDataRole.UserRole, None if r == 0 else name)
+            if r == 0:
+                f = a.font()
+                f.setBold(True)
+                a.setFont(f)
+            b = QTableWidgetItem(str(count))
+            b.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.labels_table.setItem(r, 0, a)
+            self.labels_table.setItem(r, 1, b)
+        self.labels_table.selectRow(0)
+        self.labels_table.blockSignals(False)
+
+    def selected_label(self) -> str | None:
+        rows = self.labels_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.labels_table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+
+    def label_counts_shown(self) -> dict[str, int]:
+        return {self.labels_table.item(r, 0).text(): int(self.labels_table.item(r, 1).text())
+                for r in range(1, self.labels_table.rowCount())}
+
+    def _filter_changed(self) -> None:
+        self.model.set_label_filter(self.selected_label())
+        self._update_caption()
+
+    def _update_caption(self) -> None:
+        if self.designs is None:
+            self.thumbs_caption.setText("")
+            return
+        name = self.selected_label()
+        shown = self.model.rowCount()
+        kind = "processed images" if self.designs.kind == "image" else "voxelized meshes, shaded"
+        what = f"label “{name}”: " if name else ""
+        self.thumbs_caption.setText(f"{what}{shown} items — as the model sees them ({kind})")
+
+    def _retheme(self, _t) -> None:
+        self.tabs.setTabIcon(0, icons.icon("dataset"))
+        self.tabs.setTabIcon(1, icons.icon("warning"))
+        self.train_button.setIcon(icons.icon("training", theme.current().accent_text))

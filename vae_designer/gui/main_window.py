@@ -1,0 +1,596 @@
+"""The main window: a sidebar of pages, menus and shortcuts, drag and drop, closing.
+
+Pages are registered with :meth:`MainWindow.add_page` (key, title, icon, what
+they need to be usable), so a page such as the latent map can be added without
+touching the rest.  The window holds no computation: opening goes through the
+:class:`~.workspace.Workspace`, training through the
+:class:`~.training_session.TrainingSession`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QMainWindow, QMessageBox, QProgressBar, QStackedWidget, QVBoxLayout,
+                               QWidget)
+
+from vae_designer import __version__
+from vae_designer.resources import sample_folder
+
+from . import dialogs, icons, theme
+from .dataset_page import DatasetPage
+from .settings_store import SettingsStore
+from .start_page import StartPage
+from .training_page import TrainingPage
+from .training_session import TrainingSession
+from .workspace import Opened, Workspace
+
+APP_NAME = "VAE Designer"
+
+
+@dataclass
+class PageEntry:
+    key: str
+    title: str
+    icon: str
+    widget: QWidget
+    needs: str | None  # None, 'designs' (a design folder is loaded) or 'model' (a trained model exists)
+    item: QListWidgetItem
+
+
+class MainWindow(QMainWindow):
+    page_changed = Signal(str)
+
+    def __init__(self, store: SettingsStore | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("MainWindow")
+        self.store = store or SettingsStore()
+        self.workspace = Workspace(self)
+        self.training = TrainingSession(self.workspace, parent=self)
+        self._pages: dict[str, PageEntry] = {}
+        self._closing = False
+        self._allow_close = False
+        self._pending_open: str | None = None  # opened once the training that was running has stopped
+        self.setWindowIcon(icons.app_icon())
+        self.setAcceptDrops(True)
+        self.setMinimumSize(QSize(960, 640))
+
+        # sidebar + pages
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("SidebarList")
+        self.sidebar.setIconSize(QSize(20, 20))
+        self.sidebar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sidebar.currentRowChanged.connect(self._sidebar_changed)
+        side = QWidget()
+        side.setObjectName("Sidebar")
+        side.setFixedWidth(188)
+        sl = QVBoxLayout(side)
+        sl.setContentsMargins(0, 0, 0, 8)
+        sl.setSpacing(0)
+        brand = QLabel(APP_NAME)
+        brand.setObjectName("SidebarTitle")
+        sl.addWidget(brand)
+        sl.addWidget(self.sidebar, 1)
+        self.sidebar_status = QLabel("")
+        self.sidebar_status.setProperty("role", "muted")
+        self.sidebar_status.setWordWrap(True)
+        self.sidebar_status.setContentsMargins(16, 4, 12, 4)
+        sl.addWidget(self.sidebar_status)
+        self.stack = QStackedWidget()
+        central = QWidget()
+        cl = QHBoxLayout(central)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(0)
+        cl.addWidget(side)
+        cl.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.start_page = StartPage()
+        self.dataset_page = DatasetPage()
+        self.training_page = TrainingPage(self.training)
+        self.add_page("start", "Start", "home", self.start_page)
+        self.add_page("dataset", "Dataset", "dataset", self.dataset_page, needs="designs")
+        self.add_page("training", "Training", "training", self.training_page, needs="designs")
+        # Issue 5 adds the latent map here: add_page("map", "Map", "map", MapPage(...), needs="model")
+
+        # status bar
+        self.task_label = QLabel("")
+        self.task_bar = QProgressBar()
+        self.task_bar.setObjectName("StatusProgress")
+        self.task_bar.setFixedWidth(160)
+        self.task_bar.setMaximumHeight(16)
+        self.task_bar.setTextVisible(False)
+        self.task_bar.hide()
+        self.statusBar().addPermanentWidget(self.task_label)
+        self.statusBar().addPermanentWidget(self.task_bar)
+        self.statusBar().setSizeGripEnabled(True)
+
+        self._make_actions()
+        self._connect()
+        self.start_page.set_recent(self.store.recent())
+        self._update_enabled()
+        self._update_title()
+        geometry = self.store.geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 820)
+        self.show_page("start")
+        self.statusBar().showMessage("Open a design folder or a project to begin", 8000)
+        theme.notifier.theme_changed.connect(self._retheme)
+
+    # pages
+    def add_page(self, key: str, title: str, icon: str, widget: QWidget, needs: str | None = None) -> None:
+        item = QListWidgetItem(icons.icon(icon), title)
+        item.setSizeHint(QSize(160, 38))
+        item.setData(Qt.ItemDataRole.UserRole, key)
+        self.sidebar.addItem(item)
+        self.stack.addWidget(widget)
+        self._pages[key] = PageEntry(key, title, icon, widget, needs, item)
+        if hasattr(self, "_view_menu"):
+            self._add_page_action(self._pages[key])
+
+    def page(self, key: str) -> QWidget:
+        return self._pages[key].widget
+
+    def current_page(self) -> str:
+        for entry in self._pages.values():
+            if entry.widget is self.stack.currentWidget():
+                return entry.key
+        return ""
+
+    def show_page(self, key: str) -> bool:
+        entry = self._pages.get(key)
+        if entry is None or not self._available(entry):
+            return False
+        self.sidebar.setCurrentItem(entry.item)
+        self.stack.setCurrentWidget(entry.widget)
+        return True
+
+    def _available(self, entry: PageEntry) -> bool:
+        if entry.needs is None:
+            return True
+        if entry.needs == "designs":
+            return self.workspace.current is not None or self.workspace.busy
+        if entry.needs == "model":
+            return self.workspace.project is not None or self.training.latest_state is not None
+        return True
+
+    def _sidebar_changed(self, row: int) -> None:
+        item = self.sidebar.item(row)
+        if item is None:
+            return
+        key = item.data(Qt.ItemDataRole.UserRole)
+        entry = self._pages[key]
+        if self._available(entry):
+            self.stack.setCurrentWidget(entry.widget)
+            self.page_changed.emit(key)
+
+    # actions, menus, shortcuts
+    def _action(self, text: str, slot, shortcut=None, icon: str | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if icon:
+            action.setIcon(icons.icon(icon))
+        if shortcut:
+            seqs = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(s) for s in seqs])
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work whichever page has focus
+        return action
+
+    def _make_actions(self) -> None:
+        A = self._action
+        self.act_open_folder = A("Open Design &Folder…", self.choose_folder, QKeySequence.StandardKey.Open,
+                                 "folder", "Open a folder of design images or meshes")
+        self.act_open_project = A("Open &Project…", self.choose_project, "Ctrl+Shift+O", "project",
+                                  "Open a saved project")
+        self.act_sample_2d = A("Sample Car &Silhouettes (2D)", lambda: self.open_sample("image"), None, "car",
+                               "Open the bundled sample: 300 car silhouettes")
+        self.act_sample_3d = A("Sample Car &Bodies (3D)", lambda: self.open_sample("mesh"), None, "cube",
+                               "Open the bundled sample: 48 car-body meshes")
+        self.act_save = A("&Save Project", self.save_project, QKeySequence.StandardKey.Save, "save",
+                          "Save the trained model and its settings")
+        self.act_save_as = A("Save Project &As…", self.save_project_as, "Ctrl+Shift+S", None,
+                             "Save the project into a new folder")
+        self.act_quit = A("&Quit", self.close, "Ctrl+Q")
+        self.act_cancel = A("Cancel Loading", self.workspace.cancel, "Esc")
+        self.act_cancel.setEnabled(False)
+
+        self.act_train_start = A("&Start Training", self.training_page.start_clicked, ["F5", "Ctrl+Return"],
+                                 "play", "Train with the settings on the Training page")
+        self.act_train_pause = A("&Pause / Resume Training", self.training_page.pause_clicked, "Ctrl+P",
+                                 "pause", "Pause or resume training")
+        self.act_train_stop = A("S&top Training", self.training_page.stop_clicked, ["Shift+F5", "Ctrl+."],
+                                "stop", "Stop training and keep the best model")
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addAction(self.act_open_folder)
+        file_menu.addAction(self.act_open_project)
+        self.recent_menu = file_menu.addMenu(icons.icon("recent"), "Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        samples = file_menu.addMenu(icons.icon("car"), "Try the Samples")
+        samples.addAction(self.act_sample_2d)
+        samples.addAction(self.act_sample_3d)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_save)
+        file_menu.addAction(self.act_save_as)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+
+        train_menu = menu.addMenu("&Training")
+        for a in (self.act_train_start, self.act_train_pause, self.act_train_stop):
+            train_menu.addAction(a)
+
+        self._view_menu = menu.addMenu("&View")
+        self._page_actions: list[QAction] = []
+        for entry in self._pages.values():
+            self._add_page_action(entry)
+        self._pages_end = self._view_menu.addSeparator()
+        theme_menu = self._view_menu.addMenu("&Theme")
+        group = QActionGroup(self)
+        self.theme_actions = {}
+        for name, text in (("system", "Follow the &System"), ("light", "&Light"), ("dark", "&Dark")):
+            act = QAction(text, self, checkable=True)
+            act.setChecked(self.store.theme() == name)
+            act.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+            group.addAction(act)
+            theme_menu.addAction(act)
+            self.theme_actions[name] = act
+        self.act_toggle_theme = A("Switch Light/Dark", self.toggle_theme, "Ctrl+Shift+L", None,
+                                  "Switch between the light and the dark look")
+        theme_menu.addSeparator()
+        theme_menu.addAction(self.act_toggle_theme)
+
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(A("&Keyboard Shortcuts", self.show_shortcuts, "F1"))
+        help_menu.addAction(A("&About VAE Designer", self.show_about))
+
+    def _add_page_action(self, entry: PageEntry) -> None:
+        n = len(self._page_actions) + 1
+        act = self._action(f"Go to {entry.title}", lambda _=False, k=entry.key: self.show_page(k),
+                           f"Ctrl+{n}" if n <= 9 else None, entry.icon)
+        end = getattr(self, "_pages_end", None)
+        if end is not None:
+            self._view_menu.insertAction(end, act)
+        else:
+            self._view_menu.addAction(act)
+        self._page_actions.append(act)
+        entry.item.setToolTip(f"{entry.title} (Ctrl+{n})")
+
+    def _connect(self) -> None:
+        sp = self.start_page
+        sp.open_folder_requested.connect(self.choose_folder)
+        sp.open_project_requested.connect(self.choose_project)
+        sp.sample_requested.connect(self.open_sample)
+        sp.path_requested.connect(self.open_path)
+        sp.remove_recent_requested.connect(self._remove_recent)
+        sp.clear_recent_requested.connect(self._clear_recent)
+        dp = self.dataset_page
+        dp.cancel_requested.connect(self.workspace.cancel)
+        dp.train_requested.connect(lambda: self.show_page("training"))
+        dp.open_folder_requested.connect(self.choose_folder)
+        ws = self.workspace
+        ws.loading.connect(self._on_loading)
+        ws.progress.connect(self._on_load_progress)
+        ws.opened.connect(self._on_opened)
+        ws.failed.connect(self._on_load_failed)
+        ws.cancelled.connect(self._on_load_cancelled)
+        ws.busy_changed.connect(lambda busy: (self.act_cancel.setEnabled(busy), self._update_enabled()))
+        ws.project_changed.connect(lambda _p: (self._update_title(), self._update_enabled()))
+        tr = self.training
+        tr.state_changed.connect(self._on_training_state)
+        tr.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        tr.saved.connect(self._on_saved)
+        tr.failed.connect(lambda msg: self.show_error("Training stopped with an error", msg))
+        tr.save_failed.connect(lambda msg: self.show_error("The project could not be saved", msg))
+        tr.idle.connect(self._on_training_idle)
+        tr.event.connect(self._on_train_event)
+
+    # opening
+    def choose_folder(self) -> None:
+        path = dialogs.choose_folder(self, self.store.last_dir())
+        if path:
+            self.store.set_last_dir(os.path.dirname(path))
+            self.open_path(path)
+
+    def choose_project(self) -> None:
+        path = dialogs.choose_project(self, self.store.last_dir())
+        if path:
+            self.store.set_last_dir(os.path.dirname(path))
+            self.open_path(path)
+
+    def open_sample(self, kind: str) -> None:
+        self.open_path(str(sample_folder(kind)))
+
+    def open_path(self, path: str) -> bool:
+        """Open a design folder or a project (what the command line and drops do)."""
+        path = os.path.abspath(os.path.expanduser(str(path)))
+        if not os.path.exists(path):
+            self.show_error("Cannot open", f"{path}: no such folder or project")
+            return False
+        if os.path.isfile(path) and os.path.basename(path) != "project.json":
+            path = os.path.dirname(path)  # a file dropped from a design folder: open its folder
+        if self.training.running:
+            if not dialogs.ask(self, "Training is running",
+                               "Stop training and open something else? The best model so far is saved.",
+                               "Stop training", "Keep training"):
+                return False
+            self.training.stop()
+            self._pending_open = path
+            return True
+        self.workspace.open_path(path)
+        return True
+
+    def _on_loading(self, path: str) -> None:
+        self.dataset_page.show_loading(path)
+        self._update_enabled()
+        self.show_page("dataset")
+        self.task_label.setText(f"Loading {os.path.basename(path)}")
+        self.task_bar.setRange(0, 0)
+        self.task_bar.show()
+        self.statusBar().showMessage(f"Loading {path} …")
+
+    def _on_load_progress(self, ev) -> None:
+        self.dataset_page.update_progress(ev)
+        if ev.total:
+            self.task_bar.setRange(0, ev.total)
+            self.task_bar.setValue(ev.done)
+            self.task_label.setText(f"Loading {ev.done} / {ev.total}")
+
+    def _end_task(self) -> None:
+        self.task_bar.hide()
+        self.task_label.setText("")
+
+    def _on_opened(self, opened: Opened) -> None:
+        self._end_task()
+        self.dataset_page.show_opened(opened)
+        self.training.set_opened(opened)
+        self.training_page.set_opened(opened)
+        recent = str(opened.project.path) if opened.project is not None else opened.folder
+        if recent:
+            self.store.add_recent(recent)
+            self.start_page.set_recent(self.store.recent())
+        self._update_title()
+        self._update_enabled()
+        if opened.designs is not None:
+            d = opened.designs
+            self.statusBar().showMessage(
+                f"Loaded {len(d)} {'images' if d.kind == 'image' else 'meshes'} from {opened.folder}"
+                + (f"; {len(d.skipped)} files skipped (see Skipped files)" if d.skipped else ""), 10000)
+        elif opened.note:
+            self.statusBar().showMessage(opened.note, 10000)
+        if opened.project is not None and opened.designs is not None:
+            self.show_page("training")
+        else:
+            self.show_page("dataset")
+
+    def _on_load_failed(self, path: str, message: str) -> None:
+        self._end_task()
+        self.dataset_page.show_previous()
+        self._update_enabled()
+        if self.workspace.current is None:
+            self.show_page("start")
+        self.statusBar().showMessage("Nothing was opened", 6000)
+        self.show_error("Cannot open", message)
+
+    def _on_load_cancelled(self, path: str) -> None:
+        self._end_task()
+        self.dataset_page.show_previous()
+        self._update_enabled()
+        if self.workspace.current is None:
+            self.show_page("start")
+        self.statusBar().showMessage(f"Loading {os.path.basename(path)} cancelled", 6000)
+
+    # saving
+    def save_project(self) -> None:
+        if not self.training.can_save:
+            self.statusBar().showMessage("Nothing to save yet: train a model first", 6000)
+            return
+        if self.training.project_path is None or self.training.autosave_location:
+            self.save_project_as()
+            return
+        self.training.save()
+
+    def save_project_as(self) -> None:
+        if not self.training.can_save:
+            self.statusBar().showMessage("Nothing to save yet: train a model first", 6000)
+            return
+        current = self.workspace.current
+        name = (current.name if current else "project") + "-project"
+        path = dialogs.choose_save_location(self, self.store.last_dir(), name)
+        if not path:
+            return
+        self.store.set_last_dir(os.path.dirname(path))
+        self.training.save_as(path)
+
+    def _on_saved(self, project) -> None:
+        self.workspace.set_project(project)
+        self.store.add_recent(str(project.path))
+        self.start_page.set_recent(self.store.recent())
+        self._update_title()
+        self._update_enabled()
+
+    # training
+    def _on_training_state(self, state: str) -> None:
+        self._update_enabled()
+        if state in ("running", "paused", "starting", "stopping"):
+            self.task_label.setText({"running": "Training", "paused": "Training paused",
+                                     "starting": "Starting training", "stopping": "Stopping"}[state])
+            if state == "starting":
+                self.task_bar.setRange(0, 0)
+            self.task_bar.show()
+        else:
+            self._end_task()
+
+    def _on_train_event(self, ev) -> None:
+        total = max(1, ev.epochs * max(1, ev.steps_per_epoch))
+        done = ev.epoch * max(1, ev.steps_per_epoch) + (ev.step if ev.kind == "step" else 0)
+        self.task_bar.setRange(0, 1000)
+        self.task_bar.setValue(int(1000 * min(1.0, done / total)))
+
+    def _on_training_idle(self) -> None:
+        self._update_enabled()
+        if self._closing:
+            self._allow_close = True
+            QTimer.singleShot(0, self.close)
+            return
+        pending = self._pending_open
+        if pending:
+            self._pending_open = None
+            self.workspace.open_path(pending)
+
+    # look
+    def set_theme(self, name: str) -> None:
+        self.store.set_theme(name)
+        theme.apply_theme(name)
+        if name in self.theme_actions:
+            self.theme_actions[name].setChecked(True)
+
+    def toggle_theme(self) -> None:
+        self.set_theme("light" if theme.current().dark else "dark")
+
+    def _retheme(self, _t) -> None:
+        for entry in self._pages.values():
+            entry.item.setIcon(icons.icon(entry.icon))
+
+    # state
+    def _update_title(self) -> None:
+        current = self.workspace.current
+        if current is None:
+            self.setWindowTitle(APP_NAME)
+            return
+        where = current.name
+        if current.project is None and self.training.project_path:
+            where = os.path.basename(self.training.project_path)
+        self.setWindowTitle(f"{where} — {APP_NAME}")
+
+    def _update_enabled(self) -> None:
+        for entry in self._pages.values():
+            ok = self._available(entry)
+            flags = entry.item.flags()
+            entry.item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled if ok else flags & ~Qt.ItemFlag.ItemIsEnabled)
+        for act, key in zip(self._page_actions, self._pages):
+            act.setEnabled(self._available(self._pages[key]))
+        t = self.training
+        has_designs = self.workspace.designs is not None and not self.workspace.busy
+        self.act_train_start.setEnabled(has_designs and not t.running)
+        self.act_train_pause.setEnabled(t.running and t.state != "stopping")
+        self.act_train_stop.setEnabled(t.running and t.state != "stopping")
+        self.act_save.setEnabled(t.can_save)
+        self.act_save_as.setEnabled(t.can_save)
+        self.training_page.update_enabled(has_designs)
+        busy = t.running or self.workspace.busy
+        for act in (self.act_open_folder, self.act_open_project, self.act_sample_2d, self.act_sample_3d):
+            act.setEnabled(True)  # opening while busy asks first / replaces the load
+        self.sidebar_status.setText("Training…" if t.running else ("Loading…" if busy else ""))
+
+    # errors and dialogs
+    def show_error(self, title: str, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+        dialogs.show_error(self, title, message)
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, f"About {APP_NAME}",
+                          f"<h3>{APP_NAME} {__version__}</h3>"
+                          "<p>Train a variational autoencoder on your own designs (images or 3D meshes) "
+                          "and explore it to create new variants.</p>"
+                          f"<p>Settings file: <code>{self.store.path}</code></p>")
+
+    def show_shortcuts(self) -> None:
+        rows = []
+        for act in self.findChildren(QAction):
+            if act.shortcuts() and act.text():
+                keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in act.shortcuts())
+                rows.append(f"<tr><td style='padding-right:18px'>{act.text().replace('&', '')}</td>"
+                            f"<td><b>{keys}</b></td></tr>")
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts",
+                          "<table>" + "".join(sorted(set(rows))) + "</table>", QMessageBox.StandardButton.Ok,
+                          self)
+        box.open()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        paths = [p for p in self.store.recent() if os.path.exists(p)]
+        for p in paths:
+            self.recent_menu.addAction(os.path.basename(os.path.normpath(p)) + f"   ({os.path.dirname(p)})",
+                                       lambda _=False, path=p: self.open_path(path))
+        if not paths:
+            a = self.recent_menu.addAction("(nothing yet)")
+            a.setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear List", self._clear_recent)
+
+    def _remove_recent(self, path: str) -> None:
+        self.store.remove_recent(path)
+        self.start_page.set_recent(self.store.recent())
+
+    def _clear_recent(self) -> None:
+        self.store.clear_recent()
+        self.start_page.set_recent([])
+
+    # drag and drop
+    @staticmethod
+    def _dropped_path(mime) -> str | None:
+        if not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            if url.isLocalFile():
+                path = url.toLocalFile()
+                if os.path.isdir(path) or os.path.basename(path) == "project.json":
+                    return path
+        return None
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if self._dropped_path(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        path = self._dropped_path(event.mimeData())
+        if path:
+            event.acceptProposedAction()
+            self.open_path(path)
+
+    # closing
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self._allow_close or not self.training.busy:
+            self._shutdown()
+            event.accept()
+            return
+        if self._closing:  # already stopping: keep waiting
+            event.ignore()
+            return
+        if self.training.running:
+            where = self.training.project_path or "the project"
+            if not dialogs.ask(self, "Training is running",
+                               f"Stop training and quit?\n\nThe best model so far is saved to {where}.",
+                               "Stop and quit", "Keep training"):
+                event.ignore()
+                return
+        self._closing = True
+        self.statusBar().showMessage("Stopping training and saving the best model…")
+        QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        self.training.stop()
+        event.ignore()  # closes for real when the session reports idle (stopped and saved)
+
+    def _shutdown(self) -> None:
+        if QApplication.overrideCursor() is not None:
+            QApplication.restoreOverrideCursor()
+        self.store.set_geometry(self.saveGeometry())
+        self.store.sync()
+        self.training.shutdown()
+        self.workspace.shutdown()
+        self.dataset_page.shutdown()
+        self.training_page.shutdown()

@@ -1,0 +1,361 @@
+"""The training page: settings, Start / Pause / Stop, progress, live curves, reconstructions.
+
+A view over a :class:`~.training_session.TrainingSession`: buttons call the
+session, the session's signals update the widgets.  Nothing here computes.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QProgressBar, QPushButton,
+                               QSizePolicy, QVBoxLayout, QWidget)
+
+from . import icons, theme
+from .loss_plot import LossPlot
+from .recon_grid import ReconGrid
+from .train_settings import TrainSettingsForm, trainer_defaults
+from .widgets import Card, ElidedLabel, FitScrollArea, label
+
+
+NOT_SAVED = "Not saved yet: once training starts, the best model is saved automatically as it improves."
+
+
+def format_duration(seconds: float | None) -> str:
+    if seconds is None or not math.isfinite(seconds) or seconds < 0:
+        return "–"
+    seconds = int(round(seconds))
+    h, rem = divmod(seconds, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def format_rate(items_per_second: float | None) -> str:
+    if not items_per_second or not math.isfinite(items_per_second):
+        return "–"
+    return f"{items_per_second:,.0f}" if items_per_second >= 10 else f"{items_per_second:.1f}"
+
+
+def epoch_position(ev) -> float:
+    """x of an event on the epoch axis: 'step' k of epoch e (0-based e) -> e + k/steps."""
+    steps = max(1, ev.steps_per_epoch or 1)
+    if ev.kind == "step":
+        return ev.epoch + min(1.0, ev.step / steps)
+    return float(ev.epoch)
+
+
+class _Stat(QWidget):
+    def __init__(self, caption: str, tip: str):
+        super().__init__()
+        self.value = label("–", "stat")
+        self.caption = label(caption, "muted")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.value)
+        lay.addWidget(self.caption)
+        self.setToolTip(tip)
+
+    def set(self, text: str) -> None:
+        self.value.setText(text)
+
+
+class TrainingPage(QWidget):
+    def __init__(self, session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("TrainingPage")
+        self.session = session
+        self._defaults_loaded = False
+        self._has_designs = False
+        self._last_state = "idle"
+
+        # left column: settings and controls
+        self.form = TrainSettingsForm()
+        self.start_button = QPushButton(icons.icon("play", "#ffffff"), "Start training")
+        self.start_button.setObjectName("StartButton")
+        self.start_button.setProperty("primary", True)
+        self.start_button.setToolTip("Start training with these settings (F5)")
+        self.pause_button = QPushButton(icons.icon("pause"), "Pause")
+        self.pause_button.setObjectName("PauseButton")
+        self.pause_button.setToolTip("Pause or resume training (Ctrl+P)")
+        self.stop_button = QPushButton(icons.icon("stop"), "Stop")
+        self.stop_button.setObjectName("StopButton")
+        self.stop_button.setToolTip("Stop training; the best model so far is kept and saved (Shift+F5)")
+        self.start_button.clicked.connect(self.start_clicked)
+        self.pause_button.clicked.connect(self.pause_clicked)
+        self.stop_button.clicked.connect(self.stop_clicked)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(8)
+        buttons.addWidget(self.pause_button)
+        buttons.addWidget(self.stop_button)
+        self.project_caption = label("Project", "heading")
+        self.project_label = ElidedLabel("", role=None)
+        self.project_label.setObjectName("ProjectLabel")
+        self.project_note = label(NOT_SAVED, "muted", wrap=True)
+        settings = Card()
+        settings.setFixedWidth(300)
+        settings.body.addWidget(label("Settings", "heading"))
+        settings.body.addWidget(self.form)
+        settings.body.addSpacing(8)
+        settings.body.addWidget(self.start_button)
+        settings.body.addLayout(buttons)
+        settings.body.addSpacing(14)
+        settings.body.addWidget(self.project_caption)
+        settings.body.addWidget(self.project_label)
+        settings.body.addWidget(self.project_note)
+        settings.body.addStretch(1)
+
+        # right column: progress, curves, reconstructions
+        self.status_label = label("Ready to train", "heading")
+        self.status_label.setObjectName("TrainStatus")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("TrainProgress")
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(0)
+        self.progress.setFormat("")
+        self.stat_epoch = _Stat("epochs done", "Epochs completed, of the total")
+        self.stat_speed = _Stat("designs / s", "Training throughput: designs processed per second")
+        self.stat_eta = _Stat("remaining", "Estimated time until the last epoch ends")
+        self.stat_best = _Stat("best validation loss", "Lowest validation loss so far (nats per design) and "
+                                                        "its epoch: that model is the one kept")
+        stats = QGridLayout()
+        stats.setHorizontalSpacing(24)
+        for i, s in enumerate((self.stat_epoch, self.stat_speed, self.stat_eta, self.stat_best)):
+            stats.addWidget(s, 0, i)
+        stats.setColumnStretch(4, 1)
+        progress_card = Card(spacing=8)
+        progress_card.body.addWidget(self.status_label)
+        progress_card.body.addLayout(stats)
+        progress_card.body.addWidget(self.progress)
+
+        self.plot = LossPlot()
+        curves = Card(spacing=6)
+        self.legend = label(LossPlot.legend_html(), "muted")
+        curves_head = QHBoxLayout()
+        curves_head.addWidget(label("Loss curves", "heading"))
+        curves_head.addStretch(1)
+        curves_head.addWidget(self.legend)
+        curves.body.addLayout(curves_head)
+        curves.body.addWidget(self.plot, 1)
+
+        self.recon_grid = ReconGrid()
+        self.recon_caption = label("Originals (top) and their reconstructions (bottom)", "muted")
+        recon = Card(spacing=6)
+        head = QHBoxLayout()
+        head.addWidget(label("Reconstructions", "heading"))
+        head.addStretch(1)
+        head.addWidget(self.recon_caption)
+        recon.body.addLayout(head)
+        recon.body.addWidget(self.recon_grid)
+        recon.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+        right = QVBoxLayout()
+        right.setSpacing(12)
+        right.addWidget(progress_card)
+        right.addWidget(curves, 1)
+        right.addWidget(recon)
+
+        body = QHBoxLayout()
+        body.setSpacing(14)
+        body.addWidget(settings)
+        body.addLayout(right, 1)
+        page = QWidget()
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(24, 20, 24, 16)
+        outer.setSpacing(12)
+        self.title = label("Training", "title")
+        outer.addWidget(self.title)
+        outer.addLayout(body, 1)
+        scroll = FitScrollArea(page)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(scroll)
+
+        s = session
+        s.event.connect(self._on_event)
+        s.recon.connect(self._on_recon)
+        s.state_changed.connect(self._on_state)
+        s.history_loaded.connect(self._on_history)
+        s.saved.connect(self._on_saved)
+        self.form.resolution_changed.connect(self._on_resolution)
+        self.form.continue_box.toggled.connect(self._refresh_buttons)
+        theme.notifier.theme_changed.connect(self._retheme)
+        self._on_state("idle")
+
+    # called by the window
+    def set_opened(self, opened) -> None:
+        if not self._defaults_loaded:
+            self.form.apply_defaults(trainer_defaults())
+            self._defaults_loaded = True
+        designs = opened.designs
+        if designs is not None:
+            self.form.set_designs(designs.kind, designs.resolution)
+            self.title.setText(f"Training — {opened.name}")
+        project = opened.project
+        if project is not None:
+            self.form.set_project(project.model_config, project.train_config, project.epoch,
+                                  self.session.can_continue)
+            self._show_project_path(str(project.path), "")
+            self._show_project_summary(project)
+        else:
+            self.form.clear_project()
+            self._show_project_path("", NOT_SAVED)
+            self._reset_progress("Ready to train")
+        self.recon_grid.clear()
+        if designs is None:
+            self._reset_progress("The designs of this project are not available")
+        self._on_state(self.session.state)
+
+    def update_enabled(self, has_designs: bool) -> None:
+        self._has_designs = has_designs
+        self._on_state(self.session.state)
+
+    def shutdown(self) -> None:
+        pass
+
+    # buttons (also the window's shortcuts)
+    def start_clicked(self) -> None:
+        if self.session.running or not self._has_designs:
+            return
+        continuing = self.form.continuing
+        if not continuing:
+            self.plot.clear()
+            self.recon_grid.clear()
+            self._reset_progress("Starting…")
+        self.session.start(self.form.values(), self.form.latent_dim(), continue_project=continuing)
+
+    def pause_clicked(self) -> None:
+        if self.session.state == "paused":
+            self.session.resume()
+        else:
+            self.session.pause()
+
+    def stop_clicked(self) -> None:
+        self.session.stop()
+
+    def _refresh_buttons(self) -> None:
+        self._on_state(self.session.state)
+
+    def _offer_continue(self) -> None:
+        """After a run: offer to train the same model further (the form keeps its settings)."""
+        s = self.session
+        if not s.can_continue:
+            return
+        st = s.latest_state
+        mc = st.model_config if st is not None else s.project.model_config
+        tc = st.train_config if st is not None else s.project.train_config
+        self.form.set_project(mc, tc, s.trained_epochs, True)
+
+    # session signals
+    def _on_state(self, state: str) -> None:
+        if state == "idle" and self._last_state != "idle":
+            self._offer_continue()
+        self._last_state = state
+        running = self.session.running
+        self.form.set_editable(not running)
+        self.start_button.setEnabled(self._has_designs and not running)
+        self.start_button.setText("Continue training" if self.form.continuing else "Start training")
+        self.pause_button.setEnabled(running and state in ("running", "paused", "starting"))
+        self.stop_button.setEnabled(running and state != "stopping")
+        paused = state == "paused"
+        self.pause_button.setText("Resume" if paused else "Pause")
+        self.pause_button.setIcon(icons.icon("play" if paused else "pause"))
+        if state == "paused":
+            self.status_label.setText("Paused — " + self._epoch_text())
+        elif state == "stopping":
+            self.status_label.setText("Stopping — keeping the best model…")
+        elif state == "starting":
+            self.status_label.setText("Starting…")
+
+    def _epoch_text(self) -> str:
+        ev = self.session.last_event
+        if ev is None:
+            return "not started"
+        return f"epoch {min(ev.epoch + (1 if ev.kind == 'step' else 0), ev.epochs)} of {ev.epochs}"
+
+    def _on_event(self, ev) -> None:
+        steps = max(1, ev.steps_per_epoch or 1)
+        total = max(1, ev.epochs * steps)
+        done = ev.epoch * steps + (ev.step if ev.kind == "step" else 0)
+        self.progress.setValue(int(1000 * min(1.0, done / total)))
+        if ev.kind == "step":
+            self.plot.add_train(epoch_position(ev), ev.train_recon, ev.train_kl)
+            current = min(ev.epoch + 1, ev.epochs)
+            self.progress.setFormat(f"Epoch {current} of {ev.epochs} · step {ev.step} of {steps}")
+            if self.session.state == "running":
+                self.status_label.setText(f"Training — epoch {current} of {ev.epochs}")
+        elif ev.kind == "epoch":
+            x = float(ev.epoch)
+            self.plot.add_train(x, ev.train_recon, ev.train_kl)
+            self.plot.add_val(x, ev.val_recon, ev.val_kl)
+            self.progress.setFormat(f"Epoch {ev.epoch} of {ev.epochs} done")
+        elif ev.kind == "start":
+            self.progress.setFormat(f"Epoch {min(ev.epoch + 1, ev.epochs)} of {ev.epochs}")
+            self.status_label.setText(f"Training — epoch {min(ev.epoch + 1, ev.epochs)} of {ev.epochs}")
+        elif ev.kind == "done":
+            self.status_label.setText(f"Finished — {ev.epoch} epochs")
+            self.progress.setValue(1000)
+            self.progress.setFormat("Done")
+        elif ev.kind == "stopped":
+            self.status_label.setText(f"Stopped after epoch {ev.epoch} — the best model is kept")
+            self.progress.setFormat(f"Stopped at epoch {ev.epoch} of {ev.epochs}")
+        elif ev.kind == "nan":
+            self.status_label.setText(ev.message or "The loss became NaN")
+        self.stat_epoch.set(f"{ev.epoch} / {ev.epochs}")
+        self.stat_speed.set(format_rate(ev.items_per_second))
+        self.stat_eta.set(format_duration(ev.eta_seconds) if ev.kind in ("step", "epoch", "start") else "–")
+        if ev.best_val is not None and math.isfinite(ev.best_val):
+            self.stat_best.set(f"{ev.best_val:,.1f}  (epoch {ev.best_epoch})")
+
+    def _on_recon(self, out: dict) -> None:
+        if out.get("originals") is not None and len(out["originals"]) != len(self.recon_grid._originals) \
+                or not self.recon_grid._originals:
+            self.recon_grid.set_originals(out.get("originals") or [])
+        self.recon_grid.set_recons(out["recons"])
+        what = out.get("caption")
+        self.recon_caption.setText("Originals (top) and their reconstructions (bottom)"
+                                   + (f" — {what}" if what else ""))
+
+    def _on_history(self, history: list) -> None:
+        self.plot.set_history(history)
+
+    def _on_saved(self, project) -> None:
+        note = (f"Saved automatically at epoch {project.metrics.get('best_epoch')} (the best so far). "
+                "Choose a place with File ▸ Save Project As…") if self.session.autosave_location else \
+            f"Best model (epoch {project.metrics.get('best_epoch')}) saved."
+        self._show_project_path(str(project.path), note)
+
+    def _show_project_path(self, path: str, note: str) -> None:
+        self.project_label.set_full_text(path)
+        self.project_label.setVisible(bool(path))
+        self.project_note.setText(note)
+        self.project_note.setVisible(bool(note))
+
+    def _on_resolution(self, resolution: int) -> None:
+        ws = self.session.workspace
+        ws.reload(resolution)
+
+    def _show_project_summary(self, project) -> None:
+        m = project.metrics
+        epoch = int(m.get("epoch", 0))
+        best = m.get("best_val")
+        self.progress.setValue(0)
+        self.progress.setFormat(f"{epoch} epochs trained")
+        self.status_label.setText(f"Saved project — {epoch} epochs trained")
+        self.stat_epoch.set(str(epoch))
+        self.stat_speed.set("–")
+        self.stat_eta.set("–")
+        self.stat_best.set(f"{best:,.1f}  (epoch {m.get('best_epoch')})" if best is not None else "–")
+
+    def _reset_progress(self, status: str) -> None:
+        self.status_label.setText(status)
+        self.progress.setValue(0)
+        self.progress.setFormat("")
+        for s in (self.stat_epoch, self.stat_speed, self.stat_eta, self.stat_best):
+            s.set("–")
+
+    def _retheme(self, t) -> None:
+        self.legend.setText(LossPlot.legend_html(t))
+        self.start_button.setIcon(icons.icon("play", t.accent_text))
+        self._on_state(self.session.state)
+        self.stop_button.setIcon(icons.icon("stop"))
