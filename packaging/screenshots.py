@@ -4,14 +4,16 @@ Runs the real main window under Xvfb (a virtual X display, started here with
 pyvirtualdisplay unless ``DISPLAY`` is already set or ``--offscreen`` is given),
 drives it through the start page, the dataset view (2D and 3D samples) and
 training in progress with live curves and reconstructions, and writes
-``docs/screenshots/{light,dark}-{start,dataset,dataset-3d,training}.png``.
+``docs/screenshots/{light,dark}-{start,dataset,dataset-3d,training}.png``, and the Map page
+mid-drag: ``{light,dark}-map.png`` (an image project) and ``{light,dark}-map-3d.png`` (with
+``--map-mesh PROJECT``).
 
 Needs Xvfb and pyvirtualdisplay, or run it under ``xvfb-run -a -s "-screen 0 1600x1000x24"``
 (then ``DISPLAY`` is set and used).  Takes about a minute on 2 cores; the
 settings, autosaved projects and ingestion cache go to a temporary folder.
 
 Usage: python packaging/screenshots.py [--out docs/screenshots] [--themes light dark]
-       [--offscreen] [--size 1360x860]
+       [--offscreen] [--size 1360x860] [--map-image PROJECT] [--map-mesh PROJECT] [--only-map]
 """
 
 from __future__ import annotations
@@ -107,12 +109,65 @@ def shoot(theme_name: str, out: Path, size: tuple[int, int], recent: list[str]) 
     return project
 
 
+def shoot_map(theme_name: str, out: Path, size: tuple[int, int], project: str, suffix: str) -> None:
+    """The Map page mid-drag: a few pins in the gallery, the hover card on a point, the cursor moving."""
+    import numpy as np
+
+    from vae_designer.gui.app import make_window
+    from vae_designer.gui.settings_store import SettingsStore
+
+    store = SettingsStore()
+    store.set_theme(theme_name)
+    window = make_window(store=store)
+    window.resize(*size)
+    window.show()
+    window.open_path(project)
+    wait(lambda: window.workspace.current is not None and not window.workspace.busy, 300, "the project")
+    if not window.show_page("map"):
+        raise SystemExit(f"screenshots: no map for {project}")
+    page = window.map_page
+    wait(lambda: page.last_result is not None, 60, "the first decoded design")
+    lm = page.latent_map
+    c = lm.coords
+    order = np.argsort(c[:, 0])
+    picks = [order[len(order) // 6], order[len(order) // 2], order[-len(order) // 6]]
+    for k, i in enumerate(picks):  # pin three designs between training items
+        j = order[min(len(order) - 1, np.searchsorted(c[order, 0], c[i, 0]) + 3)]
+        y = 0.6 * c[i] + 0.4 * c[j]
+        page.move_cursor(float(y[0]), float(y[1]))
+        seq = page._seq
+        wait(lambda: page.preview.painted_seq >= seq, 30, "the preview")
+        page.pin(f"variant-{k + 1}")
+    a, b = c[order[len(order) // 4]], c[order[3 * len(order) // 4]]
+    for t in np.linspace(0.0, 0.3, 12):  # mid-drag, leaving one design towards another
+        y = (1 - t) * a + t * b + np.array([0.0, 0.05 * (lm.bounds()[3] - lm.bounds()[2]) * np.sin(np.pi * t)])
+        page.move_cursor(float(y[0]), float(y[1]))
+        spin(0.04)
+    seq = page._seq
+    wait(lambda: page.preview.painted_seq >= seq, 30, "the preview")
+    if page._mesh_view is not None:
+        page._mesh_view.setCameraPosition(distance=46, elevation=24, azimuth=-60)
+    vb = page.plot.getPlotItem().getViewBox()
+    from PySide6.QtCore import QPointF
+
+    h = order[len(order) // 8]
+    page.plot.scene().sigMouseMoved.emit(vb.mapViewToScene(QPointF(float(c[h, 0]), float(c[h, 1]))))
+    spin(0.5)
+    grab(window, out / f"{theme_name}-map{suffix}.png")
+    window.close()
+    spin(0.3)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
     ap.add_argument("--themes", nargs="+", default=["light", "dark"], choices=["light", "dark"])
     ap.add_argument("--size", default="1360x860", help="window size, WxH")
     ap.add_argument("--offscreen", action="store_true", help="Qt's offscreen platform instead of Xvfb")
+    ap.add_argument("--map-image", help="an image project for the Map page shots (default: the one "
+                                        "trained for the training shots)")
+    ap.add_argument("--map-mesh", help="a mesh project for the 3D Map page shots (skipped without one)")
+    ap.add_argument("--only-map", action="store_true", help="only the Map page shots")
     args = ap.parse_args()
     size = tuple(int(v) for v in args.size.lower().split("x"))
     out = Path(args.out).resolve()
@@ -137,13 +192,28 @@ def main() -> int:
 
         create_app()
         recent = [str(sample_folder("mesh")), str(sample_folder("image"))]
+        map_image = args.map_image
         for name in args.themes:
-            project = shoot(name, out, size, recent)
-            if project:
-                recent = [project] + recent
-    finally:
+            if not args.only_map:
+                project = shoot(name, out, size, recent)
+                if project:
+                    recent = [project] + recent
+                    map_image = map_image or project
+            if map_image:
+                shoot_map(name, out, size, map_image, "")
+            if args.map_mesh:
+                shoot_map(name, out, size, args.map_mesh, "-3d")
+    except BaseException:
         if display is not None:
             display.stop()
+        raise
+    if display is not None:
+        # Qt keeps its X connection until the process ends (the Map page's 3D view is a native
+        # window): leave without Python's teardown, or stopping Xvfb first ends in an XIO error
+        sys.stdout.flush()
+        sys.stderr.flush()
+        display.stop()
+        os._exit(0)
     return 0
 
 

@@ -23,6 +23,7 @@ from vae_designer.resources import sample_folder
 
 from . import dialogs, icons, theme
 from .dataset_page import DatasetPage
+from .map_page import MapPage
 from .settings_store import SettingsStore
 from .start_page import StartPage
 from .training_page import TrainingPage
@@ -95,7 +96,9 @@ class MainWindow(QMainWindow):
         self.add_page("start", "Start", "home", self.start_page)
         self.add_page("dataset", "Dataset", "dataset", self.dataset_page, needs="designs")
         self.add_page("training", "Training", "training", self.training_page, needs="designs")
-        # Issue 5 adds the latent map here: add_page("map", "Map", "map", MapPage(...), needs="model")
+        self.map_page = MapPage(self.training)
+        self.add_page("map", "Map", "map", self.map_page, needs="model")
+        self.map_page.map_changed.connect(self._update_enabled)
 
         # status bar
         self.task_label = QLabel("")
@@ -353,6 +356,7 @@ class MainWindow(QMainWindow):
         self.dataset_page.show_opened(opened)
         self.training.set_opened(opened)
         self.training_page.set_opened(opened)
+        self.map_page.set_opened(opened)
         recent = str(opened.project.path) if opened.project is not None else opened.folder
         if recent:
             self.store.add_recent(recent)
@@ -594,3 +598,4 @@ class MainWindow(QMainWindow):
         self.workspace.shutdown()
         self.dataset_page.shutdown()
         self.training_page.shutdown()
+        self.map_page.shutdown()

@@ -1,0 +1,247 @@
+"""The Map page: scatter of the encodings, a draggable cursor decoding live, pins and exports.
+
+Tiny projects are trained once per module through the real CLI (40 silhouettes at
+32x32, and six boxes at 32^3, latent 4).  Qt runs offscreen here, so a mesh
+project's preview is the shaded voxel picture; the OpenGL view is exercised by
+the last test under Xvfb (pytest-xvfb's display) when one is available.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from .gui_helpers import silhouette, wait_opened
+
+REPO = Path(__file__).resolve().parents[2]
+TINY = ["--epochs", "2", "--latent-dim", "4", "--batch-size", "16", "--seed", "3"]
+
+
+def cli(*args, timeout=300):
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    env.pop("QT_QPA_PLATFORM", None)
+    p = subprocess.run([sys.executable, "-m", "vae_designer", *map(str, args)], capture_output=True, text=True,
+                       cwd=REPO, timeout=timeout, env=env)
+    assert p.returncode == 0, p.stderr[-2000:]
+    return p
+
+
+@pytest.fixture(scope="module")
+def image_project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("map-designs")
+    rng = np.random.default_rng(0)
+    for i in range(40):
+        label = "wide" if i % 2 else "tall"
+        w, h = int(rng.integers(60, 90)), int(rng.integers(15, 30))
+        if label == "tall":
+            w, h = h, w
+        silhouette(root / label / f"{label}_{i:02d}.png", box=(10, 10, 10 + w, 10 + h), size=(120, 120))
+    project = tmp_path_factory.mktemp("map-proj") / "shapes.vaed"
+    cli("train", root, "-o", project, "--resolution", "32", *TINY)
+    return project
+
+
+@pytest.fixture(scope="module")
+def mesh_project(tmp_path_factory):
+    import trimesh
+
+    root = tmp_path_factory.mktemp("map-meshes")
+    rng = np.random.default_rng(0)
+    for label in ("long", "tall"):
+        (root / label).mkdir()
+        for i in range(3):
+            e = rng.uniform(0.3, 0.5, 3)
+            e[0 if label == "long" else 2] = 1.0
+            trimesh.creation.box(tuple(e)).export(root / label / f"{label}_{i}.stl")
+    project = tmp_path_factory.mktemp("map-mproj") / "boxes.vaed"
+    cli("train", root, "-o", project, "--epochs", "40", "--latent-dim", "4", "--batch-size", "4", "--seed", "1")
+    return project
+
+
+def open_map(qtbot, make_main_window, project):
+    window = make_main_window(str(project))
+    wait_opened(qtbot, window)
+    assert window.show_page("map")
+    page = window.map_page
+    qtbot.waitUntil(lambda: page.last_result is not None and page.preview.painted_seq >= 1, timeout=30000)
+    return window, page
+
+
+def drag_to(qtbot, page, x, y):
+    page.move_cursor(x, y)
+    seq = page._seq
+    qtbot.waitUntil(lambda: page.preview.painted_seq >= seq, timeout=15000)
+
+
+def test_map_shows_points_by_label_hover_and_cursor_decodes(qtbot, make_main_window, image_project, tmp_path):
+    window, page = open_map(qtbot, make_main_window, image_project)
+    assert page.kind == "image" and len(page.latent_map.coords) == 40
+    assert sum(len(s.data) for s in page._scatters) == 40 and len(page._scatters) == 2  # one per label
+    assert {it[1].text for it in page.legend.items} == {"tall", "wide"}
+    c0 = page.latent_map.coords[0]
+    drag_to(qtbot, page, float(c0[0]), float(c0[1]))
+    first = page.image_view.pixels()
+    first_novelty = page.novelty_label.text()
+    assert page.nearest_label.text().startswith("Nearest: ")
+
+    # hovering a point names it (and shows its thumbnail: the designs are loaded)
+    vb = page.plot.getPlotItem().getViewBox()
+    from PySide6.QtCore import QPointF
+
+    at = vb.mapViewToScene(QPointF(*map(float, page.latent_map.coords[3])))
+    page.plot.scene().sigMouseMoved.emit(at)
+    assert page.hover.isVisible() and page.hover.name.text() == page.paths[3]
+    assert page.hover.thumb.pixmap() is not None and not page.hover.thumb.pixmap().isNull()
+
+    # drag the cursor far out: the preview changes, novelty goes up
+    x0, x1, y0, y1 = page.latent_map.bounds()
+    drag_to(qtbot, page, x1 + 20 * (x1 - x0), y1 + 20 * (y1 - y0))
+    far = page.image_view.pixels()
+    assert far is not None and far.shape == first.shape and not np.array_equal(far, first)
+    assert page.novelty_label.text() != first_novelty
+    assert page.last_result["novelty"] > 2
+
+    # onto a training item: exact lift, novelty ~0, that item is the nearest
+    c = page.latent_map.coords[5]
+    drag_to(qtbot, page, float(c[0]), float(c[1]))
+    assert page.last_result["novelty"] < 1e-3 and page.nearest_label.text().endswith(page.paths[5])
+
+    # another projection keeps the same design under the cursor
+    z = page.current_z.copy()
+    page.projection.setCurrentIndex(1)
+    assert page.latent_map.method == "dims"
+    np.testing.assert_allclose(page.current_z, z, atol=1e-4)
+
+    # pin, rename, export a PNG and reproduce it from its sidecar through the CLI
+    pin = page.pin("favourite")
+    assert pin is not None and page.gallery.count() == 1 and page.gallery.pins()[0].name == "favourite"
+    written = page.export_current(str(tmp_path / "out" / "mine.png"))
+    png = tmp_path / "out" / "mine.png"
+    assert png in written and png.with_suffix(".json") in written
+    assert Image.open(png).size == (32, 32)
+    cli("sample", image_project, "--from-json", png.with_suffix(".json"), "-o", tmp_path / "repro")
+    assert (tmp_path / "repro" / "mine.png").read_bytes() == png.read_bytes()
+    out = page.export_pins(str(tmp_path / "pins"))
+    assert {p.name for p in out} == {"favourite.png", "favourite.json"}
+
+
+def test_surprise_sweep_and_blend(qtbot, make_main_window, image_project, tmp_path):
+    import json
+
+    window, page = open_map(qtbot, make_main_window, image_project)
+    tools = page.tools
+    c = page.latent_map.coords[2]
+    drag_to(qtbot, page, float(c[0]), float(c[1]))
+    page.pin("a")
+    before = page._seq
+    z = tools.surprise()
+    qtbot.waitUntil(lambda: page.preview.painted_seq > before, timeout=15000)
+    np.testing.assert_array_equal(page.current_z, z)
+    assert page.current_source == "sample" and page.last_result["novelty"] > 0
+    page.pin("b")
+    # sweep the most active dimension of the current design: only that value changes
+    base = page.current_z.copy()
+    dim = tools.sweep_dim.currentData()
+    tools.sweep.setValue(0)
+    changed = np.nonzero(page.current_z != base)[0]
+    assert list(changed) in ([dim], []) and page.current_source == "sweep"
+    # blend the two pins in 4 steps: pinned, exported with weights, reproducible
+    page.gallery.clearSelection()
+    page.gallery.item(0).setSelected(True)
+    page.gallery.item(1).setSelected(True)
+    tools.blend_steps.setValue(4)
+    assert tools.blend_button.isEnabled()
+    made = tools.blend()
+    assert len(made) == 4 and page.gallery.count() == 6
+    np.testing.assert_allclose(made[0].z, page.gallery.pins()[0].z, atol=1e-6)
+    page.gallery.clearSelection()
+    page.gallery.item(3).setSelected(True)
+    out = page.export_pins(str(tmp_path / "blend"))
+    side = [p for p in out if p.suffix == ".json"][0]
+    data = json.loads(side.read_text())
+    assert data["source"] == "blend" and data["parents"] == ["a", "b"] and len(data["weights"]) == 2
+    cli("sample", image_project, "--from-json", side, "-o", tmp_path / "repro")
+    png = side.with_suffix(".png")
+    assert (tmp_path / "repro" / png.name).read_bytes() == png.read_bytes()
+
+
+def test_map_follows_training_snapshots_and_keeps_the_cursor(qtbot, make_main_window, image_project):
+    window, page = open_map(qtbot, make_main_window, image_project)
+    c = page.latent_map.coords[7] * 0.5
+    drag_to(qtbot, page, float(c[0]), float(c[1]))
+    key, refits = page.weights_key, page.refits
+    session = window.training
+    project = window.workspace.project
+    values = dict(window.training_page.form.values(), epochs=project.epoch + 2)
+    assert session.start(values, project.model_config.latent_dim, continue_project=True)
+    qtbot.waitUntil(lambda: page.refits > refits, timeout=60000)
+    assert page.weights_key > key
+    pos = page.cursor.pos()
+    assert (pos.x(), pos.y()) == pytest.approx((float(c[0]), float(c[1])))
+    seq = page._seq
+    qtbot.waitUntil(lambda: page.preview.painted_seq >= seq, timeout=15000)
+    qtbot.waitUntil(lambda: not session.busy, timeout=60000)
+
+
+def test_mesh_project_previews_and_exports_a_watertight_stl(qtbot, make_main_window, mesh_project, tmp_path):
+    import trimesh
+
+    window, page = open_map(qtbot, make_main_window, mesh_project)
+    assert page.kind == "mesh" and page.format_combo.isVisible()
+    c = page.latent_map.coords[0]
+    drag_to(qtbot, page, float(c[0]), float(c[1]))
+    assert page.preview.pixels() is not None  # the voxel picture (no OpenGL offscreen)
+    page.pin()
+    written = page.export_current(str(tmp_path / "shape.stl"))
+    assert tmp_path / "shape.stl" in written
+    m = trimesh.load(tmp_path / "shape.stl", force="mesh")
+    m.merge_vertices()
+    assert m.is_watertight and m.volume > 0
+    page.format_combo.setCurrentText("OBJ")
+    out = page.export_pins(str(tmp_path / "pins"))
+    assert any(p.suffix == ".obj" for p in out) and any(p.suffix == ".json" for p in out)
+
+
+def test_a_hundred_thousand_points_map(qtbot, image_project):
+    from vae_designer.core.project import load_project
+    from vae_designer.gui.map_page import MapPage
+
+    project = load_project(image_project)
+    page = MapPage()
+    qtbot.addWidget(page)
+    page.resize(1000, 700)
+    page.show()
+    rng = np.random.default_rng(0)
+    n = 100_000
+    enc = rng.standard_normal((n, project.model_config.latent_dim)).astype(np.float32)
+    labels = [f"l{i % 7}" for i in range(n)]
+    page.set_model("image", project.model_config, project.weights, enc, labels, [f"d{i}.png" for i in range(n)],
+                   project=project)
+    assert sum(len(s.data) for s in page._scatters) == n
+    qtbot.waitUntil(lambda: page.preview.painted_seq >= 1, timeout=15000)
+    page.plot.grab()  # draws all points
+    drag_to(qtbot, page, 0.5, 0.5)
+    assert page.last_result["nearest"] >= 0
+    page.shutdown()
+
+
+def test_opengl_mesh_preview_under_xvfb(mesh_project):
+    """The GL preview in a real X display (the latency benchmark, a few moves)."""
+    if not os.environ.get("DISPLAY"):
+        pytest.skip("no X display (pytest-xvfb / Xvfb not running)")
+    env = dict(os.environ, QT_QPA_PLATFORM="xcb")
+    p = subprocess.run([sys.executable, str(REPO / "benchmarks" / "map_latency.py"), str(mesh_project),
+                        "--moves", "10", "--json"], capture_output=True, text=True, env=env, timeout=180)
+    if p.returncode != 0 and ("GL" in p.stderr or "xcb" in p.stderr):
+        pytest.skip(f"no OpenGL context: {p.stderr.strip().splitlines()[-1]}")
+    assert p.returncode == 0, p.stderr[-2000:]
+    import json
+
+    res = json.loads(p.stdout.strip().splitlines()[-1])
+    assert res["kind"] == "mesh" and res["preview"] == "MeshPreview" and res["idle"]["n"] >= 5

@@ -1,0 +1,99 @@
+"""Pinned designs: a strip of named thumbnails the designer keeps while exploring the map."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem
+
+from .preview_view import qimage_from_rgb
+
+THUMB = 72
+
+
+@dataclass
+class Pin:
+    name: str
+    z: np.ndarray  # latent vector (D,)
+    thumb: np.ndarray | None = None  # RGB uint8
+    source: str = "map"
+    parents: list = field(default_factory=list)
+    weights: list | None = None  # blend weights, one per parent
+
+
+class Gallery(QListWidget):
+    """Pins in insertion order; names are editable in place (double-click)."""
+
+    pins_changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("MapGallery")
+        self.setViewMode(QListWidget.ViewMode.IconMode)
+        self.setFlow(QListWidget.Flow.LeftToRight)
+        self.setWrapping(False)
+        self.setIconSize(QSize(THUMB, THUMB))
+        self.setGridSize(QSize(THUMB + 28, THUMB + 30))
+        self.setMovement(QListWidget.Movement.Static)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.setFixedHeight(THUMB + 44)
+        self.setToolTip("Pinned designs: double-click a name to rename it; select several to export them")
+        self._pins: list[Pin] = []
+        self.itemChanged.connect(self._renamed)
+
+    def pins(self) -> list[Pin]:
+        return list(self._pins)
+
+    def selected_pins(self) -> list[Pin]:
+        rows = sorted(self.row(it) for it in self.selectedItems())
+        return [self._pins[r] for r in rows]
+
+    def unique_name(self, base: str) -> str:
+        names = {p.name for p in self._pins}
+        if base not in names:
+            return base
+        n = 2
+        while f"{base}-{n}" in names:
+            n += 1
+        return f"{base}-{n}"
+
+    def add_pin(self, pin: Pin) -> Pin:
+        pin.name = self.unique_name(pin.name)
+        self._pins.append(pin)
+        item = QListWidgetItem(pin.name)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+        if pin.thumb is not None:
+            item.setIcon(QIcon(QPixmap.fromImage(qimage_from_rgb(pin.thumb)).scaled(
+                THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)))
+        item.setToolTip(pin.name)
+        self.blockSignals(True)
+        self.addItem(item)
+        self.blockSignals(False)
+        self.pins_changed.emit()
+        return pin
+
+    def remove_selected(self) -> None:
+        for r in sorted((self.row(it) for it in self.selectedItems()), reverse=True):
+            self.takeItem(r)
+            del self._pins[r]
+        self.pins_changed.emit()
+
+    def clear_pins(self) -> None:
+        self.clear()
+        self._pins.clear()
+        self.pins_changed.emit()
+
+    def _renamed(self, item: QListWidgetItem) -> None:
+        r = self.row(item)
+        if 0 <= r < len(self._pins):
+            name = "".join(c for c in item.text().strip() if c not in '/\\:*?"<>|') or self._pins[r].name
+            self._pins[r].name = name
+            if item.text() != name:
+                self.blockSignals(True)
+                item.setText(name)
+                self.blockSignals(False)

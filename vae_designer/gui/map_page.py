@@ -1,0 +1,668 @@
+"""The Map page: the training set's encodings in 2D, a cursor to drag, a live preview.
+
+* The map: one :class:`pyqtgraph.ScatterPlotItem` per label (one brush each, pixel
+  mode, cached symbols), so 100k points stay interactive; hovering uses the
+  :class:`~vae_designer.core.latent.LatentMap`'s k-d tree, not per-point hover.
+* The cursor (:class:`pyqtgraph.TargetItem`): each move lifts the map point to a
+  latent vector (``LatentMap.lift``) and asks the decoder thread for it; the
+  decoder works on a private model copy and always takes the newest request.
+* While training runs, every epoch's snapshot is re-encoded in another thread,
+  the map is refitted and redrawn and the decoder gets the new weights; the
+  cursor stays where it is.
+* Pins and exports: :mod:`.gallery`, ``core.generate.export_design`` (file +
+  sidecar that ``vae-designer sample --from-json`` reproduces).  Exports use
+  the saved project's best weights, as the sidecar records.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QPixmap
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton,
+                               QSplitter, QStackedWidget, QVBoxLayout, QWidget)
+
+from . import theme
+from .gallery import Gallery, Pin
+from .map_decoder import MapDecoder, encode_job
+from .map_tools import MapTools
+from .preview_view import ImagePreview, gl_available, make_mesh_view, qimage_from_rgb
+from .workers import LatestJobThread
+
+MAX_LEGEND = 12
+LABEL_COLOURS = ("#4d94ff", "#ff9f43", "#4cc38a", "#e86fb2", "#b08cff", "#f0c419", "#38c6d9", "#ff6b6b",
+                 "#8fbf4f", "#c98b5b", "#7f8fa6", "#d96ad9")
+
+
+def label_colour(i: int) -> QColor:
+    if i < len(LABEL_COLOURS):
+        return QColor(LABEL_COLOURS[i])
+    return QColor(pg.intColor(i, hues=13))
+
+
+class HoverCard(QFrame):
+    """A small card over the map: the hovered training design's thumbnail and name."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setObjectName("MapHoverCard")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.setSpacing(4)
+        self.thumb = QLabel()
+        self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.name = QLabel()
+        self.name.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lay.addWidget(self.thumb)
+        lay.addWidget(self.name)
+        self.index = -1
+        self.hide()
+
+    def show_item(self, index: int, name: str, thumb: np.ndarray | None, at: QPointF) -> None:
+        if index != self.index:
+            self.index = index
+            self.name.setText(name)
+            if thumb is not None:
+                self.thumb.setPixmap(QPixmap.fromImage(qimage_from_rgb(thumb)))
+                self.thumb.show()
+            else:
+                self.thumb.hide()
+            self.adjustSize()
+        parent = self.parentWidget()
+        x, y = int(at.x()) + 14, int(at.y()) + 14
+        if x + self.width() > parent.width():
+            x = int(at.x()) - 14 - self.width()
+        if y + self.height() > parent.height():
+            y = int(at.y()) - 14 - self.height()
+        self.move(max(0, x), max(0, y))
+        self.show()
+        self.raise_()
+
+    def retheme(self, t) -> None:
+        self.setStyleSheet(f"#MapHoverCard {{ background: {t.panel}; border: 1px solid {t.border}; "
+                           f"border-radius: 6px; }} #MapHoverCard QLabel {{ color: {t.text}; }}")
+
+
+class MapPage(QWidget):
+    """See the module docstring.  ``decoded(dict)`` after each preview update."""
+
+    decoded = Signal(object)
+    map_changed = Signal()
+    exported = Signal(list)
+
+    def __init__(self, session=None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("MapPage")
+        self.session = session
+        self.kind: str | None = None
+        self.config = None
+        self.weights = None
+        self.weights_key = 0
+        self.encodings: np.ndarray | None = None
+        self.labels: list[str] = []
+        self.paths: list[str] = []
+        self.designs = None
+        self.project = None
+        self.background = None
+        self.latent_map = None
+        self.method, self.dims = "pca", (0, 1)
+        self.current_z: np.ndarray | None = None
+        self.current_source = "map"  # what made current_z: 'map' (the cursor), 'sample', 'sweep'
+        self.last_result: dict | None = None
+        self.refits = 0
+        self._seq = 0
+        self._shown_seq = -1
+        self._pending_moves: dict[int, float] = {}
+        self.latencies: list[float] = []  # seconds, cursor move -> preview painted
+        self._thumb_cache: dict[int, np.ndarray] = {}
+        self._scatters: list[pg.ScatterPlotItem] = []
+        self._mesh_view = None
+        self._mesh_container = None
+
+        self._decoder = LatestJobThread(MapDecoder(), name="map-decoder", background=False, parent=self)
+        self._decoder.done.connect(self._on_decoded)
+        self._decoder.failed.connect(lambda _t, msg: self.status.setText(f"Decoding failed: {msg}"))
+        self._encoder = LatestJobThread(encode_job, name="map-encoder", parent=self)
+        self._encoder.done.connect(self._on_encoded)
+        self._encoder.failed.connect(lambda _t, msg: self.status.setText(f"Updating the map failed: {msg}"))
+
+        # header
+        title = QLabel("Latent map")
+        title.setProperty("role", "title")
+        self.projection = QComboBox()
+        self.projection.setObjectName("MapProjection")
+        self.projection.setToolTip("How the latent space is laid flat: principal components, or two "
+                                   "latent dimensions")
+        self.projection.currentIndexChanged.connect(self._projection_changed)
+        self.status = QLabel("")
+        self.status.setProperty("role", "muted")
+        head = QHBoxLayout()
+        head.addWidget(title)
+        head.addSpacing(12)
+        head.addWidget(QLabel("Projection:"))
+        head.addWidget(self.projection)
+        head.addSpacing(12)
+        head.addWidget(self.status, 1)
+
+        # the map
+        self.plot = pg.PlotWidget()
+        self.plot.setObjectName("MapPlot")
+        pi = self.plot.getPlotItem()
+        pi.showGrid(x=True, y=True, alpha=0.12)
+        pi.setMenuEnabled(False)
+        pi.hideButtons()
+        pi.getViewBox().setAspectLocked(False)
+        self.legend = pi.addLegend(offset=(8, 8), labelTextSize="9pt")
+        self.cursor = pg.TargetItem(pos=(0, 0), size=18, movable=True, symbol="crosshair",
+                                    pen=pg.mkPen("#ff3d7f", width=2.5), hoverPen=pg.mkPen("#ff3d7f", width=4))
+        self.cursor.setZValue(100)
+        self.cursor.sigPositionChanged.connect(self._cursor_moved)
+        self.cursor.setVisible(False)
+        pi.addItem(self.cursor, ignoreBounds=True)
+        self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
+        self.plot.scene().sigMouseClicked.connect(self._mouse_clicked)
+        self.hover = HoverCard(self.plot)
+
+        # the preview and what it is
+        self.image_view = ImagePreview()
+        self.preview_stack = QStackedWidget()
+        self.preview_stack.addWidget(self.image_view)
+        self.novelty_label = QLabel("Novelty: –")
+        self.novelty_label.setObjectName("MapNovelty")
+        self.novelty_label.setToolTip("Latent distance to the nearest training design, in units of the "
+                                      "typical distance between neighbouring designs: about 1 is as new as "
+                                      "designs are from each other, above 2 is out in the unknown")
+        self.nearest_label = QLabel("Nearest: –")
+        self.nearest_label.setObjectName("MapNearest")
+        self.nearest_label.setWordWrap(True)
+        self.pin_button = QPushButton("Pin")
+        self.pin_button.setToolTip("Keep this design in the gallery below")
+        self.pin_button.clicked.connect(lambda: self.pin())
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip("Write this design (PNG, or STL/OBJ/PLY/GLB) and its JSON sidecar")
+        self.export_button.clicked.connect(lambda: self.export_current())
+        self.format_combo = QComboBox()
+        self.format_combo.setToolTip("Mesh file format for exports")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.pin_button)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.format_combo)
+        side = QWidget()
+        sl = QVBoxLayout(side)
+        sl.setContentsMargins(0, 0, 0, 0)
+        sl.addWidget(self.preview_stack, 1)
+        sl.addWidget(self.novelty_label)
+        sl.addWidget(self.nearest_label)
+        self.tools = MapTools(self)
+        sl.addWidget(self.tools)
+        sl.addLayout(buttons)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.plot)
+        split.addWidget(side)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([640, 420])
+
+        # the gallery
+        self.gallery = Gallery()
+        self.gallery.pins_changed.connect(self._update_enabled)
+        self.gallery.itemSelectionChanged.connect(self._update_enabled)
+        self.export_pins_button = QPushButton("Export Pinned…")
+        self.export_pins_button.setToolTip("Export the selected pins (or all) into a folder, each with a sidecar")
+        self.export_pins_button.clicked.connect(lambda: self.export_pins())
+        self.remove_pin_button = QPushButton("Remove")
+        self.remove_pin_button.clicked.connect(self.gallery.remove_selected)
+        gb = QVBoxLayout()
+        gb.addWidget(self.export_pins_button)
+        gb.addWidget(self.remove_pin_button)
+        gb.addStretch(1)
+        gl = QHBoxLayout()
+        gl.addWidget(self.gallery, 1)
+        gl.addLayout(gb)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(16, 12, 16, 12)
+        lay.addLayout(head)
+        lay.addWidget(split, 1)
+        lay.addLayout(gl)
+
+        self.image_view.painted.connect(self._on_painted)
+        if session is not None:
+            session.snapshot.connect(self.on_snapshot)
+            session.saved.connect(self.on_saved)
+        self._retheme(theme.current())
+        theme.notifier.theme_changed.connect(self._retheme)
+        self._update_enabled()
+
+    # ------------------------------------------------------------------ sources
+    def set_opened(self, opened) -> None:
+        """A folder or project was opened: show the project's map, or wait for training."""
+        project = opened.project
+        self.designs = opened.designs
+        self.gallery.clear_pins()
+        self._thumb_cache.clear()
+        if project is None:
+            self._clear("Train a model to see its latent map")
+            return
+        designs = opened.designs if opened.designs is not None and opened.designs.paths == project.paths \
+            else None
+        self.designs = designs
+        self.set_model(project.kind, project.model_config, project.weights, project.encodings,
+                       project.labels, project.paths, project=project,
+                       caption=f"saved model, epoch {project.metrics.get('best_epoch', project.epoch)}")
+
+    def set_model(self, kind, config, weights, encodings, labels, paths, project=None, caption="") -> None:
+        """Show a model's map (resets the view and puts the cursor on the first design)."""
+        from vae_designer.core.latent import LatentMap
+
+        self.kind, self.config, self.weights = kind, config, weights
+        self.weights_key += 1
+        self.project = project
+        self.encodings = np.asarray(encodings, np.float32)
+        self.labels, self.paths = list(labels), list(paths)
+        if project is not None:
+            self.background = project.manifest.get("typical_background")
+        elif self.designs is not None and kind == "image" and len(self.designs):
+            self.background = list(self.designs.meta[0].get("background", (1, 1, 1)))
+        self._fill_projection_combo(self.encodings.shape[1])
+        self.tools.model_changed()
+        self.method, self.dims = "pca", (0, 1)
+        self.latent_map = LatentMap.fit(self.encodings, self.method, self.dims)
+        self._setup_preview()
+        self._draw_points()
+        x0, x1, y0, y1 = self.latent_map.bounds()
+        self.plot.getPlotItem().getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        self.cursor.setVisible(True)
+        c = self.latent_map.coords
+        start = c[int(np.argmin(np.linalg.norm(c - c.mean(axis=0), axis=1)))]
+        self.status.setText(f"{len(self.paths)} designs · {caption}" if caption else f"{len(self.paths)} designs")
+        self.move_cursor(float(start[0]), float(start[1]))
+        self._update_enabled()
+        self.map_changed.emit()
+
+    def on_snapshot(self, state) -> None:
+        """A new epoch's weights: re-encode and refit in the background."""
+        designs = self.designs if self.designs is not None else getattr(self.session, "designs", None)
+        if designs is None:
+            return
+        self.designs = designs
+        self._encoder.submit({"weights": state.weights, "config": state.model_config, "designs": designs,
+                              "method": self.method, "dims": self.dims, "caption": f"epoch {state.epoch}"})
+
+    def on_saved(self, project) -> None:
+        """The project was saved: exports use its weights from now on."""
+        if self.kind is None:
+            return
+        if self.project is None or project.paths == self.paths:
+            self.project = project
+            if self.background is None:
+                self.background = project.manifest.get("typical_background")
+            self._update_enabled()
+
+    def _on_encoded(self, _tag, out: dict) -> None:
+        designs = self.designs
+        if designs is None:
+            return
+        if self.kind is None or self.latent_map is None or self.config != out["config"] \
+                or len(out["encodings"]) != len(self.paths):
+            # a new model, or other designs: start the map afresh
+            self.set_model(designs.kind, out["config"], out["weights"], out["encodings"], designs.labels,
+                           designs.paths, project=None, caption=out["caption"])
+            return
+        self.weights = out["weights"]
+        self.weights_key += 1
+        self.encodings = out["encodings"]
+        lm = out["latent_map"]
+        if (out["method"], tuple(out["dims"])) != (self.method, tuple(self.dims)):  # changed meanwhile
+            from vae_designer.core.latent import LatentMap
+
+            lm = LatentMap.fit(self.encodings, self.method, self.dims)
+        self.latent_map = lm
+        self.refits += 1
+        self._draw_points()
+        self.status.setText(f"{len(self.paths)} designs · following training, {out['caption']}")
+        pos = self.cursor.pos()
+        self.move_cursor(pos.x(), pos.y())  # same place on the map, new model
+        self.map_changed.emit()
+
+    def _clear(self, message: str) -> None:
+        self.kind = None
+        self.latent_map = None
+        self.project = None
+        for s in self._scatters:
+            self.plot.removeItem(s)
+        self._scatters = []
+        self._drawn_labels = None
+        self.legend.clear()
+        self.cursor.setVisible(False)
+        self.image_view.clear()
+        self.image_view.placeholder = message
+        self.preview_stack.setCurrentWidget(self.image_view)
+        self.status.setText(message)
+        self.novelty_label.setText("Novelty: –")
+        self.nearest_label.setText("Nearest: –")
+        self._update_enabled()
+
+    # ------------------------------------------------------------------ drawing
+    def _fill_projection_combo(self, d: int) -> None:
+        from vae_designer.core.latent import active_dimensions
+
+        order = active_dimensions(self.encodings)
+        self.projection.blockSignals(True)
+        self.projection.clear()
+        self.projection.addItem("PCA (principal components)", ("pca", (0, 1)))
+        pairs = [(order[a], order[b]) for a in range(min(d, 6)) for b in range(a + 1, min(d, 6))]
+        for i, j in pairs:
+            self.projection.addItem(f"latent dims {i} × {j}", ("dims", (i, j)))
+        self.projection.setCurrentIndex(0)
+        self.projection.blockSignals(False)
+
+    def _projection_changed(self, index: int) -> None:
+        from vae_designer.core.latent import LatentMap
+
+        data = self.projection.itemData(index)
+        if data is None or self.encodings is None:
+            return
+        self.method, self.dims = data[0], tuple(data[1])
+        z = self.current_z
+        self.latent_map = LatentMap.fit(self.encodings, self.method, self.dims)
+        self._draw_points()
+        x0, x1, y0, y1 = self.latent_map.bounds()
+        self.plot.getPlotItem().getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        if z is not None:  # the same design, where it lies on the new map
+            y = self.latent_map.project(z)[0]
+            self.move_cursor(float(y[0]), float(y[1]))
+
+    def _draw_points(self) -> None:
+        lm = self.latent_map
+        labels = np.asarray(self.labels if len(self.labels) == len(lm.coords) else [""] * len(lm.coords))
+        if self._scatters and getattr(self, "_drawn_labels", None) is not None \
+                and np.array_equal(self._drawn_labels, labels):
+            # same designs, new positions (a refit after an epoch): move the points, keep the items
+            for s, sel in zip(self._scatters, self._label_masks):
+                s.setData(x=lm.coords[sel, 0], y=lm.coords[sel, 1])
+            return
+        self._drawn_labels = labels
+        self._label_masks = []
+        for s in self._scatters:
+            self.plot.removeItem(s)
+        self._scatters = []
+        self.legend.clear()
+        names = list(dict.fromkeys(labels.tolist()))
+        size = 7 if len(lm.coords) < 5000 else (4 if len(lm.coords) < 50000 else 3)
+        t = theme.current()
+        for k, name in enumerate(names):
+            sel = labels == name
+            self._label_masks.append(sel)
+            colour = label_colour(k)
+            colour.setAlpha(220 if len(lm.coords) < 5000 else 150)
+            s = pg.ScatterPlotItem(x=lm.coords[sel, 0], y=lm.coords[sel, 1], pen=None, brush=pg.mkBrush(colour),
+                                   size=size, pxMode=True, useCache=True, hoverable=False,
+                                   name=(name or "designs") if k < MAX_LEGEND else None)
+            self.plot.addItem(s)
+            self._scatters.append(s)
+        if len(names) > MAX_LEGEND:
+            self.legend.addItem(pg.PlotDataItem(pen=None), f"… {len(names) - MAX_LEGEND} more labels")
+        self.legend.setLabelTextColor(t.text)
+
+    # ------------------------------------------------------------------ cursor and preview
+    def move_cursor(self, x: float, y: float) -> None:
+        """Put the cursor at map point (x, y) (what dragging does)."""
+        self.cursor.setPos(QPointF(float(x), float(y)))
+        self._cursor_moved()
+
+    def _cursor_moved(self, *_args) -> None:
+        if self.latent_map is None or self.config is None:
+            return
+        pos = self.cursor.pos()
+        z = self.latent_map.lift(np.array([[pos.x(), pos.y()]]))[0]
+        if self.current_z is not None and self._seq and np.array_equal(z, self.current_z) \
+                and self.weights_key == getattr(self, "_requested_key", None):
+            return
+        self.current_source = "map"
+        self._request(z)
+        self.tools.cursor_moved()
+
+    def show_latent(self, z: np.ndarray, source: str = "sample", keep_sweep: bool = False) -> None:
+        """Show a latent vector that did not come from the cursor (surprise, sweep); the cursor goes
+        to where it projects on the map, without lifting it back."""
+        if self.latent_map is None or self.config is None:
+            return
+        z = np.asarray(z, np.float32).ravel()
+        y = self.latent_map.project(z)[0]
+        self.cursor.blockSignals(True)
+        self.cursor.setPos(QPointF(float(y[0]), float(y[1])))
+        self.cursor.blockSignals(False)
+        self.current_source = source
+        self._request(z)
+        if not keep_sweep:
+            self.tools.cursor_moved()
+
+    def _request(self, z: np.ndarray) -> None:
+        self.current_z = z
+        self._requested_key = self.weights_key
+        self._seq += 1
+        self._pending_moves[self._seq] = time.perf_counter()
+        self._decoder.submit({"seq": self._seq, "z": z, "config": self.config, "weights": self.weights,
+                              "weights_key": (id(self.weights), self.weights_key), "kind": self.kind,
+                              "background": self.background, "latent_map": self.latent_map,
+                              "mesh_as_image": self.kind == "mesh" and self._mesh_view is None,
+                              "display": self.image_view.display_side() if self.image_view.isVisible() else 0})
+
+    def _setup_preview(self) -> None:
+        if self.kind == "mesh" and gl_available():
+            if self._mesh_view is None:
+                self._mesh_view, self._mesh_container = make_mesh_view()
+                self._mesh_view.painted.connect(self._on_painted)
+                self.preview_stack.addWidget(self._mesh_container)
+            self.preview_stack.setCurrentWidget(self._mesh_container)
+        else:
+            self.preview_stack.setCurrentWidget(self.image_view)
+        self.format_combo.clear()
+        fmts = ["png"] if self.kind == "image" else ["stl", "obj", "ply", "glb"]
+        self.format_combo.addItems([f.upper() for f in fmts])
+        self.format_combo.setVisible(self.kind == "mesh")
+
+    @property
+    def preview(self):
+        """What shows the decoded design now: the picture widget or the 3D view."""
+        w = self.preview_stack.currentWidget()
+        return self._mesh_view if self._mesh_view is not None and w is self._mesh_container else w
+
+    def _on_decoded(self, _tag, out: dict) -> None:
+        if out["seq"] <= self._shown_seq:
+            return
+        self._shown_seq = out["seq"]
+        self.last_result = out
+        if "image" in out:
+            if self.preview_stack.currentWidget() is not self.image_view:
+                self.preview_stack.setCurrentWidget(self.image_view)
+            self.image_view.set_rgb(out["image"], out["seq"])
+        elif self._mesh_view is not None:
+            self._mesh_view.set_mesh(out["verts"], out["faces"], out["seq"], out.get("normals"))
+        if "novelty" in out:
+            nov = out["novelty"]
+            word = "familiar" if nov < 0.5 else ("new" if nov < 2 else "far out")
+            self.novelty_label.setText(f"Novelty: {nov:.2f} ({word})")
+            name = self.paths[out["nearest"]] if 0 <= out["nearest"] < len(self.paths) else "?"
+            self.nearest_label.setText(f"Nearest: {name}")
+        self.decoded.emit(out)
+
+    def _on_painted(self, seq: int) -> None:
+        if not self._pending_moves:
+            return
+        now = time.perf_counter()
+        for s in [s for s in self._pending_moves if s <= seq]:
+            self.latencies.append(now - self._pending_moves.pop(s))
+
+    # ------------------------------------------------------------------ hover
+    def _mouse_moved(self, scene_pos) -> None:
+        lm = self.latent_map
+        if lm is None:
+            self.hover.hide()
+            return
+        vb = self.plot.getPlotItem().getViewBox()
+        if not vb.sceneBoundingRect().contains(scene_pos):
+            self.hover.hide()
+            return
+        p = vb.mapSceneToView(scene_pos)
+        idx, _ = lm.nearest_item(np.array([p.x(), p.y()]))
+        item_scene = vb.mapViewToScene(QPointF(*map(float, lm.coords[idx])))
+        if (item_scene - scene_pos).manhattanLength() > 12:
+            self.hover.hide()
+            return
+        self.hover.show_item(idx, self.paths[idx] if idx < len(self.paths) else str(idx), self._thumb(idx),
+                             self.plot.mapFromScene(scene_pos))
+
+    def _thumb(self, idx: int) -> np.ndarray | None:
+        if self.designs is None or idx >= len(self.designs):
+            return None
+        if idx not in self._thumb_cache:
+            from vae_designer.core.preview import thumbnail
+
+            if len(self._thumb_cache) > 512:
+                self._thumb_cache.clear()
+            self._thumb_cache[idx] = thumbnail(self.designs, idx, 96)
+        return self._thumb_cache[idx]
+
+    def _mouse_clicked(self, ev) -> None:
+        if self.latent_map is None or ev.button() != Qt.MouseButton.LeftButton or ev.isAccepted():
+            return
+        vb = self.plot.getPlotItem().getViewBox()
+        if vb.sceneBoundingRect().contains(ev.scenePos()):
+            p = vb.mapSceneToView(ev.scenePos())
+            self.move_cursor(p.x(), p.y())
+
+    # ------------------------------------------------------------------ pins and export
+    def pin(self, name: str | None = None) -> Pin | None:
+        if self.current_z is None:
+            return None
+        out = self.last_result
+        thumb = None
+        if out is not None:
+            if "image" in out:
+                thumb = out.get("small", out["image"])
+            else:
+                from vae_designer.core.preview import render_voxels
+
+                p = out["probs"]
+                thumb = render_voxels((p[0] if p.ndim == 4 else p) > 0.5, 96)
+        nearest = ""
+        if out is not None and "nearest" in out and out["nearest"] < len(self.paths):
+            nearest = Path(self.paths[out["nearest"]]).stem
+        pin = Pin(name or (f"near-{nearest}" if nearest else "design"), self.current_z.copy(), thumb,
+                  source=self.current_source,
+                  parents=[self.paths[out["nearest"]]] if nearest and self.current_source == "map" else [])
+        return self.gallery.add_pin(pin)
+
+    def pin_latents(self, zs, names, source: str, parents=None, weights=None) -> list[Pin]:
+        """Pin several latent vectors at once (a blend), with thumbnails decoded here."""
+        if self.config is None:
+            return []
+        if getattr(self, "_pin_decoder", None) is None:
+            self._pin_decoder = MapDecoder()  # its own model copy, used on this thread only
+        pins = []
+        for k, (z, name) in enumerate(zip(zs, names)):
+            out = self._pin_decoder({"seq": 0, "z": z, "config": self.config, "weights": self.weights,
+                                     "weights_key": (id(self.weights), self.weights_key), "kind": self.kind,
+                                     "background": self.background, "mesh_as_image": True})
+            thumb = out["image"]  # meshes: the shaded voxel picture (mesh_as_image)
+            pins.append(self.gallery.add_pin(Pin(name, np.asarray(z, np.float32).copy(), thumb, source=source,
+                                                 parents=list(parents or []),
+                                                 weights=list(weights[k]) if weights is not None else None)))
+        return pins
+
+    def export_format(self) -> str:
+        return "png" if self.kind == "image" else self.format_combo.currentText().lower() or "stl"
+
+    def ask_export_file(self, default_name: str) -> str:
+        fmt = self.export_format()
+        filters = "PNG image (*.png)" if self.kind == "image" else \
+            ";;".join(f"{f.upper()} mesh (*.{f})" for f in ([fmt] + [f for f in ("stl", "obj", "ply", "glb")
+                                                              if f != fmt]))
+        path, _ = QFileDialog.getSaveFileName(self, "Export design", default_name + "." + fmt, filters)
+        return path
+
+    def ask_export_folder(self) -> str:
+        return QFileDialog.getExistingDirectory(self, "Export pinned designs into")
+
+    def export_current(self, path: str | None = None) -> list[Path]:
+        if self.current_z is None:
+            return []
+        if self.project is None:
+            self.status.setText("Save the project first: exports record the saved model's weights")
+            return []
+        path = path or self.ask_export_file("design")
+        if not path:
+            return []
+        p = Path(path)
+        fmt = p.suffix.lower().lstrip(".") or self.export_format()
+        return self._export([(p.with_suffix("") if p.suffix else p, self.current_z, self.current_source, None,
+                              None)], fmt)
+
+    def export_pins(self, folder: str | None = None) -> list[Path]:
+        pins = self.gallery.selected_pins() or self.gallery.pins()
+        if not pins or self.project is None:
+            return []
+        folder = folder or self.ask_export_folder()
+        if not folder:
+            return []
+        fmt = self.export_format()
+        return self._export([(Path(folder) / pin.name, pin.z, pin.source, pin.parents or None, pin.weights)
+                             for pin in pins], fmt)
+
+    def _export(self, items, fmt: str) -> list[Path]:
+        from vae_designer.core.errors import UserError
+        from vae_designer.core.generate import check_format, export_design
+
+        written: list[Path] = []
+        try:
+            fmt = check_format(self.project, fmt)
+            for stem, z, source, parents, weights in items:
+                stem.parent.mkdir(parents=True, exist_ok=True)
+                written += export_design(self.project, z, stem, fmt, source=source, parents=parents,
+                                         weights=weights)
+        except (UserError, OSError) as exc:
+            self.status.setText(f"Export failed: {exc}")
+            return written
+        files = [w for w in written if w.suffix != ".json"]
+        self.status.setText(f"Exported {len(files)} design{'s' if len(files) != 1 else ''} to "
+                            f"{os.path.dirname(str(files[0])) if files else ''}")
+        self.exported.emit(written)
+        return written
+
+    # ------------------------------------------------------------------ misc
+    def _update_enabled(self) -> None:
+        has = self.latent_map is not None
+        self.pin_button.setEnabled(has)
+        self.export_button.setEnabled(has and self.project is not None)
+        self.export_pins_button.setEnabled(bool(self.gallery.pins()) and self.project is not None)
+        self.remove_pin_button.setEnabled(bool(self.gallery.selectedItems()))
+        self.tools.update_enabled(has, len(self.gallery.selectedItems()))
+
+    def _retheme(self, t) -> None:
+        self.plot.setBackground(t.base)
+        for name in ("left", "bottom"):
+            ax = self.plot.getPlotItem().getAxis(name)
+            ax.setPen(pg.mkPen(t.border))
+            ax.setTextPen(pg.mkPen(t.muted))
+        bg = QColor(t.base)
+        bg.setAlpha(215)
+        self.legend.setBrush(pg.mkBrush(bg))
+        self.legend.setPen(pg.mkPen(t.border))
+        self.legend.setLabelTextColor(t.text)
+        self.hover.retheme(t)
+        if self._mesh_view is not None:
+            self._mesh_view.retheme(t)
+        self.image_view.update()
+
+    def shutdown(self) -> None:
+        self._decoder.shutdown(wait=True)
+        self._encoder.shutdown(wait=True)
