@@ -140,6 +140,10 @@ def test_configs_round_trip_and_reject_bad_values():
            lambda: ModelConfig("mesh", 32, channels=3), lambda: TrainConfig(device="tpu"),
            lambda: TrainConfig(lr=0), lambda: TrainConfig(epochs=0), lambda: TrainConfig(val_fraction=0.9),
            lambda: TrainConfig(beta=float("nan")), lambda: TrainConfig(batch_size=2.5)]
+    assert TrainConfig.for_designs(voxel_designs(10)).batch_size == 16
+    assert TrainConfig.for_designs(voxel_designs(10)).epochs == 300
+    assert TrainConfig.for_designs(image_designs(1000), lr=1e-3, seed=None).epochs == 30
+    assert TrainConfig.for_designs(image_designs(1000), lr=1e-3).lr == 1e-3
     for make in bad:
         with pytest.raises(UserError) as info:
             make()
@@ -176,7 +180,7 @@ def test_loss_is_nats_per_item_and_pos_weight_only_weights_the_fit():
     assert torch.allclose(wloss, wbce + 0.5 * kl, rtol=1e-5)
     fb_loss, _, fb_kl = vae_loss(logits, x, torch.zeros(4, 3), torch.zeros(4, 3), free_bits=0.5)
     assert float(fb_kl) == 0 and torch.allclose(fb_loss, recon + 1.5)  # 3 dims x 0.5 nats
-    assert auto_pos_weight(0.1) == pytest.approx(3.0) and auto_pos_weight(0.9) == 1.0
+    assert auto_pos_weight(0.1) == pytest.approx(3.0**0.5) and auto_pos_weight(0.9) == 1.0
 
 
 def test_optimizer_state_round_trips_without_pickle():
@@ -424,6 +428,34 @@ def test_nan_step_is_rolled_back_and_the_learning_rate_lowered(poison):
     assert state.history[1]["nan_steps"] == 1 and events[-1].kind == "done"
     assert all(math.isfinite(v) for v in state.weights["to_stats.weight"].flatten().tolist())
     assert all(math.isfinite(h["train_recon"]) and math.isfinite(h["val_recon"]) for h in state.history)
+
+
+@pytest.mark.parametrize("mode,variants", [("mirror", 4), ("turn", 8)])
+def test_voxel_augmentation_gives_the_symmetries_of_the_square_about_the_vertical_axis(mode, variants):
+    designs = voxel_designs(4)
+    trainer = Trainer(designs, *tiny(designs, augment=mode))
+    g = np.zeros((32, 32, 32), bool)
+    g[2:20, 5:9, 1:30] = True  # an L-shaped, asymmetric part
+    g[2:6, 5:25, 1:4] = True
+    x = torch.from_numpy(g).float()[None, None].repeat(64, 1, 1, 1, 1)
+    out = trainer._augment(x, torch.Generator().manual_seed(0))
+    allowed = []
+    for swap in (False, True):
+        for fx in (False, True):
+            for fy in (False, True):
+                v = x[0, 0]
+                v = v.flip(0) if fx else v
+                v = v.flip(1) if fy else v
+                allowed.append(v.transpose(0, 1) if swap else v)
+    allowed = allowed[:variants] if mode == "mirror" else allowed
+    seen = set()
+    for item in out[:, 0]:
+        matches = [i for i, v in enumerate(allowed) if torch.equal(item, v)]
+        assert matches, "not a symmetry of the square about z"
+        seen.add(matches[0])
+        assert torch.equal(item.sum((0, 1)), x[0, 0].sum((0, 1)))  # the profile along z (up) is kept
+    assert len(seen) == variants  # every variant occurs in 64 draws; z (up) is never flipped
+    assert torch.equal(trainer._augment(x, torch.Generator().manual_seed(0)), out)  # seeded
 
 
 def test_encode_all_and_decode_latents():

@@ -16,10 +16,12 @@ negative ELBO only by the options below.
   empty grid.  Positives are weighted by ``pos_weight`` in the *training*
   loss; ``recon`` stays the unweighted BCE, a true log-likelihood.
   :func:`auto_pos_weight` sets it from the training data's occupancy ``p``
-  as ``sqrt((1 - p) / p)``: the full class balance ``(1 - p) / p`` (~10 at
-  p = 0.09) makes the model paint a thick shell of false positives around
-  every shape (IoU at threshold 0.5 drops), no weighting collapses thin
-  parts; the geometric middle (~3) measured best on the Voron meshes.
+  as ``((1 - p) / p) ** 0.25``.  Measured on the Voron meshes (p = 0.094,
+  validation IoU at threshold 0.5 after 150 epochs, batch 32): the full
+  class balance ``(1 - p) / p`` = 9.6 gave 0.61 -- it paints a shell of
+  false positives around every shape --, its square root 3.1 gave 0.68, its
+  fourth root 1.8 gave 0.70 (0.71 with batch 16).  Some weight is still
+  needed: it gets the model past the empty-grid solution in the first epochs.
 """
 
 from __future__ import annotations
@@ -63,6 +65,6 @@ def vae_loss(logits: torch.Tensor, x: torch.Tensor, mu: torch.Tensor, logvar: to
 
 
 def auto_pos_weight(occupancy: float) -> float:
-    """Positive weight for a voxel BCE from the mean occupancy ``p``: ``sqrt((1-p)/p)``, in [1, 10]."""
+    """Positive weight for a voxel BCE from the mean occupancy ``p``: ``((1-p)/p) ** 0.25``, in [1, 10]."""
     p = min(max(float(occupancy), 1e-4), 1 - 1e-4)
-    return float(min(10.0, max(1.0, math.sqrt((1.0 - p) / p))))
+    return float(min(10.0, max(1.0, ((1.0 - p) / p) ** 0.25)))

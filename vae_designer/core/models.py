@@ -28,9 +28,10 @@ with ``n = log2(R) - 2`` halvings and channels ``width * 2^i`` capped at
   the throughput; at these depths (3-5 layers) plain Adam trains stably
   without them, and the model stays a pure function of its input: the same
   weights decode the same way in the GUI, the CLI and every rank.
-* Images use the channels-last memory layout (NHWC), which oneDNN runs
-  ~25-35% faster than NCHW on the CPU; the layout is internal (state dicts
-  are made contiguous when saved and load into either layout).
+* Channels-last memory layout (NHWC / NDHWC), which oneDNN runs ~25-35%
+  faster than NCHW for the image model and ~13% faster for the voxel model
+  on the CPU; the layout is internal (state dicts are made contiguous when
+  saved and load into either layout).
 * The last decoder bias starts at the logit of the mean pixel / occupancy of
   the data (:meth:`VAE.init_output_bias`), so training does not spend its
   first hundred steps learning the background.
@@ -114,23 +115,19 @@ class VAE(nn.Module):
         nn.init.zeros_(self.to_stats.bias)
         with torch.no_grad():
             self.to_stats.weight[L:].mul_(0.1)
-        self.memory_format = torch.channels_last if self.dims == 2 else torch.contiguous_format
-        if self.dims == 2:
-            self.to(memory_format=torch.channels_last)
+        self.memory_format = torch.channels_last if self.dims == 2 else torch.channels_last_3d
+        self.to(memory_format=self.memory_format)
 
     # -- the three operations -------------------------------------------------
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        if self.dims == 2:
-            x = x.contiguous(memory_format=torch.channels_last)
+        x = x.contiguous(memory_format=self.memory_format)
         h = self.to_stats(self.encoder(x))
         mu, logvar = h.chunk(2, dim=1)
         return mu, logvar.clamp(LOGVAR_MIN, LOGVAR_MAX)
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         h = self.from_latent(z).view(z.shape[0], self.bottom_channels, *([BOTTOM] * self.dims))
-        if self.dims == 2:
-            h = h.contiguous(memory_format=torch.channels_last)
-        return self.decoder(h)
+        return self.decoder(h.contiguous(memory_format=self.memory_format))
 
     def forward(self, x: torch.Tensor, noise: torch.Tensor | None = None):
         mu, logvar = self.encode(x)

@@ -7,10 +7,13 @@ thread, the CLI under a progress bar, ``torchrun`` on several processes.
 
 Contract, and how it is kept:
 
-* **Control.**  :class:`TrainControl` is checked between steps (a step is
-  tens of milliseconds at the default sizes), so ``stop()`` takes effect well
-  within a second; while paused the trainer blocks on a condition variable
-  (no CPU) and wakes at once on ``resume()`` or ``stop()``.
+* **Control.**  :class:`TrainControl` is checked between steps, and on a
+  CPU also between the *chunks* of a step: a batch whose forward pass costs
+  more than ``CPU_CHUNK_MACS`` multiply-adds (large images, 64^3 voxels) is
+  run in chunks with gradients accumulated, and a stop between chunks drops
+  the unfinished step.  So ``stop()`` takes effect within a second at any
+  size and batch size; while paused the trainer blocks on a condition
+  variable (no CPU) and wakes at once on ``resume()`` or ``stop()``.
 * **Events.**  'start', then 'step' events at most every
   ``TrainConfig.event_interval`` seconds (0.25 s: a GUI is never flooded),
   an 'epoch' event after each validation, 'nan' when a step was undone, and
@@ -19,13 +22,17 @@ Contract, and how it is kept:
   step)`` rather than from a running generator: the train/validation split
   from ``seed``, each epoch's order from ``(seed, epoch)``, each step's
   reparameterisation noise (and voxel flips) from ``(seed, epoch, step,
-  rank)``, validation noise from ``(seed, batch)``.  So the same seed and
+  rank)``, validation noise from ``seed`` (one draw per validation item).  So the same seed and
   data give the same curve, and a state saved at any step -- epoch boundary
   or not -- resumes to exactly the numbers continuous training gives on the
   CPU (``TrainerState.progress`` holds the position inside an epoch).
-* **Best weights.**  After each epoch the validation negative ELBO (recon +
-  KL, beta = 1, fixed noise) is computed; the lowest one's weights are kept
-  as ``best_weights``, which is what a project decodes and exports with.
+* **Weight average and best weights.**  An exponential moving average of
+  the weights (``TrainConfig.ema_decay``) is what is validated: after each
+  epoch its validation negative ELBO (recon + KL, beta = 1, fixed noise) is
+  computed, and the lowest one's averaged weights are kept as
+  ``best_weights`` -- what a project decodes and exports with.  The average
+  travels with the optimizer state (``optimizer_tensors['ema.*']``), so
+  resuming continues it exactly.
 * **NaN guard.**  A step whose loss or gradient norm is not finite is never
   applied: weights and optimizer state stay as they were before it (the
   optimizer is only stepped after the check, so nothing needs copying), the
@@ -77,6 +84,7 @@ VAL_BATCH = 256
 # Forward multiply-accumulates per chunk on a CPU: a chunk's forward + backward takes ~0.1 s on an
 # idle 2-core CPU and stays under ~0.5 s when the CPU is shared (see Trainer._forward_backward).
 CPU_CHUNK_MACS = 6e8
+EMA_EVERY = 4  # optimizer steps per update of the weight average
 _VAL_STREAM = 0x5EED_0001  # separates the validation noise stream from the training ones
 
 
@@ -339,10 +347,20 @@ def _model_of(model_or_weights, model_config: ModelConfig, device) -> VAE:
     return m.to(device)
 
 
+def _items_per_batch(batch_size: int, item_shape) -> int:
+    """``batch_size``, lowered so that one batch holds at most ~8M values (64^3 voxels: 32 items)."""
+    return max(1, min(int(batch_size), (1 << 23) // int(np.prod(item_shape))))
+
+
 def encode_all(model_or_weights, model_config: ModelConfig, designs, batch_size: int = 256,
                device: str | torch.device = "cpu") -> np.ndarray:
-    """Posterior means of every design, float32 (N, latent_dim): the latent map's points."""
+    """Posterior means of every design, float32 (N, latent_dim): the latent map's points.
+
+    ``model_or_weights``: a VAE (used as is, on its device) or a state dict
+    (a model is built on ``device``).  The model's train/eval mode is restored.
+    """
     model = _model_of(model_or_weights, model_config, device)
+    batch_size = _items_per_batch(batch_size, model_config.item_shape)
     dev = next(model.parameters()).device
     was_training = model.training
     model.eval()
@@ -362,6 +380,7 @@ def decode_latents(model: VAE, z, batch_size: int = 256) -> np.ndarray:
     """Probabilities (sigmoid of the logits), float32 (N, *item_shape), for latent codes ``z``."""
     model = model.module if hasattr(model, "module") else model
     dev = next(model.parameters()).device
+    batch_size = _items_per_batch(batch_size, model.item_shape)
     z = torch.as_tensor(np.asarray(z, dtype=np.float32))
     if z.ndim == 1:
         z = z[None]
@@ -454,6 +473,10 @@ class Trainer:
         else:
             self.ema_model = self.model
         self._ema_steps = 0
+        self._params = list(self.model.parameters())
+        self._ema_params = list(self.ema_model.parameters())
+        self._sentinels = [self.model.encoder[0].weight, self.model.decoder[-1].weight,
+                           self.model.decoder[-1].bias]
 
         # optimiser and learning rate: a changed lr in the config wins over the saved (lowered) one
         lr = cfg.lr
@@ -536,16 +559,32 @@ class Trainer:
         return order
 
     def _augment(self, x: torch.Tensor, g: torch.Generator) -> torch.Tensor:
-        """Voxels only: each item mirrored at random along the two horizontal grid axes."""
-        flips = torch.rand((x.shape[0], 2), generator=g) < 0.5
-        if not bool(flips.any()):
+        """Voxels: each item mirrored ('mirror') or also turned ('turn') about the vertical axis.
+
+        The grid is indexed [x, y, z] with z up (see ``preview.render_voxels``):
+        'mirror' flips x and/or y; 'turn' also swaps x and y, which with the
+        flips gives all 8 symmetries of the square (quarter turns and mirrors).
+        """
+        r = torch.rand((x.shape[0], 3), generator=g) < 0.5
+        if self.train_config.augment == "mirror":
+            r[:, 2] = False
+        codes = r[:, 0].long() + 2 * r[:, 1].long() + 4 * r[:, 2].long()
+        if not bool(codes.any()):
             return x
-        x = x.clone()
-        for a, dim in ((0, 2), (1, 3)):  # grid axes x and y; z is up (see preview.render_voxels)
-            sel = flips[:, a].nonzero().flatten().to(x.device)
-            if len(sel):
-                x[sel] = x[sel].flip(dim)
-        return x
+        out = x.clone()
+        for code in codes.unique().tolist():
+            if code == 0:
+                continue
+            sel = (codes == code).nonzero().flatten().to(x.device)
+            xs = x[sel]
+            if code & 1:
+                xs = xs.flip(2)
+            if code & 2:
+                xs = xs.flip(3)
+            if code & 4:
+                xs = xs.transpose(2, 3)
+            out[sel] = xs
+        return out
 
     # -- optimiser helpers -----------------------------------------------------------------
     def _set_lr(self, lr: float) -> None:
@@ -567,15 +606,39 @@ class Trainer:
         norms = torch._foreach_norm(grads)
         return torch.linalg.vector_norm(torch.stack(norms))
 
+    def _grads_finite(self) -> torch.Tensor:
+        """Whether the gradients are finite, from the two ends of the network (a 0-d bool tensor).
+
+        Back-propagation carries a NaN or inf that appears anywhere in the
+        backward pass into the gradient of the first encoder layer (every path
+        from the loss ends there) and one that appears in the decoder's output
+        into the last layer's; a parameter-only overflow needs an infinite
+        activation, which the loss check has already caught.  Checking these
+        two small tensors instead of a norm over all parameters saves a full
+        pass over the gradients every step.
+        """
+        out = torch.ones((), dtype=torch.bool, device=self.device)
+        for p in self._sentinels:
+            if p.grad is not None:
+                out = out & torch.isfinite(p.grad).all()
+        return out
+
     def _update_ema(self) -> None:
-        """Polyak average with the usual warm-up: decay min(ema_decay, (1 + t) / (10 + t))."""
+        """Polyak average with the usual warm-up, decay min(ema_decay, (1 + t) / (10 + t)) per step.
+
+        Applied every EMA_EVERY optimizer steps with the decay raised to that
+        power (the same average up to the order of the updates), so that its
+        pass over the weights costs a quarter.
+        """
         if self.ema_model is self.model:
             return
         self._ema_steps += 1
         t = self._ema_steps
-        d = min(self.train_config.ema_decay, (1.0 + t) / (10.0 + t))
+        if t % EMA_EVERY:
+            return
+        d = min(self.train_config.ema_decay, (1.0 + t) / (10.0 + t)) ** EMA_EVERY
         with torch.no_grad():
-            torch._foreach_lerp_(list(self.ema_model.parameters()), list(self.model.parameters()), 1.0 - d)
+            torch._foreach_lerp_(self._ema_params, self._params, 1.0 - d)
 
     def _flat(self) -> tuple[dict, dict]:
         """Optimizer state + the weight average as flat CPU tensors and JSON meta (see optimizer_to_flat)."""
@@ -596,6 +659,10 @@ class Trainer:
             else:  # saved without an average: start it from the weights
                 self.ema_model.load_state_dict(self.model.state_dict())
                 self._ema_steps = 0
+        self._params = list(self.model.parameters())
+        self._ema_params = list(self.ema_model.parameters())
+        self._sentinels = [self.model.encoder[0].weight, self.model.decoder[-1].weight,
+                           self.model.decoder[-1].bias]
 
     def _save_boundary(self) -> None:
         tensors, meta = self._flat()
@@ -752,24 +819,30 @@ class Trainer:
             b = len(idx)
             g = _generator(_seed(cfg.seed, epoch, step, self.rank))
             x = self._batch(idx)
-            if self._is_mesh and cfg.augment:
+            if self._is_mesh and cfg.augment != "off":
                 x = self._augment(x, g)
             noise = torch.randn((b, L), generator=g).to(self.device, non_blocking=True)
 
             self.optimizer.zero_grad(set_to_none=True)
             finite, recon_sum, kl_sum = self._forward_backward(x, noise, self._beta(epoch, step))
             loss_ok = bool(finite)  # single process: False when the loss was not finite
-            gnorm = self._grad_norm() if (loss_ok or self.distributed) else None
+            gnorm = grads_ok = None
+            if loss_ok or self.distributed:
+                if cfg.grad_clip > 0:
+                    gnorm = self._grad_norm()
+                    grads_ok = torch.isfinite(gnorm)
+                else:
+                    grads_ok = self._grads_finite()
             if self.distributed:
                 flags = torch.stack([torch.tensor(float(self.control.stopped), device=self.device),
-                                     (~finite).float(), (~torch.isfinite(gnorm)).float()])
+                                     (~finite).float(), (~grads_ok).float()])
                 torch.distributed.all_reduce(flags, op=torch.distributed.ReduceOp.MAX)
                 stop_all, bad_loss, bad_grad = (bool(v) for v in flags.tolist())
                 loss_ok = not bad_loss
                 ok = not (bad_loss or bad_grad)
             else:
                 stop_all = False
-                ok = loss_ok and bool(torch.isfinite(gnorm))
+                ok = loss_ok and bool(grads_ok)
 
             if ok:
                 if cfg.grad_clip > 0:
