@@ -127,7 +127,17 @@ def test_interpolate_between_training_files_and_sidecars(image_project, tmp_path
     assert len(files) == 4
     first = np.asarray(Image.open(files[0]).convert("L"), float)
     last = np.asarray(Image.open(files[-1]).convert("L"), float)
-    assert np.abs(first - last).mean() > 1.0  # the ends differ
+    assert np.abs(first - last).max() > 0  # the ends are different designs
+    # the ends are exactly the two training items' encodings, the middle lies between
+    from vae_designer.core.project import load_project
+
+    proj = load_project(image_project)
+    za = proj.encodings[proj.paths.index("wide/wide_01.png")]
+    zb = proj.encodings[proj.paths.index("tall/tall_00.png")]
+    lat = [np.array(json.loads(f.with_suffix(".json").read_text())["latent"]) for f in files]
+    np.testing.assert_allclose(lat[0], za, rtol=1e-6)
+    np.testing.assert_allclose(lat[-1], zb, rtol=1e-6)
+    np.testing.assert_allclose(lat[1], za + (zb - za) / 3, rtol=1e-5, atol=1e-6)
     side = json.loads(files[1].with_suffix(".json").read_text())
     assert side["parents"] == ["wide/wide_01.png", "tall/tall_00.png"]
     assert side["weights"] == pytest.approx([2 / 3, 1 / 3])
