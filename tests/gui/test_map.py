@@ -148,7 +148,9 @@ def test_surprise_sweep_and_blend(qtbot, make_main_window, image_project, tmp_pa
     # sweep the most active dimension of the current design: only that value changes
     base = page.current_z.copy()
     dim = tools.sweep_dim.currentData()
-    tools.sweep.setValue(0)
+    # move the slider to an end it is not already at (setValue to the current value emits nothing)
+    tools.sweep.setValue(tools.sweep.minimum() if tools.sweep.value() != tools.sweep.minimum()
+                         else tools.sweep.maximum())
     changed = np.nonzero(page.current_z != base)[0]
     assert list(changed) in ([dim], []) and page.current_source == "sweep"
     # blend the two pins in 4 steps: pinned, exported with weights, reproducible
