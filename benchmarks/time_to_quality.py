@@ -24,20 +24,27 @@ Trainer's exponential moving average of the weights, the model it validates
 and saves; theirs: the weights as they are): the validation
 negative ELBO (Bernoulli reconstruction + KL, beta = 1) in nats per image,
 one posterior sample per image with the same fixed noise.  Grey levels are
-kept (not binarised), so the pixels' own entropy (~109 nats per image at this
-scale) is a floor that neither model can go below; it is printed too.
+kept (not binarised), so the pixels' own entropy (~111 nats per validation image
+at this scale) is a floor that neither model can go below; it is printed too.
+
+``OMP_WAIT_POLICY=PASSIVE`` is set (unless already set) before torch loads; see
+trainer_overhead.py: on a shared 2-core CPU torch's spinning threads otherwise
+lose up to 10x whenever another process wants a core.
 
 Usage: python benchmarks/time_to_quality.py [--seconds 60] [--width W] [--folder PATH]
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import sys
-import threading
-import time
-from pathlib import Path
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 

@@ -8,22 +8,30 @@ held-out mesh against its reconstruction (decoded from its posterior mean).
 The validation set is *tiny*: the default 10% split is 10 meshes, so one odd
 part moves the mean by several points.  ``--seeds 0 1 2`` repeats the run on
 other seeded splits (other meshes held out) to show the spread.  The score
-reported is for the final weights (the best-epoch weights, chosen on the
-same 10 meshes, are printed beside them).  For reference, the classic voxel
+reported is for the final weights -- the Trainer's moving average of the
+weights, which it validates and saves -- (the best-epoch weights, chosen by
+validation ELBO on the same 10 meshes, are printed beside them).  For reference, the classic voxel
 VAE of Brock et al. (2016) implies about 0.45 on comparable held-out shapes.
+
+``OMP_WAIT_POLICY=PASSIVE`` is set (unless already set) before torch loads; see
+trainer_overhead.py: on a shared 2-core CPU torch's spinning threads otherwise
+lose up to 10x whenever another process wants a core.
 
 Usage: python benchmarks/voxel_quality.py [--seconds 180] [--seeds 0] [--folder PATH]
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import statistics
-import sys
-import threading
-import time
-from pathlib import Path
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -32,7 +40,6 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def iou_per_item(model, designs, indices) -> list[float]:
-    import numpy as np
     import torch
 
     model.eval()
@@ -77,11 +84,11 @@ def run_seed(designs, seed: int, seconds: float):
     finally:
         timer.cancel()
     val = state.split["val"]
-    final = iou_per_item(trainer.model, designs, val)
+    final = iou_per_item(trainer.ema_model, designs, val)  # the weight average: what the trainer validates
     best_model = build_model(mc)
     best_model.load_state_dict(state.best_weights)
     best = iou_per_item(best_model, designs, val)
-    train_iou = iou_per_item(trainer.model, designs, state.split["train"][:30])
+    train_iou = iou_per_item(trainer.ema_model, designs, state.split["train"][:30])
     return {"seed": seed, "epochs": state.epoch, "val": val, "final": final, "best": best,
             "best_epoch": state.best_epoch, "train_iou": statistics.mean(train_iou),
             "pos_weight": state.pos_weight, "seconds": time.perf_counter() - t0}

@@ -140,6 +140,8 @@ def test_configs_round_trip_and_reject_bad_values():
            lambda: ModelConfig("mesh", 32, channels=3), lambda: TrainConfig(device="tpu"),
            lambda: TrainConfig(lr=0), lambda: TrainConfig(epochs=0), lambda: TrainConfig(val_fraction=0.9),
            lambda: TrainConfig(beta=float("nan")), lambda: TrainConfig(batch_size=2.5)]
+    assert ModelConfig.for_designs(image_designs(4, colour=True)).channels == 3
+    assert ModelConfig.for_designs(voxel_designs(2), latent_dim=8).item_shape == (1, 32, 32, 32)
     assert TrainConfig.for_designs(voxel_designs(10)).batch_size == 16
     assert TrainConfig.for_designs(voxel_designs(10)).epochs == 300
     assert TrainConfig.for_designs(image_designs(1000), lr=1e-3, seed=None).epochs == 30
@@ -456,6 +458,38 @@ def test_voxel_augmentation_gives_the_symmetries_of_the_square_about_the_vertica
         assert torch.equal(item.sum((0, 1)), x[0, 0].sum((0, 1)))  # the profile along z (up) is kept
     assert len(seen) == variants  # every variant occurs in 64 draws; z (up) is never flipped
     assert torch.equal(trainer._augment(x, torch.Generator().manual_seed(0)), out)  # seeded
+
+
+def test_large_batches_run_in_chunks_with_the_same_result_and_stop_between_chunks():
+    designs = image_designs(40)
+    mc, tc = tiny(designs, epochs=2)
+    _, whole = drive(Trainer(designs, mc, tc).run())
+    chunked = Trainer(designs, mc, tc)
+    chunked.chunk = 3  # batches of 8 -> chunks of 3, 3, 2 with gradients accumulated
+    _, parts = drive(chunked.run())
+    for a, b in zip(whole.history, parts.history):
+        assert a["train_recon"] == pytest.approx(b["train_recon"], rel=1e-4)
+        assert a["val_recon"] == pytest.approx(b["val_recon"], rel=1e-4)
+    assert max(float((whole.weights[k] - parts.weights[k]).abs().max()) for k in whole.weights) < 1e-3
+
+    control = TrainControl()
+    trainer = Trainer(designs, mc, tc, control=control)
+    trainer.chunk = 3
+    calls, before = [0], {}
+
+    def hook(module, args, output):
+        if module.training:
+            calls[0] += 1
+            if calls[0] == 7:  # first chunk of the third step
+                before["weights"] = {k: v.clone() for k, v in module.state_dict().items()}
+                control.stop()  # arrives while the step is half done
+
+    trainer.model.register_forward_hook(hook)
+    events, state = drive(trainer.run())
+    assert events[-1].kind == "stopped" and calls[0] == 7  # no further chunk ran
+    assert state.progress["step"] == 2  # the unfinished step is not counted...
+    assert_same_tensors(state.weights, before["weights"])  # ...and not applied
+    assert state.optimizer_meta["steps"] == 2
 
 
 def test_encode_all_and_decode_latents():

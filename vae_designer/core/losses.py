@@ -26,7 +26,6 @@ negative ELBO only by the options below.
 
 from __future__ import annotations
 
-import math
 
 import torch
 import torch.nn.functional as F

@@ -24,9 +24,10 @@ with ``n = log2(R) - 2`` halvings and channels ``width * 2^i`` capped at
   and 27/64 in 3D.
 * No normalisation layers.  BatchNorm makes an item's output depend on the
   rest of the batch (different in training and evaluation, different per DDP
-  rank, wrong for batches of 1 from the latent map) and GroupNorm cost ~15% of
-  the throughput; at these depths (3-5 layers) plain Adam trains stably
-  without them, and the model stays a pure function of its input: the same
+  rank, wrong for batches of 1 from the latent map) and GroupNorm adds two
+  passes over every activation map; at these depths (3-5 layers) plain Adam
+  trains stably without them, and the model stays a pure function of its
+  input: the same
   weights decode the same way in the GUI, the CLI and every rank.
 * Channels-last memory layout (NHWC / NDHWC), which oneDNN runs ~25-35%
   faster than NCHW for the image model and ~13% faster for the voxel model

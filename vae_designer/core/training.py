@@ -174,9 +174,15 @@ class TrainerState:
 
     ``epoch``: completed epochs.  ``progress``: {} at an epoch boundary, else the
     position inside epoch ``epoch + 1`` (``step``, the epoch's running sums,
-    seconds so far) -- JSON-able, so a project can store it and resume
-    mid-epoch exactly.  ``history``: one dict per completed epoch.
-    ``optimizer_tensors`` / ``optimizer_meta``: see :func:`optimizer_to_flat`.
+    seconds so far, the batch size and process count it was counted in) --
+    JSON-able, so a project can store it and resume mid-epoch exactly; a state
+    without it (or with another batch size) redoes that epoch from its start,
+    from the saved weights.  ``history``: one dict per completed epoch.
+    ``weights``: the live weights (training continues from them);
+    ``best_weights``: the weight average at the best validation epoch (what
+    decoding and export use).  ``optimizer_tensors`` / ``optimizer_meta``: the
+    Adam state as in :func:`optimizer_to_flat`, plus the weight average as
+    ``ema.<parameter>`` tensors and ``optimizer_meta['ema_steps']``.
     """
 
     model_config: ModelConfig
@@ -506,9 +512,12 @@ class Trainer:
         self.history = copy.deepcopy(state.history) if state is not None else []
         self._best_weights = ({k: v.clone() for k, v in state.best_weights.items()}
                               if state is not None and state.best_weights else {})
-        self._progress = dict(state.progress) if state is not None and state.progress else {}
         self.batch_size = cfg.batch_size
         self.steps_per_epoch = max(1, math.ceil(self._per_rank_count() / self.batch_size))
+        self._progress = dict(state.progress) if state is not None and state.progress else {}
+        if self._progress and (self._progress.get("batch_size") != self.batch_size
+                               or self._progress.get("world") != self.world):
+            self._progress = {}  # steps of another size: redo the epoch from its start
         # items per forward/backward: a step is split into chunks of at most this many items
         # (gradients accumulated) so that pause/stop are checked at least every ~0.3 s on a CPU
         if self.device.type == "cpu" and not self.distributed:
@@ -713,7 +722,8 @@ class Trainer:
         if step == 0 and a[2] == 0:
             return {}
         return {"step": step, "recon_sum": a[0], "kl_sum": a[1], "items": a[2],
-                "seconds": seconds + (time.perf_counter() - t0), "nan_steps": nan_steps}
+                "seconds": seconds + (time.perf_counter() - t0), "nan_steps": nan_steps,
+                "batch_size": self.batch_size, "world": self.world}
 
     def run(self) -> Generator[TrainEvent, None, TrainerState]:
         """Train up to ``train_config.epochs``; yields events, returns the final state."""
