@@ -27,3 +27,16 @@ def test_core_imports_without_qt():
     proc = subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("ok")
+
+
+def test_package_sets_passive_openmp_waiting_before_torch_loads():
+    """Spinning OpenMP threads starve the GUI thread on a small CPU; an explicit setting wins."""
+    import os
+
+    code = "import os, vae_designer, torch; print(os.environ.get('OMP_WAIT_POLICY'))"
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "PASSIVE"
+    out = subprocess.run([sys.executable, "-c", code], env={**env, "OMP_WAIT_POLICY": "ACTIVE"},
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "ACTIVE"

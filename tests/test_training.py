@@ -53,7 +53,8 @@ def image_designs(n: int = 48, R: int = 32, seed: int = 0, colour: bool = False)
         data[i] = value[..., None] * np.array([1, 0.5, 0.2])[None, None] if colour else value
     return DesignSet(root="/generated", settings=IngestSettings("image", R),
                      paths=[f"{'disc' if i % 2 else 'box'}/{i:03d}.png" for i in range(n)],
-                     labels=["disc" if i % 2 else "box" for i in range(n)], data=data, meta=[{}] * n)
+                     labels=["disc" if i % 2 else "box" for i in range(n)], data=data,
+                     meta=[{"background": [255, 255, 255]} for _ in range(n)])
 
 
 def voxel_designs(n: int = 24, R: int = 32, seed: int = 0) -> DesignSet:
@@ -124,6 +125,15 @@ def through_disk(state: TrainerState, tmp_path: Path) -> TrainerState:
         history=plain["history"], weights=tensors("w", state.weights), best_weights=tensors("b", state.best_weights),
         optimizer_tensors=tensors("o", state.optimizer_tensors), optimizer_meta=plain["optimizer_meta"],
         split=plain["split"], pos_weight=plain["pos_weight"], lr=plain["lr"], progress=plain["progress"])
+
+
+def through_project(state: TrainerState, designs, tmp_path: Path) -> TrainerState:
+    """The real thing: save_project, then load_project(...).trainer_state()."""
+    from vae_designer.core.project import load_project, save_project
+
+    mu = np.zeros((len(designs), state.model_config.latent_dim), np.float32)
+    save_project(tmp_path / "project", state, designs, mu)
+    return load_project(tmp_path / "project").trainer_state()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -265,7 +275,7 @@ def test_same_seed_same_curve_and_another_seed_another():
     assert all(0 <= h["val_iou"] <= 1 for h in a.history)
 
 
-@pytest.mark.parametrize("stop_at", ["epoch", "mid-epoch"])
+@pytest.mark.parametrize("stop_at", ["epoch", "mid-epoch", "first-epoch"])
 def test_resume_from_saved_state_equals_continuous_training(tmp_path, stop_at):
     designs = image_designs(40)
     mc, tc = tiny(designs, epochs=4, event_interval=0.0)
@@ -279,16 +289,23 @@ def test_resume_from_saved_state_equals_continuous_training(tmp_path, stop_at):
         trainer = Trainer(designs, mc, tc, control=control)
         steps = [0]
 
+        skip = trainer.steps_per_epoch if stop_at == "mid-epoch" else 0
+
         def on_event(ev):
             if ev.kind == "step":
                 steps[0] += 1
-                if steps[0] == trainer.steps_per_epoch + 2:  # two steps into the second epoch
+                if steps[0] == skip + 2:  # two steps into the second (or the first) epoch
                     control.stop()
 
         events, part = drive(trainer.run(), on_event)
         assert events[-1].kind == "stopped"
-        assert part.epoch == 1 and part.progress["step"] == 2
-    part = through_disk(part, tmp_path)
+        assert part.epoch == skip // trainer.steps_per_epoch and part.progress["step"] == 2
+    if stop_at == "first-epoch":  # nothing validated yet: no best value, no best weights
+        assert part.best_val == float("inf")
+        part = through_project(part, designs, tmp_path)
+        assert part.best_val == float("inf")
+    else:
+        part = through_disk(part, tmp_path)
     _, resumed = drive(Trainer(designs, mc, tc, state=part).run())
     assert curve(resumed.history) == curve(continuous.history)
     assert_same_tensors(resumed.weights, continuous.weights)

@@ -97,7 +97,7 @@ def _train(args) -> int:
         state = None
         model_cfg = ModelConfig.for_designs(designs, **({"latent_dim": args.latent_dim}
                                                         if args.latent_dim else {}))
-        train_cfg = TrainConfig(**_overrides(args))
+        train_cfg = TrainConfig.for_designs(designs, **_overrides(args))
 
     control = TrainControl()
     trainer = Trainer(designs, model_cfg, train_cfg, control=control, state=state)

@@ -68,6 +68,10 @@ def _read_tensors(path: Path) -> dict:
     return tensors
 
 
+def _finite_or_inf(value) -> float:
+    return float("inf") if value is None else float(value)
+
+
 def _read_json(path: Path) -> dict:
     try:
         return json.loads(path.read_text())
@@ -165,7 +169,8 @@ class Project:
             train_config=self.train_config,
             epoch=self.epoch,
             best_epoch=int(self.metrics.get("best_epoch", 0)),
-            best_val=float(self.metrics.get("best_val", float("inf"))),
+            # None: saved before the first validation (JSON has no infinity)
+            best_val=_finite_or_inf(self.metrics.get("best_val")),
             history=list(self.metrics.get("history", [])),
             weights=_read_tensors(self.state_dir / "last.safetensors"),
             best_weights=dict(self.weights),

@@ -17,9 +17,5 @@ Nothing here trains or decodes on the GUI thread: heavy work goes to threads
 and the GUI only ever sees CPU copies of the weights (snapshots).
 """
 
-import os as _os
-
-# OpenMP threads that wait by spinning starve everything else on a small CPU (the GUI thread,
-# and each other: training ran 8x slower on 2 busy cores).  Passive waiting costs little; it
-# must be set before torch loads its OpenMP runtime, i.e. before the GUI imports torch.
-_os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# OMP_WAIT_POLICY=PASSIVE (the GUI thread must not be starved by spinning OpenMP threads)
+# is set by the parent package, vae_designer/__init__.py, before anything imports torch.

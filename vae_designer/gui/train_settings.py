@@ -17,12 +17,13 @@ RESOLUTIONS = {"image": (32, 64, 128), "mesh": (32, 64)}
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
 
-def trainer_defaults() -> dict:
-    """TrainConfig's defaults (imports the trainer's config module)."""
+def trainer_defaults(designs=None) -> dict:
+    """TrainConfig's defaults, for ``designs`` when given (batch size by kind, epochs by
+    collection size: ``TrainConfig.for_designs``); imports the trainer's config module."""
     try:
         from vae_designer.core.model_config import TrainConfig
 
-        d = TrainConfig().to_dict()
+        d = (TrainConfig.for_designs(designs) if designs is not None else TrainConfig()).to_dict()
     except Exception:  # noqa: BLE001 - the form still works with the fallbacks
         return dict(FALLBACK)
     return {**FALLBACK, **{k: d[k] for k in FALLBACK if k in d}}

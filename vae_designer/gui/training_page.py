@@ -199,6 +199,8 @@ class TrainingPage(QWidget):
             self._show_project_summary(project)
         else:
             self.form.clear_project()
+            if designs is not None:  # a new collection: its own defaults (batch by kind, epochs by size)
+                self.form.apply_defaults(trainer_defaults(designs))
             self._show_project_path("", NOT_SAVED)
             self._reset_progress("Ready to train")
         self.recon_grid.clear()
