@@ -173,7 +173,7 @@ def test_surprise_sweep_and_blend(qtbot, make_main_window, image_project, tmp_pa
     assert (tmp_path / "repro" / png.name).read_bytes() == png.read_bytes()
 
 
-def test_map_follows_training_snapshots_and_keeps_the_cursor(qtbot, make_main_window, image_project):
+def test_map_follows_the_saved_best_model_while_training_and_keeps_the_cursor(qtbot, make_main_window, image_project):
     window, page = open_map(qtbot, make_main_window, image_project)
     c = page.latent_map.coords[7] * 0.5
     drag_to(qtbot, page, float(c[0]), float(c[1]))
@@ -184,6 +184,9 @@ def test_map_follows_training_snapshots_and_keeps_the_cursor(qtbot, make_main_wi
     assert session.start(values, project.model_config.latent_dim, continue_project=True)
     qtbot.waitUntil(lambda: page.refits > refits, timeout=60000)
     assert page.weights_key > key
+    # the preview decodes with exactly the weights an export records: the saved project's
+    assert page.project is not project and page.weights is page.project.weights
+    assert page.project.epoch > project.epoch
     pos = page.cursor.pos()
     assert (pos.x(), pos.y()) == pytest.approx((float(c[0]), float(c[1])))
     seq = page._seq

@@ -104,13 +104,12 @@ def render(kind: str, probs: np.ndarray, background=None) -> dict:
             "normals": -normals.astype(np.float32)}
 
 
-def encode_job(job: dict) -> dict:
-    """Re-encode the training set with a new weight snapshot and refit the map."""
+def fit_job(job: dict) -> dict:
+    """Fit the 2D map of a saved project's encodings (the save already encoded the set)."""
     from vae_designer.core.latent import LatentMap
-    from vae_designer.core.training import encode_all
 
-    mu = encode_all(job["weights"], job["config"], job["designs"])
-    lm = LatentMap.fit(mu, job.get("method", "pca"), job.get("dims", (0, 1)))
-    return {"encodings": mu, "latent_map": lm, "weights": job["weights"], "config": job["config"],
-            "caption": job.get("caption", ""), "method": job.get("method", "pca"),
-            "dims": tuple(job.get("dims", (0, 1)))}
+    project = job["project"]
+    method, dims = job.get("method", "pca"), tuple(job.get("dims", (0, 1)))
+    lm = LatentMap.fit(project.encodings, method, dims)
+    return {"project": project, "latent_map": lm, "caption": job.get("caption", ""), "method": method,
+            "dims": dims}

@@ -6,12 +6,13 @@
 * The cursor (:class:`pyqtgraph.TargetItem`): each move lifts the map point to a
   latent vector (``LatentMap.lift``) and asks the decoder thread for it; the
   decoder works on a private model copy and always takes the newest request.
-* While training runs, every epoch's snapshot is re-encoded in another thread,
-  the map is refitted and redrawn and the decoder gets the new weights; the
-  cursor stays where it is.
+* While training runs, each autosave of a new best model (the save has already
+  encoded the training set) refits the map in another thread and hands the
+  decoder the saved weights; the cursor stays where it is.  The map never shows
+  unsaved weights, so the preview is always exactly what an export writes.
 * Pins and exports: :mod:`.gallery`, ``core.generate.export_design`` (file +
-  sidecar that ``vae-designer sample --from-json`` reproduces).  Exports use
-  the saved project's best weights, as the sidecar records.
+  sidecar that ``vae-designer sample --from-json`` reproduces) with the saved
+  project's best weights, as the sidecar records.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QHBoxLayout, QLab
 
 from . import theme
 from .gallery import Gallery, Pin
-from .map_decoder import MapDecoder, encode_job
+from .map_decoder import MapDecoder, fit_job
 from .map_tools import MapTools
 from .preview_view import ImagePreview, gl_available, make_mesh_view, qimage_from_rgb
 from .workers import LatestJobThread
@@ -129,9 +130,9 @@ class MapPage(QWidget):
         self._decoder = LatestJobThread(MapDecoder(), name="map-decoder", background=False, parent=self)
         self._decoder.done.connect(self._on_decoded)
         self._decoder.failed.connect(lambda _t, msg: self.status.setText(f"Decoding failed: {msg}"))
-        self._encoder = LatestJobThread(encode_job, name="map-encoder", parent=self)
-        self._encoder.done.connect(self._on_encoded)
-        self._encoder.failed.connect(lambda _t, msg: self.status.setText(f"Updating the map failed: {msg}"))
+        self._fitter = LatestJobThread(fit_job, name="map-fit", parent=self)
+        self._fitter.done.connect(self._on_encoded)
+        self._fitter.failed.connect(lambda _t, msg: self.status.setText(f"Updating the map failed: {msg}"))
 
         # header
         title = QLabel("Latent map")
@@ -235,7 +236,6 @@ class MapPage(QWidget):
 
         self.image_view.painted.connect(self._on_painted)
         if session is not None:
-            session.snapshot.connect(self.on_snapshot)
             session.saved.connect(self.on_saved)
         self._retheme(theme.current())
         theme.notifier.theme_changed.connect(self._retheme)
@@ -287,38 +287,34 @@ class MapPage(QWidget):
         self._update_enabled()
         self.map_changed.emit()
 
-    def on_snapshot(self, state) -> None:
-        """A new epoch's weights: re-encode and refit in the background."""
-        designs = self.designs if self.designs is not None else getattr(self.session, "designs", None)
-        if designs is None:
-            return
-        self.designs = designs
-        self._encoder.submit({"weights": state.weights, "config": state.model_config, "designs": designs,
-                              "method": self.method, "dims": self.dims, "caption": f"epoch {state.epoch}"})
-
     def on_saved(self, project) -> None:
-        """The project was saved: exports use its weights from now on."""
-        if self.kind is None:
-            return
-        if self.project is None or project.paths == self.paths:
-            self.project = project
-            if self.background is None:
-                self.background = project.manifest.get("typical_background")
-            self._update_enabled()
+        """A project was saved (training autosaves each new best model): the map, the
+        preview and exports follow it.  The map shows the saved weights, never a newer
+        snapshot, so what the preview shows is exactly what an export writes; the save
+        already encoded the training set, so only the 2D fit runs, in the background."""
+        if project.paths != self.paths and self.kind is not None:
+            return  # another collection's project
+        if self.designs is None:
+            designs = getattr(self.session, "designs", None)
+            self.designs = designs if designs is not None and designs.paths == project.paths else None
+        self._fitter.submit({"project": project, "method": self.method, "dims": self.dims,
+                              "caption": f"following training, best model of epoch "
+                                         f"{project.metrics.get('best_epoch', project.epoch)}"})
 
     def _on_encoded(self, _tag, out: dict) -> None:
-        designs = self.designs
-        if designs is None:
+        project = out["project"]
+        if self.kind is None or self.latent_map is None or self.config != project.model_config \
+                or project.paths != self.paths:
+            # a new model, or the first save of a new training: start the map afresh
+            self.set_model(project.kind, project.model_config, project.weights, project.encodings,
+                           project.labels, project.paths, project=project, caption=out["caption"])
             return
-        if self.kind is None or self.latent_map is None or self.config != out["config"] \
-                or len(out["encodings"]) != len(self.paths):
-            # a new model, or other designs: start the map afresh
-            self.set_model(designs.kind, out["config"], out["weights"], out["encodings"], designs.labels,
-                           designs.paths, project=None, caption=out["caption"])
-            return
-        self.weights = out["weights"]
+        self.project = project
+        if self.background is None:
+            self.background = project.manifest.get("typical_background")
+        self.weights = project.weights
         self.weights_key += 1
-        self.encodings = out["encodings"]
+        self.encodings = np.asarray(project.encodings, np.float32)
         lm = out["latent_map"]
         if (out["method"], tuple(out["dims"])) != (self.method, tuple(self.dims)):  # changed meanwhile
             from vae_designer.core.latent import LatentMap
@@ -327,9 +323,10 @@ class MapPage(QWidget):
         self.latent_map = lm
         self.refits += 1
         self._draw_points()
-        self.status.setText(f"{len(self.paths)} designs · following training, {out['caption']}")
+        self.status.setText(f"{len(self.paths)} designs · {out['caption']}")
         pos = self.cursor.pos()
         self.move_cursor(pos.x(), pos.y())  # same place on the map, new model
+        self._update_enabled()
         self.map_changed.emit()
 
     def _clear(self, message: str) -> None:
@@ -665,4 +662,4 @@ class MapPage(QWidget):
 
     def shutdown(self) -> None:
         self._decoder.shutdown(wait=True)
-        self._encoder.shutdown(wait=True)
+        self._fitter.shutdown(wait=True)
