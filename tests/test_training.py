@@ -31,7 +31,8 @@ from vae_designer.core.model_config import ModelConfig, TrainConfig
 from vae_designer.core.models import build_model
 from vae_designer.core.settings import IngestSettings
 from vae_designer.core.training import (TrainControl, Trainer, TrainerState, decode_latents, encode_all,
-                                        make_split, optimizer_from_flat, optimizer_to_flat)
+                                        make_split, optimizer_from_flat, optimizer_to_flat,
+                                        reconstruction_errors)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -386,6 +387,37 @@ def test_pause_holds_still_without_cpu_then_resume_and_stop_while_paused():
     thread.join(1)
 
 
+def test_hold_lets_interactive_work_have_the_cpu_then_training_goes_on_by_itself():
+    designs = image_designs(64)
+    mc, tc = tiny(designs, epochs=3, event_interval=0.0)
+    reference = Trainer(designs, mc, tc)
+    reference.chunk = 4
+    _, plain = drive(reference.run())
+
+    control = TrainControl()
+    trainer = Trainer(designs, mc, tc, control=control)
+    trainer.chunk = 4  # holds are honoured between chunks too
+    thread, events, result, done = _train_in_thread(trainer)
+    _wait_for(lambda: len(events) >= 3)
+    t_hold = time.perf_counter()
+    control.hold(0.8)
+    time.sleep(0.3)  # the chunk under way finishes
+    n = len(events)
+    clock = time.pthread_getcpuclockid(thread.ident) if hasattr(time, "pthread_getcpuclockid") else None
+    cpu0 = time.clock_gettime(clock) if clock is not None else 0.0
+    time.sleep(0.4)
+    assert len(events) == n  # nothing trained during the hold...
+    if clock is not None:
+        assert time.clock_gettime(clock) - cpu0 < 0.05  # ...without busy waiting
+    assert done.wait(60)  # the hold expires by itself
+    thread.join(1)
+    assert 0.3 < control.held_seconds < 0.85 and time.perf_counter() - t_hold > 0.8
+    assert events[-1].kind == "done"
+    state = result["state"]
+    assert curve(state.history) == curve(plain.history)  # a hold changes when, not what
+    assert_same_tensors(state.weights, plain.weights)
+
+
 def test_snapshot_from_another_thread_is_a_consistent_copy():
     designs = image_designs(64)
     mc, tc = tiny(designs, epochs=1000)
@@ -521,6 +553,38 @@ def test_encode_all_and_decode_latents():
     assert np.allclose(encode_all(model, mc, designs), mu, atol=1e-6)
     probs = decode_latents(model, mu[:3])
     assert probs.shape == (3, 3, 32, 32) and 0 <= probs.min() and probs.max() <= 1
+
+
+def test_reconstruction_errors_are_each_items_nll_and_flag_a_corrupted_item():
+    import dataclasses
+
+    designs = image_designs(32)
+    mc, tc = tiny(designs, epochs=4)
+    _, state = drive(Trainer(designs, mc, tc).run())
+    err = reconstruction_errors(state.best_weights, mc, designs, batch_size=5)
+    assert err.shape == (32,) and err.dtype == np.float32 and np.isfinite(err).all() and (err > 0).all()
+    # by hand for one item: the BCE of the decoding of its own encoding, in nats summed over pixels
+    model = build_model(mc)
+    model.load_state_dict(state.best_weights)
+    model.eval()
+    x = designs.batch([3])
+    p = decode_latents(model, encode_all(model, mc, designs)[3:4]).astype(np.float64)
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    by_hand = -(x * np.log(p) + (1 - x) * np.log(1 - p)).sum()
+    assert err[3] == pytest.approx(by_hand, rel=1e-3)
+    # a design replaced by noise is the one the model reconstructs worst
+    data = designs.data.copy()
+    data[7] = np.random.default_rng(1).integers(0, 256, data[7].shape, dtype=np.uint8)
+    broken = dataclasses.replace(designs, data=data)
+    err2 = reconstruction_errors(model, mc, broken)
+    assert int(np.argmax(err2)) == 7 and err2[7] > 2 * np.median(err2)
+    np.testing.assert_allclose(np.delete(err2, 7), np.delete(err, 7), rtol=1e-4)
+    cancel = threading.Event()
+    cancel.set()
+    from vae_designer.core.errors import Cancelled
+
+    with pytest.raises(Cancelled):
+        reconstruction_errors(model, mc, designs, cancel=cancel)
 
 
 def test_mismatched_designs_are_a_user_error():

@@ -180,7 +180,7 @@ def test_map_follows_the_saved_best_model_while_training_and_keeps_the_cursor(qt
     key, refits = page.weights_key, page.refits
     session = window.training
     project = window.workspace.project
-    values = dict(window.training_page.form.values(), epochs=project.epoch + 2)
+    values = dict(window.training_page.form.values(), epochs=project.epoch + 200)
     assert session.start(values, project.model_config.latent_dim, continue_project=True)
     qtbot.waitUntil(lambda: page.refits > refits, timeout=60000)
     assert page.weights_key > key
@@ -191,6 +191,14 @@ def test_map_follows_the_saved_best_model_while_training_and_keeps_the_cursor(qt
     assert (pos.x(), pos.y()) == pytest.approx((float(c[0]), float(c[1])))
     seq = page._seq
     qtbot.waitUntil(lambda: page.preview.painted_seq >= seq, timeout=15000)
+    # dragging while training runs: the trainer waits for the user (a self-expiring hold)
+    control = session._thread.control
+    held = control.held_seconds
+    drag_to(qtbot, page, float(c[0]) * 0.9, float(c[1]) * 0.9)
+    assert control.held
+    qtbot.waitUntil(lambda: control.held_seconds > held, timeout=15000)
+    assert session.state == "running"  # not paused: it goes on by itself
+    session.stop()
     qtbot.waitUntil(lambda: not session.busy, timeout=60000)
 
 

@@ -72,7 +72,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from .errors import UserError
+from .errors import Cancelled, UserError
 from .losses import auto_pos_weight, vae_loss
 from .model_config import ModelConfig, TrainConfig
 from .models import VAE, build_model
@@ -92,12 +92,43 @@ _VAL_STREAM = 0x5EED_0001  # separates the validation noise stream from the trai
 # control and events
 # --------------------------------------------------------------------------------------------
 class TrainControl:
-    """Thread-safe pause / resume / stop flags shared by a trainer and its owner."""
+    """Thread-safe pause / resume / stop flags shared by a trainer and its owner.
+
+    ``hold(seconds)`` is a short, self-expiring pause for interactive work: the
+    app calls it on every cursor move of the latent map, so that on a small CPU
+    the decoder gets the cores while the user drags; training continues by
+    itself a moment after the last move.  Held and paused time are not counted
+    in items per second or the ETA, and neither changes what is computed.
+    """
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._paused = False
         self._stopped = False
+        self._hold_until = 0.0
+        self.held_seconds = 0.0  # total time the trainer waited in holds
+
+    def hold(self, seconds: float) -> None:
+        """Let the trainer wait (between chunks of work) until ``seconds`` from now."""
+        with self._cond:
+            self._hold_until = max(self._hold_until, time.perf_counter() + seconds)
+
+    @property
+    def held(self) -> bool:
+        return time.perf_counter() < self._hold_until
+
+    def wait_while_held(self) -> float:
+        """Block while a hold lasts and not stopped; return the seconds waited."""
+        start = time.perf_counter()
+        with self._cond:
+            while not self._stopped:
+                remaining = self._hold_until - time.perf_counter()
+                if remaining <= 0:
+                    break
+                self._cond.wait(remaining)
+        waited = time.perf_counter() - start
+        self.held_seconds += waited
+        return waited
 
     def pause(self) -> None:
         with self._cond:
@@ -382,6 +413,39 @@ def encode_all(model_or_weights, model_config: ModelConfig, designs, batch_size:
     return out
 
 
+def reconstruction_errors(model_or_weights, model_config: ModelConfig, designs, batch_size: int = 256,
+                          device: str | torch.device = "cpu", cancel=None) -> np.ndarray:
+    """Each design's reconstruction error, float32 (N,): the negative log-likelihood in nats
+    (Bernoulli, summed over pixels / voxels -- the ``recon`` term of the loss) of the design
+    under the decoding of its own posterior mean, i.e. of what its point on the map decodes to.
+
+    High values mark the designs the model has not learned (outliers, broken files, rare
+    shapes): what the map's "colour by reconstruction error" shows.  ``cancel``: an object
+    with ``is_set()`` (a ``threading.Event``), checked between batches.
+    """
+    import torch.nn.functional as F
+
+    model = _model_of(model_or_weights, model_config, device)
+    batch_size = _items_per_batch(batch_size, model_config.item_shape)
+    dev = next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    out = np.empty(len(designs), np.float32)
+    try:
+        with torch.no_grad():
+            for i in range(0, len(designs), batch_size):
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled()
+                x = torch.from_numpy(designs.batch(np.arange(i, min(i + batch_size, len(designs))))).to(dev)
+                mu, _ = model.encode(x)
+                logits = model.decode(mu).float()
+                nll = F.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1)
+                out[i : i + len(x)] = nll.cpu().numpy()
+    finally:
+        model.train(was_training)
+    return out
+
+
 def decode_latents(model: VAE, z, batch_size: int = 256) -> np.ndarray:
     """Probabilities (sigmoid of the logits), float32 (N, *item_shape), for latent codes ``z``."""
     model = model.module if hasattr(model, "module") else model
@@ -528,6 +592,7 @@ class Trainer:
         self._boundary: tuple[dict, dict, dict] | None = None  # last epoch-boundary rollback point
         self._pos = None  # (step, seconds before t0, nan steps, t0) inside the current epoch
         self._acc = torch.zeros(3, dtype=torch.float64)
+        self._held_in_step = 0.0
         self._recent_ips = 0.0
         self._t_last_event = 0.0
         # validation noise: one fixed draw per validation item, the same every epoch
@@ -761,6 +826,8 @@ class Trainer:
         waited = 0.0
         if self.control.paused and not self.control.stopped:
             waited = self.control.wait_while_paused()
+        if self.control.held and not self.distributed:
+            waited += self.control.wait_while_held()
         if self.control.stopped and not self.distributed:
             raise _Stop()
         return waited
@@ -794,9 +861,12 @@ class Trainer:
             r, k = recon.detach().double() * m, kl.detach().double() * m
             recon_sum = r if recon_sum is None else recon_sum + r
             kl_sum = k if kl_sum is None else kl_sum + k
-            if not last and not self.distributed and self.control.stopped:
-                self.optimizer.zero_grad(set_to_none=True)
-                raise _Stop()
+            if not last and not self.distributed:
+                if self.control.held:
+                    self._held_in_step += self.control.wait_while_held()
+                if self.control.stopped:
+                    self.optimizer.zero_grad(set_to_none=True)
+                    raise _Stop()
         return finite, recon_sum, kl_sum
 
     def _run_epoch(self, epoch: int):
@@ -835,6 +905,9 @@ class Trainer:
 
             self.optimizer.zero_grad(set_to_none=True)
             finite, recon_sum, kl_sum = self._forward_backward(x, noise, self._beta(epoch, step))
+            if self._held_in_step:  # waited for interactive work between chunks: not training time
+                t_epoch += self._held_in_step
+                self._held_in_step = 0.0
             loss_ok = bool(finite)  # single process: False when the loss was not finite
             gnorm = grads_ok = None
             if loss_ok or self.distributed:

@@ -99,6 +99,11 @@ def _save_job(job: dict):
     return save_project(job["path"], state, designs, mu, project_id=job.get("project_id"))
 
 
+# How long training waits after a cursor move on the map.  Moves during a drag come every
+# ~10-30 ms, so a drag keeps training waiting; it goes on a quarter second after the last.
+INTERACTION_HOLD_S = 0.25
+
+
 class TrainingSession(QObject):
     state_changed = Signal(str)  # 'idle' | 'starting' | 'running' | 'paused' | 'stopping'
     event = Signal(object)  # TrainEvent
@@ -251,6 +256,12 @@ class TrainingSession(QObject):
             self._thread.pause()
             self._set_state("paused")
             self.status.emit("Training paused")
+
+    def yield_to_interaction(self, seconds: float = INTERACTION_HOLD_S) -> None:
+        """The user is dragging on the map: let the trainer wait between chunks of work
+        until ``seconds`` after the latest call, so that decoding gets the CPU."""
+        if self._thread is not None and self.state == "running":
+            self._thread.hold(seconds)
 
     def resume(self) -> None:
         if self._thread is not None and self.state == "paused":

@@ -203,6 +203,12 @@ class TrainingThread(QThread):
             if self.control is not None:
                 self.control.stop()
 
+    def hold(self, seconds: float) -> None:
+        """Give interactive work the CPU for ``seconds`` (see ``TrainControl.hold``)."""
+        control = self.control
+        if control is not None:
+            control.hold(seconds)
+
     @property
     def paused(self) -> bool:
         with self._lock:
