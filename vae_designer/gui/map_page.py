@@ -443,6 +443,8 @@ class MapPage(QWidget):
             self.tools.cursor_moved()
 
     def _request(self, z: np.ndarray) -> None:
+        if self.session is not None:  # interactive first: training waits while the user explores
+            self.session.yield_to_interaction()
         self.current_z = z
         self._requested_key = self.weights_key
         self._seq += 1
