@@ -34,24 +34,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-
-def spin(seconds: float) -> None:
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    loop = QEventLoop()
-    QTimer.singleShot(int(seconds * 1000), loop.quit)
-    loop.exec()
-
-
-def wait(cond, timeout: float, what: str) -> None:
-    from PySide6.QtWidgets import QApplication
-
-    end = time.perf_counter() + timeout
-    while not cond():
-        if time.perf_counter() > end:
-            raise SystemExit(f"map_latency: timed out waiting for {what}")
-        QApplication.processEvents()
-        time.sleep(0.0005)
+from vae_designer.gui.display import spin, wait_until  # noqa: E402
 
 
 def path_points(lm, n: int) -> np.ndarray:
@@ -111,17 +94,9 @@ def main() -> int:
     tmp = tempfile.mkdtemp(prefix="vae-map-latency-")
     os.environ["VAE_DESIGNER_CONFIG_DIR"] = os.path.join(tmp, "config")
     os.environ["VAE_DESIGNER_DATA_DIR"] = os.path.join(tmp, "data")
-    display = None
-    if args.offscreen:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    elif not os.environ.get("DISPLAY"):
-        from pyvirtualdisplay import Display
-
-        display = Display(visible=False, size=(1440, 960), color_depth=24)
-        display.start()
-        os.environ["QT_QPA_PLATFORM"] = "xcb"
     results = {}
-    try:
+
+    def run() -> int:
         from vae_designer.gui.app import create_app, make_window
 
         create_app()
@@ -134,11 +109,11 @@ def main() -> int:
         window = make_window(project_path)
         window.resize(1300, 820)
         window.show()
-        wait(lambda: window.workspace.current is not None and not window.workspace.busy, 300, "the project")
+        wait_until(lambda: window.workspace.current is not None and not window.workspace.busy, 300, "the project")
         if not window.show_page("map"):
             raise SystemExit("map_latency: the Map page is not available for this project")
         page = window.map_page
-        wait(lambda: page.latent_map is not None and page.preview.painted_seq >= 1, 60, "the first preview")
+        wait_until(lambda: page.latent_map is not None and page.preview.painted_seq >= 1, 60, "the first preview")
         spin(0.5)
         kind = page.kind
         results["kind"] = kind
@@ -151,7 +126,7 @@ def main() -> int:
             project = window.workspace.project
             values = dict(window.training_page.form.values(), epochs=project.epoch + 200)
             session.start(values, project.model_config.latent_dim, continue_project=True)
-            wait(lambda: session.state == "running" and session.last_event is not None
+            wait_until(lambda: session.state == "running" and session.last_event is not None
                  and session.last_event.kind == "step", 120, "training to run")
             refits = page.refits
             control = session._thread.control
@@ -165,35 +140,29 @@ def main() -> int:
             results["training"]["map_refits"] = page.refits - refits
             results["training"]["held_share"] = (control.held_seconds - held0) / (time.perf_counter() - t0)
             session.stop()
-            wait(lambda: not session.busy, 180, "training to stop")
+            wait_until(lambda: not session.busy, 180, "training to stop")
         window.close()
         spin(0.3)
-    except BaseException:
-        if display is not None:
-            display.stop()
-        raise
-    target = 16.0 if results.get("kind") == "image" else 33.0
-    results["target_p95_ms"] = target
-    if args.json:
-        print(json.dumps(results))
-    else:
-        print(f"map latency ({results['kind']}, preview {results['preview']}, {results['platform']}): "
-              f"target p95 <= {target:g} ms")
-        for k in ("idle", "training"):
-            if k in results:
-                r = results[k]
-                print(f"  {k:9s} n={r['n']:4d}  p50 {r['p50_ms']:6.2f} ms  p95 {r['p95_ms']:6.2f} ms  "
-                      f"max {r['max_ms']:6.2f} ms" + (f"  ({r['map_refits']} map refits, training held {100 * r['held_share']:.0f}% of the time)"
-                         if 'map_refits' in r else "")
-                      + ("  OK" if r["p95_ms"] <= target else "  ABOVE TARGET"))
-    sys.stdout.flush()
-    sys.stderr.flush()
-    if display is not None:
-        # Qt still holds its X connection (a QApplication is never really destroyed): leave
-        # without Python's teardown, or stopping Xvfb first ends the process with an XIO error
-        display.stop()
-        os._exit(0)
-    return 0
+        target = 16.0 if results.get("kind") == "image" else 33.0
+        results["target_p95_ms"] = target
+        if args.json:
+            print(json.dumps(results))
+        else:
+            print(f"map latency ({results['kind']}, preview {results['preview']}, {results['platform']}): "
+                  f"target p95 <= {target:g} ms")
+            for k in ("idle", "training"):
+                if k in results:
+                    r = results[k]
+                    print(f"  {k:9s} n={r['n']:4d}  p50 {r['p50_ms']:6.2f} ms  p95 {r['p95_ms']:6.2f} ms  "
+                          f"max {r['max_ms']:6.2f} ms"
+                      + (f"  ({r['map_refits']} map refits, training held {100 * r['held_share']:.0f}% of the time)"
+                         if "map_refits" in r else "")
+                          + ("  OK" if r["p95_ms"] <= target else "  ABOVE TARGET"))
+        return 0
+
+    from vae_designer.gui.display import run_with_display
+
+    return run_with_display(run, (1440, 960), offscreen=args.offscreen)
 
 
 if __name__ == "__main__":

@@ -22,27 +22,12 @@ import argparse
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-
-def spin(seconds: float) -> None:
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    loop = QEventLoop()
-    QTimer.singleShot(int(seconds * 1000), loop.quit)
-    loop.exec()
-
-
-def wait(condition, timeout: float, what: str) -> None:
-    end = time.perf_counter() + timeout
-    while not condition():
-        if time.perf_counter() > end:
-            raise SystemExit(f"screenshots: timed out waiting for {what}")
-        spin(0.05)
+from vae_designer.gui.display import spin, wait_until  # noqa: E402
 
 
 def grab(window, path: Path) -> None:
@@ -79,16 +64,16 @@ def shoot(theme_name: str, out: Path, size: tuple[int, int], recent: list[str]) 
 
     # the 3D samples: shaded renders of the voxelized meshes
     window.open_sample("mesh")
-    wait(lambda: window.workspace.current is not None and not window.workspace.busy, 300, "the 3D samples")
+    wait_until(lambda: window.workspace.current is not None and not window.workspace.busy, 300, "the 3D samples")
     page = window.dataset_page
-    wait(lambda: page.model.rendered_count() >= 24 and page.model.pending_count() == 0, 120, "3D thumbnails")
+    wait_until(lambda: page.model.rendered_count() >= 24 and page.model.pending_count() == 0, 120, "3D thumbnails")
     grab(window, out / f"{theme_name}-dataset-3d.png")
 
     # the 2D samples
     window.open_sample("image")
-    wait(lambda: window.workspace.current is not None and not window.workspace.busy
+    wait_until(lambda: window.workspace.current is not None and not window.workspace.busy
          and window.workspace.designs.kind == "image", 300, "the 2D samples")
-    wait(lambda: page.model.rendered_count() >= 24 and page.model.pending_count() == 0, 60, "2D thumbnails")
+    wait_until(lambda: page.model.rendered_count() >= 24 and page.model.pending_count() == 0, 60, "2D thumbnails")
     grab(window, out / f"{theme_name}-dataset.png")
 
     # training in progress: a few epochs in, curves and reconstructions showing
@@ -97,12 +82,12 @@ def shoot(theme_name: str, out: Path, size: tuple[int, int], recent: list[str]) 
     tp.form.set_values(epochs=40, batch_size=32)
     tp.start_button.click()
     session = window.training
-    wait(lambda: session.last_event is not None and session.last_event.epoch >= 4
+    wait_until(lambda: session.last_event is not None and session.last_event.epoch >= 4
          and tp.recon_grid.updates >= 2, 600, "four epochs of training")
     spin(2.0)
     grab(window, out / f"{theme_name}-training.png")
     tp.stop_button.click()
-    wait(lambda: not session.busy, 120, "training to stop and save")
+    wait_until(lambda: not session.busy, 120, "training to stop and save")
     project = session.project_path
     window.close()
     spin(0.3)
@@ -122,11 +107,11 @@ def shoot_map(theme_name: str, out: Path, size: tuple[int, int], project: str, s
     window.resize(*size)
     window.show()
     window.open_path(project)
-    wait(lambda: window.workspace.current is not None and not window.workspace.busy, 300, "the project")
+    wait_until(lambda: window.workspace.current is not None and not window.workspace.busy, 300, "the project")
     if not window.show_page("map"):
         raise SystemExit(f"screenshots: no map for {project}")
     page = window.map_page
-    wait(lambda: page.last_result is not None, 60, "the first decoded design")
+    wait_until(lambda: page.last_result is not None, 60, "the first decoded design")
     lm = page.latent_map
     c = lm.coords
     order = np.argsort(c[:, 0])
@@ -136,7 +121,7 @@ def shoot_map(theme_name: str, out: Path, size: tuple[int, int], project: str, s
         y = 0.6 * c[i] + 0.4 * c[j]
         page.move_cursor(float(y[0]), float(y[1]))
         seq = page._seq
-        wait(lambda: page.preview.painted_seq >= seq, 30, "the preview")
+        wait_until(lambda: page.preview.painted_seq >= seq, 30, "the preview")
         page.pin(f"variant-{k + 1}")
     a, b = c[order[len(order) // 4]], c[order[3 * len(order) // 4]]
     for t in np.linspace(0.0, 0.3, 12):  # mid-drag, leaving one design towards another
@@ -144,7 +129,7 @@ def shoot_map(theme_name: str, out: Path, size: tuple[int, int], project: str, s
         page.move_cursor(float(y[0]), float(y[1]))
         spin(0.04)
     seq = page._seq
-    wait(lambda: page.preview.painted_seq >= seq, 30, "the preview")
+    wait_until(lambda: page.preview.painted_seq >= seq, 30, "the preview")
     if page._mesh_view is not None:
         page._mesh_view.setCameraPosition(distance=46, elevation=24, azimuth=-60)
     vb = page.plot.getPlotItem().getViewBox()
@@ -177,16 +162,7 @@ def main() -> int:
     os.environ["VAE_DESIGNER_DATA_DIR"] = os.path.join(tmp, "data")
     os.environ.setdefault("VAE_DESIGNER_CACHE_DIR", os.path.join(tmp, "cache"))
 
-    display = None
-    if args.offscreen:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    elif not os.environ.get("DISPLAY"):
-        from pyvirtualdisplay import Display
-
-        display = Display(visible=False, size=(size[0] + 80, size[1] + 80), color_depth=24)
-        display.start()
-        os.environ["QT_QPA_PLATFORM"] = "xcb"
-    try:
+    def run() -> int:
         from vae_designer.gui.app import create_app
         from vae_designer.resources import sample_folder
 
@@ -203,18 +179,11 @@ def main() -> int:
                 shoot_map(name, out, size, map_image, "")
             if args.map_mesh:
                 shoot_map(name, out, size, args.map_mesh, "-3d")
-    except BaseException:
-        if display is not None:
-            display.stop()
-        raise
-    if display is not None:
-        # Qt keeps its X connection until the process ends (the Map page's 3D view is a native
-        # window): leave without Python's teardown, or stopping Xvfb first ends in an XIO error
-        sys.stdout.flush()
-        sys.stderr.flush()
-        display.stop()
-        os._exit(0)
-    return 0
+        return 0
+
+    from vae_designer.gui.display import run_with_display
+
+    return run_with_display(run, (size[0] + 80, size[1] + 80), offscreen=args.offscreen)
 
 
 if __name__ == "__main__":

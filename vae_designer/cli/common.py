@@ -20,31 +20,23 @@ def out_dir(path: str) -> Path:
     return p
 
 
-def positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid positive integer: {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {v}")
-    return v
+def _number(kind, accept, noun: str, rule: str):
+    """An argparse ``type``: parse with ``kind``, refuse values ``accept`` rejects (one-line messages)."""
+
+    def parse(text: str):
+        try:
+            v = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid {noun}: {text!r}") from None
+        if not accept(v):
+            raise argparse.ArgumentTypeError(f"{rule}, not {text}")
+        return v
+
+    return parse
 
 
-def positive_float(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid number: {text!r}") from None
-    if not v > 0 or v != v or v == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number, not {text}")
-    return v
-
-
-def non_negative_float(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid number: {text!r}") from None
-    if not v >= 0 or v == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be zero or a positive number, not {text}")
-    return v
+positive_int = _number(int, lambda v: v >= 1, "positive integer", "must be at least 1")
+# NaN fails every comparison, so the float rules refuse it too
+positive_float = _number(float, lambda v: 0 < v < float("inf"), "number", "must be a positive number")
+non_negative_float = _number(float, lambda v: 0 <= v < float("inf"), "number",
+                             "must be zero or a positive number")
