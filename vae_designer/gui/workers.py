@@ -75,6 +75,23 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+def failure_message(what: str, exc: BaseException) -> str:
+    """Log an unexpected failure with its traceback (a UserError is the user's, not ours);
+    return the one line to show."""
+    if not isinstance(exc, UserError):
+        log.error("%s failed:\n%s", what, traceback.format_exc())
+    return describe_error(exc)
+
+
+def close_quietly(gen) -> None:
+    """Close a generator (its ``finally`` blocks run); a failure there must not mask the outcome."""
+    if gen is not None:
+        try:
+            gen.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+
 class GeneratorThread(QThread):
     """Run ``make(cancel_event)`` -> generator in a thread; yields become ``progress``.
 
@@ -130,16 +147,10 @@ class GeneratorThread(QThread):
             self.outcome = "cancelled"
             self.cancelled.emit()
         except Exception as exc:  # noqa: BLE001 - every failure becomes a dialog, never a crash
-            if not isinstance(exc, UserError):
-                log.error("%s failed:\n%s", self.objectName(), traceback.format_exc())
             self.outcome = "failed"
-            self.failed.emit(describe_error(exc))
+            self.failed.emit(failure_message(self.objectName(), exc))
         finally:
-            if gen is not None:
-                try:
-                    gen.close()
-                except Exception:  # noqa: BLE001
-                    pass
+            close_quietly(gen)
 
 
 class TrainingThread(QThread):
@@ -271,16 +282,10 @@ class TrainingThread(QThread):
             self.final_state = final if final is not None else trainer.snapshot()
             self.result.emit(self.final_state)
         except Exception as exc:  # noqa: BLE001
-            if not isinstance(exc, UserError):
-                log.error("training failed:\n%s", traceback.format_exc())
-            self.error = describe_error(exc)
+            self.error = failure_message("training", exc)
             self.failed.emit(self.error)
         finally:
-            if gen is not None:
-                try:
-                    gen.close()
-                except Exception:  # noqa: BLE001
-                    pass
+            close_quietly(gen)
 
 
 class LatestJobThread(QThread):
@@ -341,9 +346,7 @@ class LatestJobThread(QThread):
             try:
                 out = self._fn(job)
             except Exception as exc:  # noqa: BLE001
-                if not isinstance(exc, UserError):
-                    log.error("%s failed:\n%s", self.objectName(), traceback.format_exc())
-                self.failed.emit(tag, describe_error(exc))
+                self.failed.emit(tag, failure_message(self.objectName(), exc))
             else:
                 self.done.emit(tag, out)
             finally:
