@@ -42,11 +42,12 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import argparse  # noqa: E402
 import sys  # noqa: E402
-import threading  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from timed_training import train_for  # noqa: E402
 
 TARGET = 0.9
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -169,25 +170,12 @@ def train_ours(designs, split, seconds: float, width: int | None = None):
     tc = TrainConfig.for_designs(designs, epochs=10_000, device="cpu")
     control = TrainControl()
     trainer = Trainer(designs, mc, tc, control=control, split=split)
-    timer = threading.Timer(seconds, control.stop)
-    t0 = time.perf_counter()
-    timer.start()
-    gen = trainer.run()
-    last = None
-    try:
-        while True:
-            try:
-                ev = next(gen)
-            except StopIteration as stop:
-                state = stop.value
-                break
-            if ev.kind == "epoch":
-                last = ev
-                print(f"  ours: epoch {ev.epoch} at {time.perf_counter() - t0:5.1f} s: validation "
-                      f"{ev.val_recon + ev.val_kl:.2f} nats (trainer's own estimate)", flush=True)
-    finally:
-        timer.cancel()
-    elapsed = time.perf_counter() - t0
+
+    def report(ev, elapsed):
+        print(f"  ours: epoch {ev.epoch} at {elapsed:5.1f} s: validation "
+              f"{ev.val_recon + ev.val_kl:.2f} nats (trainer's own estimate)", flush=True)
+
+    state, elapsed = train_for(trainer, seconds, report)
     epochs = state.epoch + state.progress.get("step", 0) / trainer.steps_per_epoch
     # the trainer's weight average: what it validates, keeps as best and saves
     return trainer.ema_model, mc, tc, state, epochs, elapsed

@@ -29,11 +29,12 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import argparse  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
-import threading  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from timed_training import train_for  # noqa: E402
 
 TARGET = 0.70
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -64,25 +65,15 @@ def run_seed(designs, seed: int, seconds: float):
     tc = TrainConfig.for_designs(designs, epochs=100_000, seed=seed, device="cpu")
     control = TrainControl()
     trainer = Trainer(designs, mc, tc, control=control)
-    timer = threading.Timer(seconds, control.stop)
-    t0 = time.perf_counter()
-    timer.start()
-    gen = trainer.run()
-    next_report = 0.0
-    try:
-        while True:
-            try:
-                ev = next(gen)
-            except StopIteration as stop:
-                state = stop.value
-                break
-            now = time.perf_counter() - t0
-            if ev.kind == "epoch" and now >= next_report:
-                next_report = now + 15
-                print(f"  seed {seed}: {now:5.0f} s epoch {ev.epoch:4d}  train {ev.train_recon + ev.train_kl:8.1f}  "
-                      f"val {ev.val_recon + ev.val_kl:8.1f} nats  val IoU {ev.val_iou:.3f}", flush=True)
-    finally:
-        timer.cancel()
+    next_report = [0.0]
+
+    def report(ev, now):
+        if now >= next_report[0]:
+            next_report[0] = now + 15
+            print(f"  seed {seed}: {now:5.0f} s epoch {ev.epoch:4d}  train {ev.train_recon + ev.train_kl:8.1f}  "
+                  f"val {ev.val_recon + ev.val_kl:8.1f} nats  val IoU {ev.val_iou:.3f}", flush=True)
+
+    state, elapsed = train_for(trainer, seconds, report)
     val = state.split["val"]
     final = iou_per_item(trainer.ema_model, designs, val)  # the weight average: what the trainer validates
     best_model = build_model(mc)
@@ -91,7 +82,7 @@ def run_seed(designs, seed: int, seconds: float):
     train_iou = iou_per_item(trainer.ema_model, designs, state.split["train"][:30])
     return {"seed": seed, "epochs": state.epoch, "val": val, "final": final, "best": best,
             "best_epoch": state.best_epoch, "train_iou": statistics.mean(train_iou),
-            "pos_weight": state.pos_weight, "seconds": time.perf_counter() - t0}
+            "pos_weight": state.pos_weight, "seconds": elapsed}
 
 
 def main() -> int:
