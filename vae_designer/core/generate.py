@@ -17,6 +17,9 @@ from .errors import UserError
 
 IMAGE_FORMATS = ("png",)
 MESH_FORMATS = ("stl", "obj", "ply", "glb")
+# sidecar fields that export_design writes itself (or ``sidecar`` fills in); others are "extra"
+SIDECAR_OWN = frozenset({"app", "app_version", "format_version", "created", "project_id", "weights_sha256",
+                         "kind", "latent", "seed", "source", "parents", "weights", "export"})
 
 
 def default_format(project) -> str:
@@ -43,10 +46,21 @@ def decode(project, z: np.ndarray) -> np.ndarray:
 
 
 def prior_samples(project, n: int, seed: int, temperature: float = 1.0) -> np.ndarray:
+    return prior_latents(project.model_config.latent_dim, n, seed, temperature)
+
+
+def prior_latents(latent_dim: int, n: int, seed: int, temperature: float = 1.0) -> np.ndarray:
+    """``n`` draws (n, D) from the prior N(0, temperature^2 I); the same seed gives the same draws.
+
+    The app's surprises use ``n=1`` with one seed per design, so each sidecar's
+    ``seed`` and ``temperature`` alone regenerate its latent vector.
+    """
     if n < 1:
         raise UserError("-n must be at least 1")
+    if not (np.isfinite(temperature) and temperature > 0):
+        raise UserError(f"the temperature must be a positive number, not {temperature}")
     rng = np.random.default_rng(seed)
-    return (rng.standard_normal((n, project.model_config.latent_dim)) * temperature).astype(np.float32)
+    return (rng.standard_normal((n, latent_dim)) * temperature).astype(np.float32)
 
 
 def latent_of(project, ref: str) -> tuple[np.ndarray, str]:
@@ -71,8 +85,12 @@ def latent_of(project, ref: str) -> tuple[np.ndarray, str]:
 
 def export_design(project, z: np.ndarray, out_stem: Path, fmt: str, *, probs: np.ndarray | None = None,
                   source: str = "sample", seed: int | None = None, parents=None, weights=None,
-                  smooth: int = 2, level: float = 0.5) -> list[Path]:
+                  smooth: int = 2, level: float = 0.5, extra: dict | None = None) -> list[Path]:
     """Decode ``z`` (unless ``probs`` given), write the design file and its sidecar; return both paths.
+
+    ``extra``: more sidecar fields that describe how the design was made (a
+    surprise's ``temperature``, a sweep's ``sweep`` = {dimension, value, ...});
+    they never override the standard fields and ``reproduce`` carries them over.
 
     Exports decode one vector at a time: convolution kernels may sum in another
     order for another batch size, and a sidecar must reproduce its file byte for
@@ -104,6 +122,9 @@ def export_design(project, z: np.ndarray, out_stem: Path, fmt: str, *, probs: np
         fields["parents"] = list(parents)
     if weights is not None:
         fields["weights"] = [float(w) for w in weights]
+    for key, value in (extra or {}).items():
+        if key not in fields and key not in SIDECAR_OWN:
+            fields[key] = value
     side = out_stem.with_name(f"{out_stem.name}.json")
     write_sidecar(side, sidecar(**fields))
     return [target, side]
@@ -125,4 +146,5 @@ def reproduce(project, sidecar_path: str, out_dir: Path, fmt: str | None = None)
     return export_design(project, z, Path(out_dir) / Path(sidecar_path).stem, fmt,
                          source=data.get("source", "sample"), seed=data.get("seed"),
                          parents=data.get("parents"), weights=data.get("weights"),
-                         smooth=int(exp.get("smooth", 2)), level=float(exp.get("level", 0.5)))
+                         smooth=int(exp.get("smooth", 2)), level=float(exp.get("level", 0.5)),
+                         extra={k: v for k, v in data.items() if k not in SIDECAR_OWN})

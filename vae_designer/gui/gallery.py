@@ -1,4 +1,8 @@
-"""Pinned designs: a strip of named thumbnails the designer keeps while exploring the map."""
+"""Pinned designs: a strip of named thumbnails the designer keeps while exploring the map.
+
+Keys: Delete / Backspace remove the selected pins; Space asks to compare them
+(``compare_requested``; the page opens :mod:`.compare_view`); F2 renames.
+"""
 
 from __future__ import annotations
 
@@ -22,12 +26,15 @@ class Pin:
     source: str = "map"
     parents: list = field(default_factory=list)
     weights: list | None = None  # blend weights, one per parent
+    seed: int | None = None  # a surprise's random seed (its sidecar's "seed")
+    extra: dict = field(default_factory=dict)  # more sidecar fields (a surprise's "temperature"...)
 
 
 class Gallery(QListWidget):
     """Pins in insertion order; names are editable in place (double-click)."""
 
     pins_changed = Signal()
+    compare_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -42,7 +49,8 @@ class Gallery(QListWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                              | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.setFixedHeight(THUMB + 44)
-        self.setToolTip("Pinned designs: double-click a name to rename it; select several to export them")
+        self.setToolTip("Pinned designs: double-click a name to rename it; select several to compare (Space) "
+                        "or export them; Delete removes the selected ones")
         self._pins: list[Pin] = []
         self.itemChanged.connect(self._renamed)
 
@@ -77,11 +85,29 @@ class Gallery(QListWidget):
         self.pins_changed.emit()
         return pin
 
-    def remove_selected(self) -> None:
-        for r in sorted((self.row(it) for it in self.selectedItems()), reverse=True):
+    def remove_selected(self) -> int:
+        """Remove the selected pins; how many went."""
+        rows = sorted((self.row(it) for it in self.selectedItems()), reverse=True)
+        for r in rows:
             self.takeItem(r)
             del self._pins[r]
-        self.pins_changed.emit()
+        if rows:
+            self.pins_changed.emit()
+        return len(rows)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        editing = self.state() == QAbstractItemView.State.EditingState
+        if not editing and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.selectedItems():
+            self.remove_selected()
+            event.accept()
+            return
+        if not editing and event.key() == Qt.Key.Key_Space \
+                and not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.MetaModifier) \
+                and len(self.selectedItems()) >= 2:
+            self.compare_requested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def clear_pins(self) -> None:
         self.clear()

@@ -1,19 +1,32 @@
 """Explore beyond the cursor: surprise samples from the prior, sweeps of one latent direction, blends.
 
-A row of controls under the preview.  Each produces latent vectors with the
-core maths (``core.latent.sweep`` / ``blend``, prior samples) and hands them to
-the page: one to show (``show_latent``) or several to pin (blends).
+Rows of controls under the preview.  Each produces latent vectors with the
+core maths (``core.latent.sweep`` / ``blend``, ``core.generate.prior_latents``)
+and hands them to the page: one to show (``show_latent``), several to pin
+(a blend, a batch of surprises), or a numbered sequence to export (a sweep or a
+blend, through the page's ``_export``: the saved project's weights, a sidecar
+per design).
+
+Sidecars say how each design was made: ``source`` "blend" with ``parents`` and
+``weights``; "sweep" with ``sweep`` = {dimension, value, base_value, step, steps};
+"surprise" with its own ``seed`` and ``temperature`` (the latent is
+``prior_latents(D, 1, seed, temperature)[0]``).  The exact ``latent`` is what
+``sample --from-json`` decodes, so reproduction never depends on these extras.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton,
+                               QSlider, QSpinBox, QWidget)
 
 SWEEP_DIMS = 8
 SWEEP_STEPS = 200  # slider resolution over mean +- 3 standard deviations
+MAX_SEQUENCE = 64  # designs in one exported sweep
+MAX_SURPRISES = 32
 
 
 class MapTools(QWidget):
@@ -40,29 +53,68 @@ class MapTools(QWidget):
         self.sweep.setToolTip("Sweep the chosen latent dimension of the current design (mean ± 3 std)")
         self.sweep.valueChanged.connect(self._swept)
 
+        self.sweep_steps = QSpinBox()
+        self.sweep_steps.setRange(2, MAX_SEQUENCE)
+        self.sweep_steps.setValue(9)
+        self.sweep_steps.setSuffix(" steps")
+        self.sweep_steps.setToolTip("Designs in an exported sweep: evenly over the slider's range")
+        self.sweep_export_button = QPushButton("Export Sweep…")
+        self.sweep_export_button.setToolTip("Export sequence: the current design with the chosen dimension "
+                                            "at each step of the slider's range, numbered, each with a sidecar")
+        self.sweep_export_button.clicked.connect(lambda: self.export_sweep())
+
+        self.surprise_count = QSpinBox()
+        self.surprise_count.setRange(2, MAX_SURPRISES)
+        self.surprise_count.setValue(6)
+        self.surprise_count.setToolTip("How many surprises to pin at once")
+        self.surprise_count.valueChanged.connect(self._count_changed)
+        self.surprise_batch_button = QPushButton()
+        self.surprise_batch_button.setToolTip("Pin this many random draws from the prior at the temperature "
+                                              "(each remembers its seed); export them with Export Pinned…")
+        self.surprise_batch_button.clicked.connect(lambda: self.surprise_batch())
+        self._count_changed(self.surprise_count.value())
+
         self.blend_steps = QSpinBox()
         self.blend_steps.setRange(2, 24)
         self.blend_steps.setValue(5)
+        self.blend_steps.setSuffix(" steps")
         self.blend_steps.setToolTip("Designs in the blend, both ends included")
         self.blend_button = QPushButton("Blend 2 Pins")
         self.blend_button.setToolTip("Select two pins: adds the designs between them to the gallery")
         self.blend_button.clicked.connect(lambda: self.blend())
+        self.blend_export_button = QPushButton("Export Blend…")
+        self.blend_export_button.setToolTip("Export sequence: the blend of the two selected pins, numbered, "
+                                            "each with a sidecar (parents and weights)")
+        self.blend_export_button.clicked.connect(lambda: self.export_blend())
 
-        row1 = QHBoxLayout()
-        row1.addWidget(QLabel("Sweep"))
-        row1.addWidget(self.sweep_dim)
-        row1.addWidget(self.sweep, 1)
-        row2 = QHBoxLayout()
-        row2.addWidget(self.surprise_button)
-        row2.addWidget(QLabel("temp."))
-        row2.addWidget(self.temperature)
-        row2.addStretch(1)
-        row2.addWidget(self.blend_button)
-        row2.addWidget(self.blend_steps)
-        lay = QVBoxLayout(self)
+        def row(*widgets, stretch_at: int | None = None) -> QHBoxLayout:
+            r = QHBoxLayout()
+            r.setSpacing(6)
+            for k, w in enumerate(widgets):
+                r.addWidget(w, 1 if k == stretch_at else 0)
+            if stretch_at is None:
+                r.addStretch(1)
+            return r
+
+        def caption(text: str) -> QLabel:
+            w = QLabel(text)
+            w.setProperty("role", "muted")
+            return w
+
+        lay = QGridLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addLayout(row1)
-        lay.addLayout(row2)
+        lay.setHorizontalSpacing(8)
+        lay.setVerticalSpacing(4)
+        lay.setColumnStretch(1, 1)
+        lay.addWidget(caption("Sweep"), 0, 0)
+        lay.addLayout(row(self.sweep_dim, self.sweep, stretch_at=1), 0, 1)
+        lay.addLayout(row(self.sweep_steps, self.sweep_export_button), 1, 1)
+        lay.addWidget(caption("Surprise"), 2, 0)
+        self._temp_label = QLabel("temp.")
+        lay.addLayout(row(self.surprise_button, self.surprise_batch_button, self.surprise_count, self._temp_label,
+                          self.temperature), 2, 1)
+        lay.addWidget(caption("Blend"), 3, 0)
+        lay.addLayout(row(self.blend_button, self.blend_steps, self.blend_export_button), 3, 1)
 
     def model_changed(self) -> None:
         """A new model or map: refill the sweep dimensions."""
@@ -79,9 +131,16 @@ class MapTools(QWidget):
         self._centre_slider()
 
     def update_enabled(self, has_map: bool, selected_pins: int) -> None:
-        for w in (self.surprise_button, self.temperature, self.sweep_dim, self.sweep):
+        for w in (self.surprise_button, self.temperature, self.sweep_dim, self.sweep, self.surprise_batch_button,
+                  self.surprise_count, self.sweep_steps):
             w.setEnabled(has_map)
+        saved = has_map and self.page.project is not None
+        self.sweep_export_button.setEnabled(saved)
         self.blend_button.setEnabled(has_map and selected_pins == 2)
+        self.blend_export_button.setEnabled(saved and selected_pins == 2)
+
+    def _count_changed(self, n: int) -> None:
+        self.surprise_batch_button.setText(f"Surprise ×{n}")
 
     # surprise
     def surprise(self) -> np.ndarray | None:
@@ -90,6 +149,30 @@ class MapTools(QWidget):
         z = (self._rng.standard_normal(self.page.config.latent_dim) * self.temperature.value()).astype(np.float32)
         self.page.show_latent(z, source="sample")
         return z
+
+    def surprise_batch(self, n: int | None = None, seed: int | None = None) -> list:
+        """Pin ``n`` draws from the prior at the temperature, design k from seed ``seed + k``."""
+        from vae_designer.core.errors import UserError
+        from vae_designer.core.generate import prior_latents
+
+        if self.page.config is None:
+            return []
+        n = int(n or self.surprise_count.value())
+        temp = round(float(self.temperature.value()), 6)
+        if seed is None:
+            seed = int(self._rng.integers(0, 2**31 - MAX_SURPRISES * 4))
+        try:
+            zs = [prior_latents(self.page.config.latent_dim, 1, seed + k, temp)[0] for k in range(n)]
+        except UserError as exc:
+            self.page.status.setText(f"Surprise failed: {exc}")
+            return []
+        pins = self.page.pin_latents(zs, [f"surprise-{seed + k}" for k in range(n)], source="surprise")
+        for k, pin in enumerate(pins):
+            pin.seed = seed + k
+            pin.extra = {"temperature": temp}
+        self.page.status.setText(f"Pinned {len(pins)} surprise{'s' if len(pins) != 1 else ''} "
+                                 f"(temperature {temp:g}, seeds {seed}–{seed + n - 1})")
+        return pins
 
     # sweep
     def _range(self) -> tuple[float, float] | None:
@@ -131,7 +214,70 @@ class MapTools(QWidget):
         z = sweep(self._sweep_base, int(self.sweep_dim.currentData()), np.array([v]))[0]
         self.page.show_latent(z, source="sweep", keep_sweep=True)
 
+    def sweep_sequence(self, steps: int | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+        """The latents of an exported sweep: the sweep's base design with the chosen dimension at
+        ``steps`` values evenly over the slider's range (mean ± 3 std), and those values."""
+        from vae_designer.core.latent import sweep
+
+        r = self._range()
+        base = self._sweep_base if self._sweep_base is not None else self.page.current_z
+        if r is None or base is None:
+            return None
+        values = np.linspace(r[0], r[1], int(steps or self.sweep_steps.value()))
+        return sweep(base, int(self.sweep_dim.currentData()), values), values
+
+    def export_sweep(self, folder: str | None = None, steps: int | None = None) -> list:
+        """Export the sweep sequence into a folder: ``sweep-dimD-01``..., each with a sidecar."""
+        seq = self.sweep_sequence(steps)
+        if seq is None:
+            self.page.status.setText("Export failed: move the cursor onto the map first")
+            return []
+        zs, values = seq
+        d = int(self.sweep_dim.currentData())
+        base = self._sweep_base if self._sweep_base is not None else self.page.current_z
+        n = len(zs)
+        width = max(2, len(str(n)))
+        items = [(f"sweep-dim{d}-{k + 1:0{width}d}", z, "sweep", None, None,
+                  {"extra": {"sweep": {"dimension": d, "value": float(values[k]), "base_value": float(base[d]),
+                                       "step": k + 1, "steps": n}}})
+                 for k, z in enumerate(zs)]
+        return self._export_sequence(items, folder, f"Export a sweep of dim {d} into")
+
     # blend
+    def export_blend(self, folder: str | None = None, steps: int | None = None) -> list:
+        """Export the blend of the two selected pins into a folder: ``blend-A-B-01``..., with sidecars."""
+        from vae_designer.core.latent import blend
+
+        pins = self.page.gallery.selected_pins()
+        if len(pins) != 2:
+            self.page.status.setText("Export failed: select exactly two pins to blend")
+            return []
+        a, b = pins
+        zs, ts = blend(a.z, b.z, int(steps or self.blend_steps.value()))
+        width = max(2, len(str(len(zs))))
+        items = [(f"blend-{a.name}-{b.name}-{k + 1:0{width}d}", z, "blend", [a.name, b.name],
+                  [float(1 - t), float(t)]) for k, (z, t) in enumerate(zip(zs, ts))]
+        return self._export_sequence(items, folder, f"Export the blend of {a.name} and {b.name} into")
+
+    def _export_sequence(self, items, folder: str | None, title: str) -> list:
+        page = self.page
+        if page.project is None:
+            page.status.setText("Save the project first: exports record the saved model's weights")
+            return []
+        folder = folder or QFileDialog.getExistingDirectory(self, title)
+        if not folder:
+            return []
+        root = Path(folder)
+        if root.exists() and not root.is_dir():
+            page.status.setText(f"Export failed: {root} is a file, not a folder")
+            return []
+        written = page._export([(root / name, *rest) for name, *rest in items], page.export_format())
+        if len(written) != 2 * len(items):  # it failed part-way (the status says why): keep no partial sequence
+            for path in written:
+                path.unlink(missing_ok=True)
+            return []
+        return written
+
     def blend(self) -> list:
         from vae_designer.core.latent import blend
 

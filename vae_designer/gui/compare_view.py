@@ -1,0 +1,260 @@
+"""Compare pinned designs side by side: large pictures, novelty and the nearest training design.
+
+The gallery's thumbnails are small; before exporting, a designer wants to look
+at a few candidates together.  :class:`CompareView` is a non-modal dialog with
+one card per selected pin (2 to :data:`MAX_COMPARE`): its name and how it was
+made, the decoded design large (meshes: the shaded voxel render), its novelty
+(latent distance to the nearest training design, in units of the typical
+distance between neighbouring designs, as the map page shows it) and that
+nearest training file with its thumbnail.
+
+Decoding runs in the view's own :class:`~.workers.LatestJobThread` with its own
+model copy (:class:`CompareDecoder`), so opening it on eight mesh pins does not
+block the GUI; the cards show "Decoding…" until the pictures arrive.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPixmap
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
+                               QVBoxLayout, QWidget)
+
+from . import theme
+from .map_decoder import MapDecoder
+from .preview_view import ImagePreview, qimage_from_rgb
+from .widgets import ElidedLabel
+from .workers import LatestJobThread
+
+MIN_COMPARE = 2
+MAX_COMPARE = 8
+NEAREST_THUMB = 44
+
+
+def novelty_word(novelty: float) -> str:
+    """The map page's words for a novelty ratio."""
+    return "familiar" if novelty < 0.5 else ("new" if novelty < 2 else "far out")
+
+
+def describe_pin(pin) -> str:
+    """One line on how a pin was made (its sidecar's source, parents, weights, seed)."""
+    if pin.source == "blend" and len(pin.parents) == 2:
+        a, b = pin.parents
+        if pin.weights and len(pin.weights) == 2:
+            return f"blend {round(100 * pin.weights[0])}% {a} · {round(100 * pin.weights[1])}% {b}"
+        return f"blend of {a} and {b}"
+    if pin.source in ("surprise", "sample"):
+        temp = pin.extra.get("temperature") if pin.extra else None
+        bits = ["surprise"]
+        if pin.seed is not None:
+            bits.append(f"seed {pin.seed}")
+        if temp is not None:
+            bits.append(f"temp. {temp:g}")
+        return " · ".join(bits)
+    if pin.source == "sweep":
+        sw = pin.extra.get("sweep") if pin.extra else None
+        return f"sweep of dim {sw['dimension']}" if sw else "sweep of one latent dimension"
+    if pin.source == "map":
+        return "from the map"
+    return pin.source
+
+
+class CompareDecoder:
+    """Worker callable: decode each latent of a job with a private model copy.
+
+    Job: ``{"token", "zs", "config", "weights", "weights_key", "kind", "background",
+    "latent_map", "designs"}``.  Result: ``{"token", "items": [{"image", "novelty",
+    "nearest", "nearest_thumb"}, ...]}`` (novelty and nearest only with a map).
+    """
+
+    def __init__(self):
+        self._decoder = MapDecoder()
+
+    def __call__(self, job: dict) -> dict:
+        items = []
+        designs = job.get("designs")
+        for z in job["zs"]:
+            out = self._decoder({"seq": 0, "z": z, "config": job["config"], "weights": job["weights"],
+                                 "weights_key": job["weights_key"], "kind": job["kind"],
+                                 "background": job.get("background"), "latent_map": job.get("latent_map"),
+                                 "mesh_as_image": True})
+            item = {"image": out["image"]}
+            if "novelty" in out:
+                item["novelty"], item["nearest"] = out["novelty"], out["nearest"]
+                if designs is not None and 0 <= out["nearest"] < len(designs):
+                    from vae_designer.core.preview import thumbnail
+
+                    item["nearest_thumb"] = thumbnail(designs, out["nearest"], 2 * NEAREST_THUMB)
+            items.append(item)
+        return {"token": job["token"], "items": items}
+
+
+class ComparePanel(QFrame):
+    """One pinned design in the comparison: a card with its name, picture, novelty and nearest design."""
+
+    def __init__(self, pin, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("ComparePanel")
+        self.setProperty("card", True)
+        self.pin = pin
+        self.novelty: float | None = None
+        self.nearest: int | None = None
+        self.name = ElidedLabel(pin.name, role="heading", mode=Qt.TextElideMode.ElideRight)
+        self.name.setObjectName("CompareName")
+        self.source = ElidedLabel(describe_pin(pin), role="muted", mode=Qt.TextElideMode.ElideRight)
+        self.picture = ImagePreview()
+        self.picture.setObjectName("ComparePicture")
+        self.picture.setMinimumSize(170, 170)
+        self.picture.placeholder = "Decoding…"
+        self.novelty_label = QLabel("Novelty: –")
+        self.novelty_label.setObjectName("CompareNovelty")
+        self.novelty_label.setToolTip("Latent distance to the nearest training design, in units of the typical "
+                                      "distance between neighbouring designs: about 1 is as new as designs are "
+                                      "from each other, above 2 is out in the unknown")
+        self.nearest_thumb = QLabel()
+        self.nearest_thumb.setFixedSize(NEAREST_THUMB, NEAREST_THUMB)
+        self.nearest_thumb.setScaledContents(True)
+        self.nearest_thumb.hide()
+        caption = QLabel("Nearest training design")
+        caption.setProperty("role", "muted")
+        self.nearest_label = ElidedLabel("–", role=None)
+        self.nearest_label.setObjectName("CompareNearest")
+        near_text = QVBoxLayout()
+        near_text.setSpacing(0)
+        near_text.addWidget(caption)
+        near_text.addWidget(self.nearest_label)
+        near = QHBoxLayout()
+        near.setSpacing(8)
+        near.addWidget(self.nearest_thumb)
+        near.addLayout(near_text, 1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 10, 12, 12)
+        lay.setSpacing(6)
+        lay.addWidget(self.name)
+        lay.addWidget(self.source)
+        lay.addWidget(self.picture, 1)
+        lay.addWidget(self.novelty_label)
+        lay.addLayout(near)
+
+    def set_result(self, item: dict, paths: list[str]) -> None:
+        self.picture.set_rgb(item["image"], 1)
+        if "novelty" in item:
+            self.novelty, self.nearest = float(item["novelty"]), int(item["nearest"])
+            name = paths[self.nearest] if 0 <= self.nearest < len(paths) else "?"
+            self.nearest_label.set_full_text(name)
+            thumb = item.get("nearest_thumb")
+            if thumb is not None:
+                self.nearest_thumb.setPixmap(QPixmap.fromImage(qimage_from_rgb(thumb)))
+                self.nearest_thumb.show()
+        self.retheme(theme.current())
+
+    def retheme(self, t) -> None:
+        if self.novelty is None:
+            self.novelty_label.setText("Novelty: –")
+            return
+        word = novelty_word(self.novelty)
+        colour = {"familiar": t.success, "new": t.warning, "far out": t.danger}[word]
+        self.novelty_label.setText(f"<span style='color:{colour}'>●</span>&nbsp; Novelty "
+                                   f"<b>{self.novelty:.2f}</b> <span style='color:{t.muted}'>({word})</span>")
+        self.nearest_thumb.setStyleSheet(f"border: 1px solid {t.border}; border-radius: 3px;")
+
+
+class CompareView(QDialog):
+    """See the module docstring.  ``decoded`` once every card shows its design."""
+
+    decoded = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("CompareView")
+        self.setWindowTitle("Compare pinned designs")
+        self.setModal(False)
+        self.panels: list[ComparePanel] = []
+        self.ready = False
+        self._token = 0
+        self._paths: list[str] = []
+        self._thread = LatestJobThread(CompareDecoder(), name="map-compare", background=False, parent=self)
+        self._thread.done.connect(self._on_decoded)
+        self._thread.failed.connect(self._on_failed)
+
+        self.title = QLabel("Compare")
+        self.title.setProperty("role", "heading")
+        self.hint = QLabel("")
+        self.hint.setProperty("role", "muted")
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addSpacing(10)
+        head.addWidget(self.hint, 1)
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(12)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(16, 14, 16, 12)
+        lay.setSpacing(12)
+        lay.addLayout(head)
+        lay.addWidget(self.grid_host, 1)
+        lay.addWidget(buttons)
+        theme.notifier.theme_changed.connect(self._retheme)
+
+    def show_pins(self, pins, *, config, weights, weights_key, kind, background, latent_map, paths,
+                  designs=None) -> None:
+        """Show these pins (2..8) and decode them in the background."""
+        pins = list(pins)[:MAX_COMPARE]
+        for p in self.panels:
+            self.grid.removeWidget(p)
+            p.deleteLater()
+        self.panels = []
+        self.ready = False
+        self._paths = list(paths)
+        n = len(pins)
+        columns = n if n <= 4 else math.ceil(n / 2)
+        for k, pin in enumerate(pins):
+            panel = ComparePanel(pin)
+            self.grid.addWidget(panel, k // columns, k % columns)
+            self.panels.append(panel)
+        for c in range(self.grid.columnCount()):
+            self.grid.setColumnStretch(c, 1 if c < columns else 0)
+        self.title.setText(f"Comparing {n} pinned designs")
+        self.hint.setText("meshes as shaded voxel renders" if kind == "mesh" else "")
+        self._token += 1
+        self._thread.submit({"token": self._token, "zs": [np.asarray(p.z, np.float32) for p in pins],
+                             "config": config, "weights": weights, "weights_key": weights_key, "kind": kind,
+                             "background": background, "latent_map": latent_map, "designs": designs})
+        self._fit_size(n, columns)
+        self._retheme(theme.current())
+
+    def _fit_size(self, n: int, columns: int) -> None:
+        rows = math.ceil(n / columns)
+        side = 260 if rows == 1 else 230
+        w, h = 32 + columns * (side + 24) + (columns - 1) * 12, 110 + rows * (side + 120)
+        screen = self.screen() or (self.parentWidget().screen() if self.parentWidget() else None)
+        if screen is not None:
+            avail = screen.availableGeometry()
+            w, h = min(w, int(avail.width() * 0.95)), min(h, int(avail.height() * 0.92))
+        self.resize(w, h)
+
+    def _on_decoded(self, _tag, out: dict) -> None:
+        if out["token"] != self._token:
+            return  # an older comparison
+        for panel, item in zip(self.panels, out["items"]):
+            panel.set_result(item, self._paths)
+        self.ready = True
+        self.decoded.emit()
+
+    def _on_failed(self, _tag, message: str) -> None:
+        for panel in self.panels:
+            panel.picture.placeholder = f"Decoding failed: {message}"
+            panel.picture.update()
+
+    def _retheme(self, t) -> None:
+        for panel in self.panels:
+            panel.retheme(t)
+
+    def shutdown(self) -> None:
+        self._thread.shutdown(wait=True)
