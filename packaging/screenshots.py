@@ -6,7 +6,8 @@ drives it through the start page, the dataset view (2D and 3D samples) and
 training in progress with live curves and reconstructions, and writes
 ``docs/screenshots/{light,dark}-{start,dataset,dataset-3d,training}.png``, and the Map page
 mid-drag: ``{light,dark}-map.png`` (an image project) and ``{light,dark}-map-3d.png`` (with
-``--map-mesh PROJECT``).
+``--map-mesh PROJECT``).  ``--map-views PROJECT`` instead writes ``map-error-colour.png`` (points
+coloured by reconstruction error, the worst design selected) and ``map-backdrop.png``.
 
 Needs Xvfb and pyvirtualdisplay, or run it under ``xvfb-run -a -s "-screen 0 1600x1000x24"``
 (then ``DISPLAY`` is set and used).  Takes about a minute on 2 cores; the
@@ -143,6 +144,49 @@ def shoot_map(theme_name: str, out: Path, size: tuple[int, int], project: str, s
     spin(0.3)
 
 
+def shoot_map_views(theme_name: str, out: Path, size: tuple[int, int], project: str) -> None:
+    """The Map page's views: coloured by reconstruction error with a design selected
+    (``map-error-colour.png``), and the decoded backdrop (``map-backdrop.png``)."""
+    import numpy as np
+
+    from vae_designer.gui.app import make_window
+    from vae_designer.gui.settings_store import SettingsStore
+
+    store = SettingsStore()
+    store.set_theme(theme_name)
+    window = make_window(store=store)
+    window.resize(*size)
+    window.show()
+    window.open_path(project)
+    wait_until(lambda: window.workspace.current is not None and not window.workspace.busy, 300, "the project")
+    if not window.show_page("map"):
+        raise SystemExit(f"screenshots: no map for {project}")
+    page = window.map_page
+    wait_until(lambda: page.last_result is not None, 60, "the first decoded design")
+    page.colour_combo.setCurrentIndex(page.colour_combo.findData("error"))
+    wait_until(lambda: page.point_bins is not None, 300, "the reconstruction errors")
+    worst = int(np.argmax(page.errors.errors))
+    page.select_item(worst)
+    wait_until(page.item_card.has_pictures, 60, "the selected design's pictures")
+    seq = page._seq
+    wait_until(lambda: page.preview.painted_seq >= seq, 30, "the preview")
+    spin(0.5)
+    grab(window, out / "map-error-colour.png")
+    page.item_card.close_button.click()
+    page.colour_combo.setCurrentIndex(page.colour_combo.findData("label"))
+    page.backdrop_check.setChecked(True)
+    wait_until(lambda: page.backdrop.updates >= 1, 120, "the backdrop")
+    c = page.latent_map.coords
+    mid = c[int(np.argmin(np.linalg.norm(c - np.median(c, axis=0), axis=1)))]
+    page.move_cursor(float(mid[0]) * 0.8, float(mid[1]) * 0.8)
+    seq = page._seq
+    wait_until(lambda: page.preview.painted_seq >= seq, 30, "the preview")
+    spin(0.5)
+    grab(window, out / "map-backdrop.png")
+    window.close()
+    spin(0.3)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
@@ -153,6 +197,9 @@ def main() -> int:
                                         "trained for the training shots)")
     ap.add_argument("--map-mesh", help="a mesh project for the 3D Map page shots (skipped without one)")
     ap.add_argument("--only-map", action="store_true", help="only the Map page shots")
+    ap.add_argument("--map-views", metavar="PROJECT",
+                    help="only the Map views shots (colour by error + selection, backdrop) of an image project, "
+                         "in the first theme given")
     args = ap.parse_args()
     size = tuple(int(v) for v in args.size.lower().split("x"))
     out = Path(args.out).resolve()
@@ -167,6 +214,9 @@ def main() -> int:
         from vae_designer.resources import sample_folder
 
         create_app()
+        if args.map_views:
+            shoot_map_views(args.themes[0], out, size, args.map_views)
+            args.themes = []
         recent = [str(sample_folder("mesh")), str(sample_folder("image"))]
         map_image = args.map_image
         for name in args.themes:

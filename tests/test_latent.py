@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from vae_designer.core.errors import UserError
-from vae_designer.core.latent import LatentMap, active_dimensions, blend, sweep
+from vae_designer.core.latent import LatentMap, active_dimensions, blend, sweep, umap_available
 
 
 @pytest.fixture
@@ -75,3 +75,62 @@ def test_map_of_100k_points_fits_and_lifts_fast(encodings):
         m.lift(y[None])
     per_lift = (time.perf_counter() - t) / 50
     assert per_lift < 0.01  # generous: a lift must not be what makes dragging lag
+
+
+def embedding(z: np.ndarray) -> np.ndarray:
+    """A non-linear 2D layout of the items (what UMAP would give; umap-learn is not needed here)."""
+    a = z[:, 0] / 4
+    return np.stack([np.cos(a) * (3 + z[:, 1]), np.sin(a) * (3 + z[:, 1]) + 0.3 * z[:, 2] ** 2], axis=1)
+
+
+def test_from_coords_lift_is_exact_at_items_and_continuous_between(encodings):
+    coords = embedding(encodings)
+    m = LatentMap.from_coords(encodings, coords, method="umap")
+    assert not m.linear and m.method == "umap"
+    np.testing.assert_allclose(m.coords, coords)
+    np.testing.assert_allclose(m.lift(coords), encodings, atol=1e-5)
+    # continuous: along paths between items (crossing many neighbour-set changes) the largest
+    # step of the lift halves with the step size -- a jump anywhere would not shrink
+    rng = np.random.default_rng(2)
+    for a, b in rng.integers(0, len(coords), (10, 2)):
+        big, fine = (np.linalg.norm(np.diff(m.lift(np.linspace(coords[a], coords[b], n)), axis=0), axis=1).max()
+                     for n in (2000, 8000))
+        assert fine < 0.3 * big + 1e-6
+        assert big < 0.1 * (np.linalg.norm(encodings[a] - encodings[b]) + 1)
+    # between two neighbouring items the lift stays within the items' range (an interpolation)
+    zmid = m.lift(coords.mean(axis=0)[None])[0]
+    assert np.all(zmid >= encodings.min(0) - 1e-5) and np.all(zmid <= encodings.max(0) + 1e-5)
+    # far away: the nearest items' blend, finite
+    assert np.isfinite(m.lift(coords.max(0)[None] + 1e3)).all()
+
+
+def test_from_coords_project_places_encodings_on_their_items_and_novelty(encodings):
+    coords = embedding(encodings)
+    m = LatentMap.from_coords(encodings, coords)
+    np.testing.assert_allclose(m.project(encodings[:20]), coords[:20], atol=1e-6)
+    # a design between two items lands between them on the map
+    y = m.project((0.5 * encodings[0] + 0.5 * encodings[1])[None])[0]
+    lo, hi = coords.min(0), coords.max(0)
+    assert np.all(y >= lo) and np.all(y <= hi)
+    nov, idx = m.novelty(encodings[:3])
+    assert np.allclose(nov, 0) and list(idx) == [0, 1, 2]
+    i, d = m.nearest_item(coords[17])
+    assert i == 17 and d == 0
+    with pytest.raises(UserError):
+        LatentMap.from_coords(encodings, coords[:10])
+    with pytest.raises(UserError):
+        LatentMap.from_coords(encodings, np.full_like(coords, np.nan))
+    # a handful of items (fewer than the neighbours): still exact and finite
+    small = LatentMap.from_coords(encodings[:3], coords[:3])
+    np.testing.assert_allclose(small.lift(coords[:3]), encodings[:3], atol=1e-5)
+    assert np.isfinite(small.lift(coords[:3].mean(0)[None])).all()
+
+
+def test_umap_projection_is_optional(encodings):
+    if umap_available():
+        m = LatentMap.fit(encodings[:60], method="umap")
+        assert m.coords.shape == (60, 2) and not m.linear
+        np.testing.assert_allclose(m.lift(m.coords), encodings[:60], atol=1e-5)
+    else:
+        with pytest.raises(UserError, match="umap-learn"):
+            LatentMap.fit(encodings, method="umap")

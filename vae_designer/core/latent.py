@@ -15,6 +15,14 @@ latent vector (the *lift*) is what makes the map honest:
 * Between items the residuals blend smoothly; far from every item ``fade``
   takes them to zero, leaving the plane: a plausible "average" design.
 
+A non-linear layout (UMAP, or any 2D embedding of the items) has no plane:
+:meth:`LatentMap.from_coords` builds a map from given coordinates whose lift is
+inverse-distance interpolation of the nearest items' encodings in map space
+(Franke-Little weights, which reach zero at the first neighbour left out, so
+the lift stays continuous where the set of neighbours changes), exact at items;
+its ``project`` places a latent vector by the same weighting of its nearest
+items in latent space.
+
 Novelty is the latent distance from a design to its nearest training item,
 divided by the typical distance between neighbouring training items: about 1
 is "as new as items are from each other", well above 2 is out in the unknown.
@@ -23,6 +31,8 @@ is "as new as items are from each other", well above 2 is out in the unknown.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import importlib.util
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -42,10 +52,14 @@ class LatentMap:
     method: str
     spacing: float  # median distance between neighbouring items on the map
     latent_spacing: float  # median latent distance to the nearest other item
+    linear: bool = True  # False: built from given coordinates (from_coords), no plane
     _tree2d: cKDTree | None = None
 
     @classmethod
-    def fit(cls, encodings: np.ndarray, method: str = "pca", dims: tuple[int, int] = (0, 1)) -> "LatentMap":
+    def fit(cls, encodings: np.ndarray, method: str = "pca", dims: tuple[int, int] = (0, 1),
+            init: np.ndarray | None = None) -> "LatentMap":
+        """Lay the encodings flat: "pca", "dims" (two latent dimensions) or "umap" (optional,
+        non-linear; ``init``: previous coordinates to start from)."""
         z = np.asarray(encodings, np.float64)
         if z.ndim != 2 or len(z) < 1:
             raise UserError("the map needs at least one encoded design")
@@ -63,6 +77,8 @@ class LatentMap:
             # a stable orientation: the largest loading of each axis is positive
             signs = np.sign(axes[np.arange(2), np.abs(axes).argmax(axis=1)])
             axes = axes * signs[:, None]
+        elif method == "umap":
+            return cls.from_coords(z, umap_coords(z, init=init), method="umap")
         elif method == "dims":
             i, j = dims
             if not (0 <= i < d and 0 <= j < d) or i == j:
@@ -74,6 +90,29 @@ class LatentMap:
         coords = centred @ axes.T
         residuals = centred - coords @ axes
         m = cls(z.astype(np.float32), mean, axes, coords, residuals, method, 1.0, 1.0)
+        return m._index(z)
+
+    @classmethod
+    def from_coords(cls, encodings: np.ndarray, coords: np.ndarray, method: str = "custom") -> "LatentMap":
+        """A map laid out by given 2D coordinates of the items (UMAP, t-SNE, a designer's own).
+
+        No plane: ``axes`` are zero and ``residuals`` are the items' whole encodings
+        (minus the mean), so the lift interpolates encodings (see the module docstring).
+        """
+        z = np.asarray(encodings, np.float64)
+        y = np.asarray(coords, np.float64)
+        if z.ndim != 2 or len(z) < 1:
+            raise UserError("the map needs at least one encoded design")
+        if y.shape != (len(z), 2) or not np.isfinite(y).all():
+            raise UserError(f"map coordinates must be finite and shaped ({len(z)}, 2), not {y.shape}")
+        mean = z.mean(axis=0)
+        m = cls(z.astype(np.float32), mean, np.zeros((2, z.shape[1])), y.copy(), z - mean, method, 1.0, 1.0,
+                linear=False)
+        return m._index(z)
+
+    def _index(self, z: np.ndarray) -> "LatentMap":
+        """Build the 2D k-d tree and the typical spacings (in the map and in latent space)."""
+        m, coords, n = self, self.coords, len(self.coords)
         m._tree2d = cKDTree(coords)
         if n >= 2:
             d2, _ = m._tree2d.query(coords, k=2)
@@ -101,13 +140,47 @@ class LatentMap:
             idxs.append(i)
         return np.concatenate(dists), np.concatenate(idxs)
 
+    def _knearest_latent(self, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The k nearest encodings of queries q (B, D), nearest first: (distances, indices), (B, k)."""
+        z = self.encodings.astype(np.float32)
+        zz = np.einsum("ij,ij->i", z, z)
+        k = min(k, len(z))
+        dists, idxs = [], []
+        for s in range(0, len(q), 256):
+            qb = np.asarray(q[s : s + 256], np.float32)
+            d2 = zz[None] - 2.0 * qb @ z.T + np.einsum("ij,ij->i", qb, qb)[:, None]
+            idx = np.argpartition(d2, k - 1, axis=1)[:, :k] if k < len(z) else np.tile(np.arange(len(z)),
+                                                                                          (len(qb), 1))
+            # exact distances of the few candidates (the expansion above cancels near 0)
+            dist = np.linalg.norm(qb[:, None].astype(np.float64) - z[idx], axis=2)
+            order = np.argsort(dist, axis=1)
+            dists.append(np.take_along_axis(dist, order, 1))
+            idxs.append(np.take_along_axis(idx, order, 1))
+        return np.concatenate(dists), np.concatenate(idxs)
+
     def project(self, z: np.ndarray) -> np.ndarray:
-        """Map coordinates of latent vectors (B, D) -> (B, 2)."""
-        return (np.atleast_2d(z) - self.mean) @ self.axes.T
+        """Map coordinates of latent vectors (B, D) -> (B, 2).
+
+        Built from coordinates (no plane): the coordinates of the nearest items in latent
+        space, weighted as the lift weights map neighbours, so an item's encoding lands on it.
+        """
+        z = np.atleast_2d(np.asarray(z, np.float64))
+        if self.linear:
+            return (z - self.mean) @ self.axes.T
+        dist, idx = self._knearest_latent(z, NEIGHBOURS + 1)
+        w = _neighbour_weights(dist, NEIGHBOURS, 1e-9 * max(self.latent_spacing, 1e-12))
+        return np.einsum("bk,bkc->bc", w, self.coords[idx[:, : w.shape[1]]])
 
     def lift(self, y: np.ndarray) -> np.ndarray:
         """Latent vectors (B, D) float32 for map points (B, 2); see the module docstring."""
         y = np.atleast_2d(np.asarray(y, np.float64))
+        if not self.linear:
+            k = min(NEIGHBOURS + 1, len(self.coords))
+            dist, idx = self._tree2d.query(y, k=k)
+            dist, idx = dist.reshape(len(y), k), idx.reshape(len(y), k)
+            w = _neighbour_weights(dist, NEIGHBOURS, 1e-9 * max(self.spacing, 1e-12))
+            residual = np.einsum("bk,bkd->bd", w, self.residuals[idx[:, : w.shape[1]]])
+            return (self.mean + residual).astype(np.float32)
         k = min(NEIGHBOURS, len(self.coords))
         dist, idx = self._tree2d.query(y, k=k)
         dist = dist.reshape(len(y), k)
@@ -138,6 +211,56 @@ class LatentMap:
         lo, hi = self.coords.min(axis=0), self.coords.max(axis=0)
         span = np.maximum(hi - lo, 1e-6)
         return (lo[0] - pad * span[0], hi[0] + pad * span[0], lo[1] - pad * span[1], hi[1] + pad * span[1])
+
+
+def _neighbour_weights(dist: np.ndarray, k: int, exact_below: float) -> np.ndarray:
+    """Inverse-distance weights (B, <=k) of the k nearest of (B, k+1) sorted distances.
+
+    Franke-Little's modified Shepard weights ``((R - d) / (R d))^2`` with R the
+    distance of the first neighbour left out: a neighbour's weight reaches zero
+    just as it leaves the set, so the interpolation is continuous everywhere.
+    With no neighbour left out (few items) they are plain 1/d^2 weights.  A
+    query on an item gets exactly that item.
+    """
+    d = dist[:, :k]
+    # scaled by the nearest distance squared (same normalised weights, no overflow near an item)
+    ratio = d[:, :1] / np.maximum(d, 1e-300)
+    if dist.shape[1] > k:
+        R = dist[:, k : k + 1]
+        w = (np.maximum(R - d, 0.0) / np.maximum(R, 1e-300) * ratio) ** 2
+    else:
+        w = ratio**2
+    total = w.sum(axis=1, keepdims=True)
+    flat = total[:, 0] <= 0  # all neighbours equally far (R == d): plain average
+    w[flat] = 1.0
+    w /= w.sum(axis=1, keepdims=True)
+    exact = d[:, 0] <= exact_below
+    w[exact] = 0.0
+    w[exact, 0] = 1.0
+    return w
+
+
+def umap_available() -> bool:
+    """Whether the optional UMAP projection can be offered (umap-learn installed; not imported here:
+    importing it compiles numba code, seconds that only a fit should pay)."""
+    return importlib.util.find_spec("umap") is not None
+
+
+def umap_coords(encodings: np.ndarray, seed: int = 0, init: np.ndarray | None = None) -> np.ndarray:
+    """A 2D UMAP embedding (N, 2) of the encodings; ``init``: previous coordinates to start from
+    (a refit after more training then moves the points instead of reshuffling the map)."""
+    if not umap_available():
+        raise UserError("the UMAP projection needs umap-learn: pip install 'vae-designer[umap]'")
+    import umap
+
+    z = np.asarray(encodings, np.float32)
+    n = len(z)
+    if n < 4:
+        raise UserError("the UMAP projection needs at least 4 designs")
+    start = np.asarray(init, np.float64) if init is not None and np.shape(init) == (n, 2) else "spectral"
+    reducer = umap.UMAP(n_components=2, n_neighbors=min(15, n - 1), min_dist=0.1, random_state=seed,
+                        init=start)
+    return np.asarray(reducer.fit_transform(z), np.float64)
 
 
 def active_dimensions(encodings: np.ndarray) -> list[int]:

@@ -110,6 +110,17 @@ def fit_job(job: dict) -> dict:
 
     project = job["project"]
     method, dims = job.get("method", "pca"), tuple(job.get("dims", (0, 1)))
-    lm = LatentMap.fit(project.encodings, method, dims)
+    lm = LatentMap.fit(project.encodings, method, dims, init=job.get("init"))
     return {"project": project, "latent_map": lm, "caption": job.get("caption", ""), "method": method,
             "dims": dims}
+
+
+def projection_job(job: dict) -> dict:
+    """Fit the map of given encodings with another projection (UMAP takes seconds: not on the GUI thread)."""
+    from vae_designer.core.latent import LatentMap
+
+    t0 = time.perf_counter()
+    method, dims = job["method"], tuple(job.get("dims", (0, 1)))
+    lm = LatentMap.fit(job["encodings"], method, dims, init=job.get("init"))
+    return {"latent_map": lm, "method": method, "dims": dims, "encodings": job["encodings"],
+            "seconds": time.perf_counter() - t0}

@@ -25,12 +25,16 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPixmap
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton,
-                               QSplitter, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton,
+                               QSizePolicy, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
 from . import theme
+from .compare_view import MAX_COMPARE, MIN_COMPARE, CompareView
 from .gallery import Gallery, Pin
-from .map_decoder import MapDecoder, fit_job
+from .item_card import CardJob, ItemCard
+from .map_backdrop import MapBackdrop
+from .map_colour import ColourBar, ErrorColours, brush_table, colour_lut, value_bins, value_range
+from .map_decoder import MapDecoder, fit_job, projection_job
 from .map_tools import MapTools
 from .preview_view import ImagePreview, gl_available, make_mesh_view, qimage_from_rgb
 from .workers import LatestJobThread
@@ -133,22 +137,59 @@ class MapPage(QWidget):
         self._fitter = LatestJobThread(fit_job, name="map-fit", parent=self)
         self._fitter.done.connect(self._on_encoded)
         self._fitter.failed.connect(lambda _t, msg: self.status.setText(f"Updating the map failed: {msg}"))
+        # colour by, selection, non-linear projections: see map_colour, item_card, map_backdrop
+        self._projector = LatestJobThread(projection_job, name="map-projection", parent=self)
+        self._projector.done.connect(self._on_projected)
+        self._projector.failed.connect(self._projection_failed)
+        self.colour_by = "label"  # or "error"
+        self.errors = ErrorColours(self)
+        self.errors.ready.connect(self._errors_ready)
+        self.errors.failed.connect(lambda msg: self.colour_bar.set_message(f"Reconstruction errors failed: {msg}"))
+        self.selected = -1
+        self.point_bins: np.ndarray | None = None  # each point's colour level when coloured by error
+        self._card_jobs = LatestJobThread(CardJob(), name="map-card", parent=self)
+        self._card_jobs.done.connect(lambda _t, out: self.item_card.set_pictures(out["index"], out["original"],
+                                                                                 out["reconstruction"]))
 
         # header
         title = QLabel("Latent map")
         title.setProperty("role", "title")
         self.projection = QComboBox()
         self.projection.setObjectName("MapProjection")
+        self.projection.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.projection.setToolTip("How the latent space is laid flat: principal components, or two "
                                    "latent dimensions")
         self.projection.currentIndexChanged.connect(self._projection_changed)
         self.status = QLabel("")
+        # clipped rather than squeezing the header's controls
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.status.setProperty("role", "muted")
         head = QHBoxLayout()
         head.addWidget(title)
         head.addSpacing(12)
         head.addWidget(QLabel("Projection:"))
         head.addWidget(self.projection)
+        self.colour_combo = QComboBox()
+        self.colour_combo.setObjectName("MapColourBy")
+        self.colour_combo.addItem("label", "label")
+        self.colour_combo.addItem("reconstruction error", "error")
+        self.colour_combo.setToolTip("Colour the points by their label (sub-folder), or by how badly the model "
+                                     "reconstructs each design (its negative log-likelihood in nats): the "
+                                     "bright ones are what it has not learned")
+        self.colour_combo.currentIndexChanged.connect(self._colour_changed)
+        self.colour_bar = ColourBar()
+        self.colour_bar.hide()
+        self.backdrop_check = QCheckBox("Backdrop")
+        self.backdrop_check.setObjectName("MapBackdropToggle")
+        self.backdrop_check.setToolTip("Show a lattice of decoded designs behind the points: what the model "
+                                       "makes across the whole map")
+        self.backdrop_check.toggled.connect(self._backdrop_toggled)
+        head.addSpacing(12)
+        head.addWidget(QLabel("Colour by:"))
+        head.addWidget(self.colour_combo)
+        head.addWidget(self.colour_bar)
+        head.addSpacing(12)
+        head.addWidget(self.backdrop_check)
         head.addSpacing(12)
         head.addWidget(self.status, 1)
 
@@ -170,6 +211,15 @@ class MapPage(QWidget):
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
         self.plot.scene().sigMouseClicked.connect(self._mouse_clicked)
         self.hover = HoverCard(self.plot)
+        self.item_card = ItemCard(self.plot)
+        self.item_card.closed.connect(self.clear_selection)
+        self.selection_ring = pg.ScatterPlotItem(size=17, pxMode=True, symbol="o", brush=None,
+                                                 pen=pg.mkPen("#ff3d7f", width=2.5))
+        self.selection_ring.setZValue(90)
+        self.selection_ring.setVisible(False)
+        pi.addItem(self.selection_ring, ignoreBounds=True)
+        self.backdrop = MapBackdrop(pi, self)
+        self.backdrop.failed.connect(lambda msg: self.status.setText(f"Backdrop failed: {msg}"))
 
         # the preview and what it is
         self.image_view = ImagePreview()
@@ -220,7 +270,15 @@ class MapPage(QWidget):
         self.export_pins_button.clicked.connect(lambda: self.export_pins())
         self.remove_pin_button = QPushButton("Remove")
         self.remove_pin_button.clicked.connect(self.gallery.remove_selected)
+        self.remove_pin_button.setToolTip("Remove the selected pins (Delete)")
+        self.compare_button = QPushButton("Compare")
+        self.compare_button.setToolTip(f"Show {MIN_COMPARE} to {MAX_COMPARE} selected pins side by side, "
+                                       "large, with their novelty (Space)")
+        self.compare_button.clicked.connect(lambda: self.compare_pins())
+        self.gallery.compare_requested.connect(lambda: self.compare_pins())
+        self.compare_view: CompareView | None = None
         gb = QVBoxLayout()
+        gb.addWidget(self.compare_button)
         gb.addWidget(self.export_pins_button)
         gb.addWidget(self.remove_pin_button)
         gb.addStretch(1)
@@ -276,7 +334,9 @@ class MapPage(QWidget):
         self.method, self.dims = "pca", (0, 1)
         self.latent_map = LatentMap.fit(self.encodings, self.method, self.dims)
         self._setup_preview()
+        self.clear_selection()
         self._draw_points()
+        self._map_refitted(new_model=True)
         x0, x1, y0, y1 = self.latent_map.bounds()
         self.plot.getPlotItem().getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         self.cursor.setVisible(True)
@@ -298,6 +358,8 @@ class MapPage(QWidget):
             designs = getattr(self.session, "designs", None)
             self.designs = designs if designs is not None and designs.paths == project.paths else None
         self._fitter.submit({"project": project, "method": self.method, "dims": self.dims,
+                             "init": self.latent_map.coords if self.method == "umap" and self.latent_map is not None
+                             and len(self.latent_map.coords) == len(project.paths) else None,
                               "caption": f"following training, best model of epoch "
                                          f"{project.metrics.get('best_epoch', project.epoch)}"})
 
@@ -319,10 +381,14 @@ class MapPage(QWidget):
         if (out["method"], tuple(out["dims"])) != (self.method, tuple(self.dims)):  # changed meanwhile
             from vae_designer.core.latent import LatentMap
 
-            lm = LatentMap.fit(self.encodings, self.method, self.dims)
+            if self.method == "umap":  # seconds: in the projection thread; this fit shows until then
+                self._submit_projection()
+            else:
+                lm = LatentMap.fit(self.encodings, self.method, self.dims)
         self.latent_map = lm
         self.refits += 1
         self._draw_points()
+        self._map_refitted(new_model=True)
         self.status.setText(f"{len(self.paths)} designs · {out['caption']}")
         pos = self.cursor.pos()
         self.move_cursor(pos.x(), pos.y())  # same place on the map, new model
@@ -338,6 +404,10 @@ class MapPage(QWidget):
         self._scatters = []
         self._drawn_labels = None
         self.legend.clear()
+        self.clear_selection()
+        self.errors.clear()
+        self.backdrop.clear()
+        self.colour_bar.hide()
         self.cursor.setVisible(False)
         self.image_view.clear()
         self.image_view.placeholder = message
@@ -355,6 +425,10 @@ class MapPage(QWidget):
         self.projection.blockSignals(True)
         self.projection.clear()
         self.projection.addItem("PCA (principal components)", ("pca", (0, 1)))
+        from vae_designer.core.latent import umap_available
+
+        if umap_available() and len(self.encodings) >= 4:
+            self.projection.addItem("UMAP (neighbourhoods)", ("umap", (0, 1)))
         pairs = [(order[a], order[b]) for a in range(min(d, 6)) for b in range(a + 1, min(d, 6))]
         for i, j in pairs:
             self.projection.addItem(f"latent dims {i} × {j}", ("dims", (i, j)))
@@ -368,14 +442,40 @@ class MapPage(QWidget):
         if data is None or self.encodings is None:
             return
         self.method, self.dims = data[0], tuple(data[1])
+        if self.method == "umap":  # seconds to minutes: fitted in a thread, the map changes when it is done
+            self._submit_projection()
+            return
+        self._show_projection(LatentMap.fit(self.encodings, self.method, self.dims))
+
+    def _submit_projection(self) -> None:
+        init = self.latent_map.coords if self.latent_map is not None and self.latent_map.method == "umap" \
+            and len(self.latent_map.coords) == len(self.encodings) else None
+        self.colour_bar.set_message("Fitting UMAP…")
+        self._projector.submit({"encodings": self.encodings, "method": self.method, "dims": self.dims,
+                                "init": init})
+
+    def _on_projected(self, _tag, out: dict) -> None:
+        if (out["method"], tuple(out["dims"])) != (self.method, tuple(self.dims)):
+            return  # another projection was chosen meanwhile
+        if out["encodings"] is not self.encodings:  # a newer model meanwhile: fit its encodings
+            self._submit_projection()
+            return
+        self._show_projection(out["latent_map"])
+
+    def _projection_failed(self, _tag, msg: str) -> None:
+        self.status.setText(f"Projection failed: {msg}")
+        self.projection.setCurrentIndex(0)  # back to PCA
+
+    def _show_projection(self, lm) -> None:
         z = self.current_z
-        self.latent_map = LatentMap.fit(self.encodings, self.method, self.dims)
+        self.latent_map = lm
         self._draw_points()
         x0, x1, y0, y1 = self.latent_map.bounds()
         self.plot.getPlotItem().getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         if z is not None:  # the same design, where it lies on the new map
             y = self.latent_map.project(z)[0]
             self.move_cursor(float(y[0]), float(y[1]))
+        self._map_refitted(new_model=False)
 
     def _draw_points(self) -> None:
         lm = self.latent_map
@@ -385,9 +485,13 @@ class MapPage(QWidget):
             # same designs, new positions (a refit after an epoch): move the points, keep the items
             for s, sel in zip(self._scatters, self._label_masks):
                 s.setData(x=lm.coords[sel, 0], y=lm.coords[sel, 1])
+            self._coloured_by_error = False  # setData dropped the per-point brushes
+            self._apply_point_colours()
+            self._place_selection()
             return
         self._drawn_labels = labels
         self._label_masks = []
+        self._label_brushes = []
         for s in self._scatters:
             self.plot.removeItem(s)
         self._scatters = []
@@ -405,9 +509,13 @@ class MapPage(QWidget):
                                    name=(name or "designs") if k < MAX_LEGEND else None)
             self.plot.addItem(s)
             self._scatters.append(s)
+            self._label_brushes.append(pg.mkBrush(colour))
         if len(names) > MAX_LEGEND:
             self.legend.addItem(pg.PlotDataItem(pen=None), f"… {len(names) - MAX_LEGEND} more labels")
         self.legend.setLabelTextColor(t.text)
+        self._coloured_by_error = False
+        self._apply_point_colours()
+        self._place_selection()
 
     # ------------------------------------------------------------------ cursor and preview
     def move_cursor(self, x: float, y: float) -> None:
@@ -532,12 +640,159 @@ class MapPage(QWidget):
         return self._thumb_cache[idx]
 
     def _mouse_clicked(self, ev) -> None:
-        if self.latent_map is None or ev.button() != Qt.MouseButton.LeftButton or ev.isAccepted():
+        if self.latent_map is None or ev.button() != Qt.MouseButton.LeftButton:
             return
+        if ev.isAccepted() and not any(ev.acceptedItem is s for s in (*self._scatters, self.selection_ring)):
+            return  # the cursor or another item took it (a scatter accepts clicks on its points: ours)
         vb = self.plot.getPlotItem().getViewBox()
         if vb.sceneBoundingRect().contains(ev.scenePos()):
             p = vb.mapSceneToView(ev.scenePos())
-            self.move_cursor(p.x(), p.y())
+            idx, _ = self.latent_map.nearest_item(np.array([p.x(), p.y()]))
+            at = vb.mapViewToScene(QPointF(*map(float, self.latent_map.coords[idx])))
+            if (at - ev.scenePos()).manhattanLength() <= 12:  # on a training point: select it
+                self.select_item(idx)
+            else:
+                self.move_cursor(p.x(), p.y())
+
+    # ------------------------------------------------------------------ selection
+    def select_item(self, idx: int) -> None:
+        """Select a training design: its original beside its reconstruction, the cursor on it."""
+        lm = self.latent_map
+        if lm is None or self.config is None or not 0 <= idx < len(lm.coords):
+            return
+        self.selected = int(idx)
+        self._place_selection()
+        self._refresh_card()
+        c = lm.coords[idx]
+        self.move_cursor(float(c[0]), float(c[1]))
+
+    def _refresh_card(self) -> None:
+        """Show the selected design's card; its pictures are made in the card thread."""
+        lm, idx = self.latent_map, self.selected
+        x = None
+        if self.designs is not None and len(self.designs) == len(lm.coords):
+            x = self.designs.batch([idx])[0]
+        self.item_card.show_item(idx, self.paths[idx] if idx < len(self.paths) else str(idx),
+                                 self._card_details(idx), x is not None)
+        self._card_jobs.submit({"index": idx, "z": lm.encodings[idx], "x": x, "config": self.config,
+                                "weights": self.weights, "weights_key": (id(self.weights), self.weights_key),
+                                "kind": self.kind, "background": self.background})
+
+    def clear_selection(self) -> None:
+        self.selected = -1
+        self.selection_ring.setVisible(False)
+        self.item_card.hide()
+        self.item_card.index = -1
+
+    def _place_selection(self) -> None:
+        lm = self.latent_map
+        if self.selected < 0 or lm is None or self.selected >= len(lm.coords):
+            self.selection_ring.setVisible(False)
+            return
+        self.selection_ring.setData(pos=lm.coords[self.selected : self.selected + 1])
+        self.selection_ring.setVisible(True)
+
+    def _card_details(self, idx: int) -> str:
+        parts = []
+        if idx < len(self.labels) and self.labels[idx]:
+            parts.append(f"Label: {self.labels[idx]}")
+        err = self._current_errors()
+        if err is not None:
+            rank = int((err > err[idx]).sum()) + 1
+            which = "the worst" if rank == 1 else f"{self._ordinal(rank)} worst"
+            parts.append(f"Reconstruction error: {err[idx]:.1f} nats ({which} of {len(err)})")
+        return "\n".join(parts)
+
+    @staticmethod
+    def _ordinal(n: int) -> str:
+        return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+    # ------------------------------------------------------------------ colour by, backdrop
+    def _current_errors(self) -> np.ndarray | None:
+        """The reconstruction errors of the shown designs (maybe of the previous model while the
+        newest are computed), or None."""
+        err, key = self.errors.errors, self.errors.key
+        if err is None or key is None or key[1] != tuple(self.paths) or self.latent_map is None \
+                or len(err) != len(self.latent_map.coords):
+            return None
+        return err
+
+    def _colour_changed(self, _index: int = 0) -> None:
+        self.colour_by = self.colour_combo.currentData() or "label"
+        self._request_errors()
+        self._apply_point_colours()
+
+    def _request_errors(self) -> None:
+        if self.colour_by != "error" or self.config is None or self.latent_map is None:
+            return
+        if self.designs is None or len(self.designs) != len(self.paths):
+            self.colour_bar.set_message("Reconstruction errors need the design folder")
+            return
+        self.errors.request(self.config, self.weights, (id(self.weights), self.weights_key), self.designs,
+                            self.paths)
+
+    def _errors_ready(self) -> None:
+        self._apply_point_colours()
+        if self.selected >= 0:
+            self.item_card.set_details(self._card_details(self.selected))
+
+    def _apply_point_colours(self) -> None:
+        """Brushes of the points: one per label, or per point from the error colour table."""
+        lm = self.latent_map
+        if lm is None or not self._scatters:
+            return
+        err = self._current_errors() if self.colour_by == "error" else None
+        if err is not None:
+            lo, hi = value_range(err)
+            lut = colour_lut(theme.current())
+            table = brush_table(lut, 230 if len(err) < 5000 else 170)
+            bins = value_bins(err, lo, hi, len(lut))
+            for s, sel in zip(self._scatters, self._label_masks):
+                s.setBrush(table[bins[sel]])
+            self._coloured_by_error = True
+            self.legend.setVisible(False)
+            self.colour_bar.set_range(lo, hi, lut, "nats", "updating…" if self.errors.pending else "")
+            self.colour_bar.show()
+            self.point_bins = bins
+            return
+        if getattr(self, "_coloured_by_error", False):
+            for s, b in zip(self._scatters, self._label_brushes):
+                s.setBrush([b] * len(s.data))  # per point again: replaces the error brushes
+            self._coloured_by_error = False
+        self.point_bins = None
+        self.legend.setVisible(True)
+        if self.colour_by == "error":
+            if self.errors.pending:
+                self.colour_bar.set_message("Computing reconstruction errors…")
+            self.colour_bar.show()
+        else:
+            self.colour_bar.hide()
+
+    def _backdrop_job(self) -> dict | None:
+        if self.latent_map is None or self.config is None:
+            return None
+        from .map_backdrop import LATTICE
+
+        bounds = self.latent_map.bounds()
+        vb = self.plot.getPlotItem().getViewBox()
+        (vx0, vx1), (vy0, vy1) = vb.viewRange()
+        # on-screen pixels of one lattice cell (the thumbnails are drawn to look square there)
+        cw = (bounds[1] - bounds[0]) / max(vx1 - vx0, 1e-12) * max(vb.width(), 1.0) / LATTICE
+        ch = (bounds[3] - bounds[2]) / max(vy1 - vy0, 1e-12) * max(vb.height(), 1.0) / LATTICE
+        return {"latent_map": self.latent_map, "bounds": bounds, "config": self.config, "screen_cell": (cw, ch),
+                "weights": self.weights, "weights_key": (id(self.weights), self.weights_key), "kind": self.kind,
+                "background": self.background}
+
+    def _backdrop_toggled(self, on: bool) -> None:
+        self.backdrop.set_enabled(on, self._backdrop_job())
+
+    def _map_refitted(self, new_model: bool) -> None:
+        """The map was refitted (another projection) or shows a new model: what depends on it follows."""
+        self.backdrop.refresh(self._backdrop_job())
+        if new_model:
+            self._request_errors()
+            if 0 <= self.selected < len(self.latent_map.coords):
+                self._refresh_card()  # the new model's reconstruction; the cursor stays where it is
 
     # ------------------------------------------------------------------ pins and export
     def pin(self, name: str | None = None) -> Pin | None:
@@ -614,8 +869,24 @@ class MapPage(QWidget):
         if not folder:
             return []
         fmt = self.export_format()
-        return self._export([(Path(folder) / pin.name, pin.z, pin.source, pin.parents or None, pin.weights)
-                             for pin in pins], fmt)
+        return self._export([(Path(folder) / pin.name, pin.z, pin.source, pin.parents or None, pin.weights,
+                              {"seed": pin.seed, "extra": pin.extra}) for pin in pins], fmt)
+
+    def compare_pins(self) -> CompareView | None:
+        """Open the side-by-side comparison of the selected pins (2..8), decoded in its own thread."""
+        pins = self.gallery.selected_pins()
+        if not MIN_COMPARE <= len(pins) <= MAX_COMPARE or self.config is None:
+            self.status.setText(f"Select {MIN_COMPARE} to {MAX_COMPARE} pins to compare them")
+            return None
+        if self.compare_view is None:
+            self.compare_view = CompareView(self)
+        self.compare_view.show_pins(pins, config=self.config, weights=self.weights,
+                                    weights_key=(id(self.weights), self.weights_key), kind=self.kind,
+                                    background=self.background, latent_map=self.latent_map, paths=self.paths,
+                                    designs=self.designs)
+        self.compare_view.show()
+        self.compare_view.raise_()
+        return self.compare_view
 
     def _export(self, items, fmt: str) -> list[Path]:
         from vae_designer.core.errors import UserError
@@ -624,10 +895,10 @@ class MapPage(QWidget):
         written: list[Path] = []
         try:
             fmt = check_format(self.project, fmt)
-            for stem, z, source, parents, weights in items:
+            for stem, z, source, parents, weights, *more in items:  # more: {"seed", "extra"} (optional)
                 stem.parent.mkdir(parents=True, exist_ok=True)
                 written += export_design(self.project, z, stem, fmt, source=source, parents=parents,
-                                         weights=weights)
+                                         weights=weights, **(more[0] if more else {}))
         except (UserError, OSError) as exc:
             self.status.setText(f"Export failed: {exc}")
             return written
@@ -644,6 +915,7 @@ class MapPage(QWidget):
         self.export_button.setEnabled(has and self.project is not None)
         self.export_pins_button.setEnabled(bool(self.gallery.pins()) and self.project is not None)
         self.remove_pin_button.setEnabled(bool(self.gallery.selectedItems()))
+        self.compare_button.setEnabled(has and MIN_COMPARE <= len(self.gallery.selectedItems()) <= MAX_COMPARE)
         self.tools.update_enabled(has, len(self.gallery.selectedItems()))
 
     def _retheme(self, t) -> None:
@@ -658,10 +930,20 @@ class MapPage(QWidget):
         self.legend.setPen(pg.mkPen(t.border))
         self.legend.setLabelTextColor(t.text)
         self.hover.retheme(t)
+        self.item_card.retheme(t)
+        self.colour_bar.retheme(t)
+        self.backdrop.retheme(t)
+        self._apply_point_colours()
         if self._mesh_view is not None:
             self._mesh_view.retheme(t)
         self.image_view.update()
 
     def shutdown(self) -> None:
+        if self.compare_view is not None:
+            self.compare_view.shutdown()
         self._decoder.shutdown(wait=True)
         self._fitter.shutdown(wait=True)
+        self._projector.shutdown(wait=True)
+        self._card_jobs.shutdown(wait=True)
+        self.errors.shutdown()
+        self.backdrop.shutdown()

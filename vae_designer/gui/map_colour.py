@@ -1,0 +1,195 @@
+"""Colouring the map's points by a value per design (reconstruction error), and its colour bar.
+
+* :class:`ErrorColours` gets each design's reconstruction error
+  (``core.training.reconstruction_errors``) in a worker thread with its own model
+  copy, once per model (the weights' key), and says when they are ready.
+* Points are coloured through a lookup table: the values are binned into
+  ``LEVELS`` steps of a perceptual colour map and every point gets one of
+  ``LEVELS`` shared :class:`QBrush` objects (an object array indexed by the bins,
+  no Python loop per point).  pyqtgraph keys its symbol atlas by brush identity,
+  so 100k points cost ``LEVELS`` rendered symbols, not 100k.
+* The range is the 1st-99th percentile: one broken design must not squeeze
+  every other point into a single colour (values beyond take the end colours).
+* The colour map is viridis (perceptually uniform, colour-blind safe), trimmed
+  at the end that would vanish into the plot's background: its dark violet on
+  the dark look, its pale yellow on the light one.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QLinearGradient, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from .workers import LatestJobThread
+
+LEVELS = 64
+COLOUR_MAP = "viridis"
+
+
+def colour_lut(t, levels: int = LEVELS) -> np.ndarray:
+    """(levels, 4) uint8 RGBA, low values first, for theme ``t``."""
+    start, stop = (0.18, 1.0) if t.dark else (0.0, 0.88)
+    return pg.colormap.get(COLOUR_MAP).getLookupTable(start, stop, levels, alpha=True).astype(np.uint8)
+
+
+def brush_table(lut: np.ndarray, alpha: int = 230) -> np.ndarray:
+    """An object array of one QBrush per colour of the table (indexable by bins)."""
+    table = np.empty(len(lut), dtype=object)
+    for i, (r, g, b, _a) in enumerate(lut):
+        table[i] = QBrush(QColor(int(r), int(g), int(b), alpha))
+    return table
+
+
+def value_range(values: np.ndarray) -> tuple[float, float]:
+    """The 1st and 99th percentiles of the finite values (a robust colour range)."""
+    v = np.asarray(values, np.float64)
+    v = v[np.isfinite(v)]
+    if not len(v):
+        return 0.0, 1.0
+    lo, hi = np.percentile(v, [1, 99]) if len(v) >= 20 else (v.min(), v.max())
+    if hi <= lo:
+        hi = lo + max(abs(lo) * 1e-3, 1e-6)
+    return float(lo), float(hi)
+
+
+def value_bins(values: np.ndarray, lo: float, hi: float, levels: int = LEVELS) -> np.ndarray:
+    """Index (0..levels-1) of each value's colour; non-finite values take the top colour."""
+    v = np.asarray(values, np.float64)
+    v = np.where(np.isfinite(v), v, hi)
+    return np.clip(np.floor((v - lo) / (hi - lo) * levels), 0, levels - 1).astype(np.intp)
+
+
+class ColourBar(QWidget):
+    """A small horizontal colour bar with the range's ends and what the values are."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("MapColourBar")
+        self.lut = np.zeros((2, 4), np.uint8)
+        self.lo, self.hi, self.unit, self.note = 0.0, 1.0, "", ""
+        self.message = ""
+        self.text_colour, self.border_colour = QColor("#000"), QColor("#888")
+        self.setFixedWidth(230)
+        self.setFixedHeight(30)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def set_range(self, lo: float, hi: float, lut: np.ndarray, unit: str = "", note: str = "") -> None:
+        self.lo, self.hi, self.lut, self.unit, self.note = float(lo), float(hi), lut, unit, note
+        self.message = ""
+        self.setToolTip(f"Colour range: {_fmt(lo)} to {_fmt(hi)} {unit} (1st to 99th percentile; "
+                        "beyond them the end colours)" + (f"\n{note}" if note else ""))
+        self.update()
+
+    def set_message(self, text: str) -> None:
+        """Words instead of the bar (computing, unavailable)."""
+        self.message = text
+        self.setToolTip(text)
+        self.update()
+
+    def retheme(self, t) -> None:
+        self.text_colour, self.border_colour = QColor(t.muted), QColor(t.border)
+        self.update()
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt API
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.message:
+            p.setPen(self.text_colour)
+            p.drawText(self.rect(), int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                       p.fontMetrics().elidedText(self.message, Qt.TextElideMode.ElideRight, self.width()))
+            p.end()
+            return
+        fm = p.fontMetrics()
+        left, right = f"{_fmt(self.lo)}", f"{_fmt(self.hi)} {self.unit}".strip()
+        if self.note:
+            right += f"  {self.note}"
+        lw, rw = fm.horizontalAdvance(left) + 6, fm.horizontalAdvance(right) + 6
+        bar = QRectF(lw, (self.height() - 12) / 2, max(20.0, self.width() - lw - rw), 12)
+        grad = QLinearGradient(bar.left(), 0, bar.right(), 0)
+        n = len(self.lut)
+        for i, (r, g, b, _a) in enumerate(self.lut):
+            grad.setColorAt(i / max(n - 1, 1), QColor(int(r), int(g), int(b)))
+        p.setPen(QPen(self.border_colour, 1))
+        p.setBrush(QBrush(grad))
+        p.drawRoundedRect(bar, 3, 3)
+        p.setPen(self.text_colour)
+        p.drawText(QRectF(0, 0, lw - 4, self.height()), int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight),
+                   left)
+        p.drawText(QRectF(bar.right() + 5, 0, rw, self.height()),
+                   int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), right)
+        p.end()
+
+
+def _fmt(v: float) -> str:
+    a = abs(v)
+    return f"{v:.0f}" if a >= 100 else (f"{v:.1f}" if a >= 10 else f"{v:.2f}")
+
+
+class ErrorJob:
+    """Worker callable: every design's reconstruction error under one model (a private copy)."""
+
+    def __init__(self):
+        from .map_decoder import MapDecoder
+
+        self._models = MapDecoder()  # only for its model cache (model_for)
+
+    def __call__(self, job: dict) -> dict:
+        from vae_designer.core.training import reconstruction_errors
+
+        t0 = time.perf_counter()
+        model = self._models.model_for(job["config"], job["weights"], job["weights_key"])
+        errors = reconstruction_errors(model, job["config"], job["designs"], batch_size=64)
+        return {"errors": errors, "weights_key": job["weights_key"], "paths": job["paths"],
+                "seconds": time.perf_counter() - t0}
+
+
+class ErrorColours(QObject):
+    """Reconstruction errors of the map's designs, computed off the GUI thread once per model.
+
+    ``ready`` when the errors of the newest requested model arrive (``errors``,
+    ``key``); ``failed(message)``.
+    """
+
+    ready = Signal()
+    failed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.errors: np.ndarray | None = None
+        self.key = None  # (weights key, paths) the errors are for
+        self._wanted = None
+        self.seconds = 0.0
+        self._thread = LatestJobThread(ErrorJob(), name="map-errors", parent=self)
+        self._thread.done.connect(self._done)
+        self._thread.failed.connect(lambda _t, msg: self.failed.emit(msg))
+
+    @property
+    def pending(self) -> bool:
+        return self._wanted is not None and self._wanted != self.key
+
+    def request(self, config, weights, weights_key, designs, paths) -> bool:
+        """Ask for the errors of this model on these designs; False if they are known already."""
+        key = (weights_key, tuple(paths))
+        if key == self.key or key == self._wanted:
+            return False
+        self._wanted = key
+        self._thread.submit({"config": config, "weights": weights, "weights_key": weights_key,
+                             "designs": designs, "paths": tuple(paths)}, tag=key)
+        return True
+
+    def clear(self) -> None:
+        self.errors, self.key, self._wanted = None, None, None
+
+    def _done(self, tag, out: dict) -> None:
+        if tag != self._wanted:
+            return  # an older model's errors; the newest are on their way
+        self.errors, self.key, self.seconds = out["errors"], tag, out["seconds"]
+        self.ready.emit()
+
+    def shutdown(self) -> None:
+        self._thread.shutdown(wait=True)
