@@ -54,6 +54,19 @@ def test_dims_projection_and_novelty(encodings):
         LatentMap.fit(encodings, method="dims", dims=(1, 1))
 
 
+def test_novelty_ignores_dimensions_the_encoder_does_not_use(encodings):
+    m = LatentMap.fit(encodings)
+    assert list(np.flatnonzero(~m.active)) == [5]  # the unused dimension
+    z = encodings[:4].copy()
+    noisy = z.copy()
+    noisy[:, 5] += np.random.default_rng(1).normal(size=4) * 3  # prior noise where nothing is encoded
+    nov, idx = m.novelty(noisy)
+    assert np.allclose(nov, 0) and list(idx) == [0, 1, 2, 3]  # the same designs, not new ones
+    moved = z.copy()
+    moved[:, 0] += 3 * 4  # three standard deviations along the dominant direction
+    assert (m.novelty(moved)[0] > 1).all()
+
+
 def test_active_dimensions_blend_sweep(encodings):
     order = active_dimensions(encodings)
     assert order[:2] == [0, 1] and order[-1] == 5

@@ -26,6 +26,11 @@ items in latent space.
 Novelty is the latent distance from a design to its nearest training item,
 divided by the typical distance between neighbouring training items: about 1
 is "as new as items are from each other", well above 2 is out in the unknown.
+Distances are measured over the *active* dimensions only (those whose means
+vary across the designs: Burda et al.'s active units, variance > 0.01).  The
+encoder leaves the other dimensions at the prior and the decoder ignores
+them, so a prior sample's noise there changes nothing on screen -- counted, it
+made every surprise look a hundred spacings away from everything.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ from scipy.spatial import cKDTree
 from .errors import UserError
 
 NEIGHBOURS = 8
+# Variance of a dimension's means over the designs above which it counts as active.
+ACTIVE_VARIANCE = 0.01
 
 
 @dataclass
@@ -54,6 +61,9 @@ class LatentMap:
     latent_spacing: float  # median latent distance to the nearest other item
     linear: bool = True  # False: built from given coordinates (from_coords), no plane
     _tree2d: cKDTree | None = None
+    active: np.ndarray | None = None  # (D,) bool: the active dimensions novelty is measured in
+    novelty_spacing: float = 1.0  # median distance to the nearest other item, active dimensions
+    _active_encodings: np.ndarray | None = None
 
     @classmethod
     def fit(cls, encodings: np.ndarray, method: str = "pca", dims: tuple[int, int] = (0, 1),
@@ -123,22 +133,16 @@ class LatentMap:
             pick = rng.choice(n, size=min(n, 1000), replace=False)
             dist, _ = m._nearest_latent(z[pick], exclude=pick)
             m.latent_spacing = float(np.median(dist)) or 1.0
+        m.active = active_mask(m.encodings)
+        m._active_encodings = np.ascontiguousarray(m.encodings[:, m.active], np.float32)
+        if n >= 2:
+            dist, _ = _nearest_rows(m._active_encodings, m._active_encodings[pick], exclude=pick)
+            m.novelty_spacing = float(np.median(dist)) or 1.0
         return m
 
     def _nearest_latent(self, q: np.ndarray, exclude=None) -> tuple[np.ndarray, np.ndarray]:
-        """Brute-force nearest encodings of queries q (B, D), in chunks of 256."""
-        z = self.encodings.astype(np.float32)
-        zz = np.einsum("ij,ij->i", z, z)
-        dists, idxs = [], []
-        for s in range(0, len(q), 256):
-            qb = np.asarray(q[s : s + 256], np.float32)
-            d2 = zz[None] - 2.0 * qb @ z.T + np.einsum("ij,ij->i", qb, qb)[:, None]
-            if exclude is not None:
-                d2[np.arange(len(qb)), np.asarray(exclude[s : s + 256])] = np.inf
-            i = d2.argmin(axis=1)
-            dists.append(np.linalg.norm(qb.astype(np.float64) - z[i], axis=1))  # exact, not cancelled
-            idxs.append(i)
-        return np.concatenate(dists), np.concatenate(idxs)
+        """Brute-force nearest encodings of queries q (B, D)."""
+        return _nearest_rows(self.encodings.astype(np.float32), q, exclude)
 
     def _knearest_latent(self, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The k nearest encodings of queries q (B, D), nearest first: (distances, indices), (B, k)."""
@@ -203,14 +207,39 @@ class LatentMap:
         return int(idx), float(dist)
 
     def novelty(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(novelty ratio, index of nearest training item) for latent vectors (B, D)."""
-        dist, idx = self._nearest_latent(np.atleast_2d(z))
-        return dist / self.latent_spacing, idx
+        """(novelty ratio, index of nearest training item) for latent vectors (B, D), over the
+        active dimensions (see the module docstring)."""
+        q = np.atleast_2d(np.asarray(z, np.float32))[:, self.active]
+        dist, idx = _nearest_rows(self._active_encodings, q)
+        return dist / self.novelty_spacing, idx
 
     def bounds(self, pad: float = 0.1) -> tuple[float, float, float, float]:
         lo, hi = self.coords.min(axis=0), self.coords.max(axis=0)
         span = np.maximum(hi - lo, 1e-6)
         return (lo[0] - pad * span[0], hi[0] + pad * span[0], lo[1] - pad * span[1], hi[1] + pad * span[1])
+
+
+def _nearest_rows(z: np.ndarray, q: np.ndarray, exclude=None) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest rows of z (N, D) to queries q (B, D), brute force in chunks of 256 (a k-d
+    tree is slow in 32 dimensions; a matrix product is not): (distances, indices)."""
+    zz = np.einsum("ij,ij->i", z, z)
+    dists, idxs = [], []
+    for s in range(0, len(q), 256):
+        qb = np.asarray(q[s : s + 256], np.float32)
+        d2 = zz[None] - 2.0 * qb @ z.T + np.einsum("ij,ij->i", qb, qb)[:, None]
+        if exclude is not None:
+            d2[np.arange(len(qb)), np.asarray(exclude[s : s + 256])] = np.inf
+        i = d2.argmin(axis=1)
+        dists.append(np.linalg.norm(qb.astype(np.float64) - z[i], axis=1))  # exact, not cancelled
+        idxs.append(i)
+    return np.concatenate(dists), np.concatenate(idxs)
+
+
+def active_mask(encodings: np.ndarray) -> np.ndarray:
+    """Boolean mask of the active latent dimensions (all of them if none passes the bar)."""
+    var = np.asarray(encodings, np.float64).var(axis=0)
+    mask = var > ACTIVE_VARIANCE
+    return mask if mask.any() else np.ones_like(mask)
 
 
 def _neighbour_weights(dist: np.ndarray, k: int, exact_below: float) -> np.ndarray:
