@@ -10,7 +10,10 @@ import json
 import os
 import tempfile
 
+import numpy as np
 import pytest
+
+from .gui_helpers import TINY, cli, silhouette
 
 
 def _offscreen_platform() -> str:
@@ -81,3 +84,37 @@ def make_main_window(qtbot, questions):
 @pytest.fixture
 def window(make_main_window):
     return make_main_window()
+
+
+# Tiny projects trained once per test session through the real CLI: 40 silhouettes in two
+# labels at 32x32, and six boxes at 32^3 (latent 4).  Tests that train further work on a copy.
+@pytest.fixture(scope="session")
+def image_project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("map-designs")
+    rng = np.random.default_rng(0)
+    for i in range(40):
+        label = "wide" if i % 2 else "tall"
+        w, h = int(rng.integers(60, 90)), int(rng.integers(15, 30))
+        if label == "tall":
+            w, h = h, w
+        silhouette(root / label / f"{label}_{i:02d}.png", box=(10, 10, 10 + w, 10 + h), size=(120, 120))
+    project = tmp_path_factory.mktemp("map-proj") / "shapes.vaed"
+    cli("train", root, "-o", project, "--resolution", "32", *TINY)
+    return project
+
+
+@pytest.fixture(scope="session")
+def mesh_project(tmp_path_factory):
+    import trimesh
+
+    root = tmp_path_factory.mktemp("map-meshes")
+    rng = np.random.default_rng(0)
+    for label in ("long", "tall"):
+        (root / label).mkdir()
+        for i in range(3):
+            e = rng.uniform(0.3, 0.5, 3)
+            e[0 if label == "long" else 2] = 1.0
+            trimesh.creation.box(tuple(e)).export(root / label / f"{label}_{i}.stl")
+    project = tmp_path_factory.mktemp("map-mproj") / "boxes.vaed"
+    cli("train", root, "-o", project, "--epochs", "40", "--latent-dim", "4", "--batch-size", "4", "--seed", "1")
+    return project

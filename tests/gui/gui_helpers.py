@@ -2,7 +2,38 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+# A tiny model: enough to have a map and decode, trained in a few seconds.
+TINY = ["--epochs", "2", "--latent-dim", "4", "--batch-size", "16", "--seed", "3"]
+
+
+def cli(*args, timeout=300):
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    env.pop("QT_QPA_PLATFORM", None)
+    p = subprocess.run([sys.executable, "-m", "vae_designer", *map(str, args)], capture_output=True, text=True,
+                       cwd=REPO, timeout=timeout, env=env)
+    assert p.returncode == 0, p.stderr[-2000:]
+    return p
+
+
+def open_map(qtbot, make_main_window, project):
+    window = make_main_window(str(project))
+    wait_opened(qtbot, window)
+    assert window.show_page("map")
+    page = window.map_page
+    qtbot.waitUntil(lambda: page.last_result is not None and page.preview.painted_seq >= 1, timeout=30000)
+    return window, page
+
+
+def drag_to(qtbot, page, x, y):
+    page.move_cursor(x, y)
+    seq = page._seq
+    qtbot.waitUntil(lambda: page.preview.painted_seq >= seq, timeout=15000)
 
 
 def wait_opened(qtbot, window, timeout=60000):

@@ -1,8 +1,8 @@
 """The Map page's gallery: compare pins side by side, delete them, export sweeps and blends as
 numbered sequences, pin a batch of surprises.
 
-Reuses test_map's helpers; its projects are trained once for this module (a few
-seconds each: 40 silhouettes at 32x32, six boxes at 32^3 for 10 epochs).
+Uses the session's tiny projects (tests/gui/conftest.py: 40 silhouettes at 32x32,
+six boxes at 32^3).
 """
 
 from __future__ import annotations
@@ -10,43 +10,9 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pytest
 from PySide6.QtCore import Qt
 
-from .gui_helpers import silhouette
-from .test_map import TINY, cli, drag_to, open_map
-
-
-@pytest.fixture(scope="module")
-def image_project(tmp_path_factory):
-    root = tmp_path_factory.mktemp("gallery-designs")
-    rng = np.random.default_rng(0)
-    for i in range(40):
-        label = "wide" if i % 2 else "tall"
-        w, h = int(rng.integers(60, 90)), int(rng.integers(15, 30))
-        if label == "tall":
-            w, h = h, w
-        silhouette(root / label / f"{label}_{i:02d}.png", box=(10, 10, 10 + w, 10 + h), size=(120, 120))
-    project = tmp_path_factory.mktemp("gallery-proj") / "shapes.vaed"
-    cli("train", root, "-o", project, "--resolution", "32", *TINY)
-    return project
-
-
-@pytest.fixture(scope="module")
-def mesh_project(tmp_path_factory):
-    import trimesh
-
-    root = tmp_path_factory.mktemp("gallery-meshes")
-    rng = np.random.default_rng(0)
-    for label in ("long", "tall"):
-        (root / label).mkdir()
-        for i in range(3):
-            e = rng.uniform(0.3, 0.5, 3)
-            e[0 if label == "long" else 2] = 1.0
-            trimesh.creation.box(tuple(e)).export(root / label / f"{label}_{i}.stl")
-    project = tmp_path_factory.mktemp("gallery-mproj") / "boxes.vaed"
-    cli("train", root, "-o", project, "--epochs", "10", "--latent-dim", "4", "--batch-size", "4", "--seed", "1")
-    return project
+from .gui_helpers import cli, drag_to, open_map
 
 
 def select(gallery, rows):

@@ -1,7 +1,8 @@
 """The Map page: scatter of the encodings, a draggable cursor decoding live, pins and exports.
 
-Tiny projects are trained once per module through the real CLI (40 silhouettes at
-32x32, and six boxes at 32^3, latent 4).  Qt runs offscreen here, so a mesh
+The tiny projects (``image_project``, ``mesh_project``) are trained once per session
+by tests/gui/conftest.py through the real CLI (40 silhouettes at 32x32, and six
+boxes at 32^3, latent 4).  Qt runs offscreen here, so a mesh
 project's preview is the shaded voxel picture; the OpenGL view is exercised by
 the last test under Xvfb (pytest-xvfb's display) when one is available.
 """
@@ -9,74 +10,15 @@ the last test under Xvfb (pytest-xvfb's display) when one is available.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from .gui_helpers import silhouette, wait_opened
-
-REPO = Path(__file__).resolve().parents[2]
-TINY = ["--epochs", "2", "--latent-dim", "4", "--batch-size", "16", "--seed", "3"]
-
-
-def cli(*args, timeout=300):
-    env = dict(os.environ, OMP_NUM_THREADS="1")
-    env.pop("QT_QPA_PLATFORM", None)
-    p = subprocess.run([sys.executable, "-m", "vae_designer", *map(str, args)], capture_output=True, text=True,
-                       cwd=REPO, timeout=timeout, env=env)
-    assert p.returncode == 0, p.stderr[-2000:]
-    return p
-
-
-@pytest.fixture(scope="module")
-def image_project(tmp_path_factory):
-    root = tmp_path_factory.mktemp("map-designs")
-    rng = np.random.default_rng(0)
-    for i in range(40):
-        label = "wide" if i % 2 else "tall"
-        w, h = int(rng.integers(60, 90)), int(rng.integers(15, 30))
-        if label == "tall":
-            w, h = h, w
-        silhouette(root / label / f"{label}_{i:02d}.png", box=(10, 10, 10 + w, 10 + h), size=(120, 120))
-    project = tmp_path_factory.mktemp("map-proj") / "shapes.vaed"
-    cli("train", root, "-o", project, "--resolution", "32", *TINY)
-    return project
-
-
-@pytest.fixture(scope="module")
-def mesh_project(tmp_path_factory):
-    import trimesh
-
-    root = tmp_path_factory.mktemp("map-meshes")
-    rng = np.random.default_rng(0)
-    for label in ("long", "tall"):
-        (root / label).mkdir()
-        for i in range(3):
-            e = rng.uniform(0.3, 0.5, 3)
-            e[0 if label == "long" else 2] = 1.0
-            trimesh.creation.box(tuple(e)).export(root / label / f"{label}_{i}.stl")
-    project = tmp_path_factory.mktemp("map-mproj") / "boxes.vaed"
-    cli("train", root, "-o", project, "--epochs", "40", "--latent-dim", "4", "--batch-size", "4", "--seed", "1")
-    return project
-
-
-def open_map(qtbot, make_main_window, project):
-    window = make_main_window(str(project))
-    wait_opened(qtbot, window)
-    assert window.show_page("map")
-    page = window.map_page
-    qtbot.waitUntil(lambda: page.last_result is not None and page.preview.painted_seq >= 1, timeout=30000)
-    return window, page
-
-
-def drag_to(qtbot, page, x, y):
-    page.move_cursor(x, y)
-    seq = page._seq
-    qtbot.waitUntil(lambda: page.preview.painted_seq >= seq, timeout=15000)
+from .gui_helpers import REPO, cli, drag_to, open_map
 
 
 def test_map_shows_points_by_label_hover_and_cursor_decodes(qtbot, make_main_window, image_project, tmp_path):
@@ -173,8 +115,11 @@ def test_surprise_sweep_and_blend(qtbot, make_main_window, image_project, tmp_pa
     assert (tmp_path / "repro" / png.name).read_bytes() == png.read_bytes()
 
 
-def test_map_follows_the_saved_best_model_while_training_and_keeps_the_cursor(qtbot, make_main_window, image_project):
-    window, page = open_map(qtbot, make_main_window, image_project)
+def test_map_follows_the_saved_best_model_while_training_and_keeps_the_cursor(qtbot, make_main_window, image_project,
+                                                                              tmp_path):
+    project_copy = tmp_path / "shapes.vaed"  # training saves into it: the shared one stays as it is
+    shutil.copytree(image_project, project_copy)
+    window, page = open_map(qtbot, make_main_window, project_copy)
     c = page.latent_map.coords[7] * 0.5
     drag_to(qtbot, page, float(c[0]), float(c[1]))
     key, refits = page.weights_key, page.refits

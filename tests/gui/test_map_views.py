@@ -14,7 +14,7 @@ from PIL import Image
 from PySide6.QtCore import QPointF, Qt
 
 from .gui_helpers import silhouette
-from .test_map import cli, open_map
+from .gui_helpers import cli, open_map
 
 TINY = ["--epochs", "3", "--latent-dim", "4", "--batch-size", "8", "--seed", "3"]
 NOISE = "tall/zz_noise.png"
