@@ -85,8 +85,17 @@ def test_surprise_sweep_and_blend(qtbot, make_main_window, image_project, tmp_pa
     z = tools.surprise()
     qtbot.waitUntil(lambda: page.preview.painted_seq > before, timeout=15000)
     np.testing.assert_array_equal(page.current_z, z)
-    assert page.current_source == "sample" and page.last_result["novelty"] > 0
+    assert page.current_source == "surprise" and page.last_result["novelty"] > 0
+    # the draw is recorded (seed, temperature) and exported with the design: the sidecar says how it was made
+    from vae_designer.core.generate import prior_latents
+
+    meta = page.current_meta
+    np.testing.assert_array_equal(z, prior_latents(len(z), 1, meta["seed"], meta["temperature"])[0])
+    side = [p for p in page.export_current(str(tmp_path / "surprise.png")) if p.suffix == ".json"][0]
+    data = json.loads(side.read_text())
+    assert data["source"] == "surprise" and data["seed"] == meta["seed"] and data["temperature"] == 1.0
     page.pin("b")
+    assert page.gallery.pins()[-1].seed == meta["seed"]
     # sweep the most active dimension of the current design: only that value changes
     base = page.current_z.copy()
     dim = tools.sweep_dim.currentData()

@@ -119,7 +119,8 @@ class MapPage(QWidget):
         self.latent_map = None
         self.method, self.dims = "pca", (0, 1)
         self.current_z: np.ndarray | None = None
-        self.current_source = "map"  # what made current_z: 'map' (the cursor), 'sample', 'sweep'
+        self.current_source = "map"  # what made current_z: 'map' (the cursor), 'surprise', 'sweep'
+        self.current_meta: dict = {}  # sidecar fields of current_z: a surprise's seed and temperature
         self.last_result: dict | None = None
         self.refits = 0
         self._seq = 0
@@ -532,12 +533,15 @@ class MapPage(QWidget):
                 and self.weights_key == getattr(self, "_requested_key", None):
             return
         self.current_source = "map"
+        self.current_meta = {}
         self._request(z)
         self.tools.cursor_moved()
 
-    def show_latent(self, z: np.ndarray, source: str = "sample", keep_sweep: bool = False) -> None:
+    def show_latent(self, z: np.ndarray, source: str = "sample", keep_sweep: bool = False,
+                    meta: dict | None = None) -> None:
         """Show a latent vector that did not come from the cursor (surprise, sweep); the cursor goes
-        to where it projects on the map, without lifting it back."""
+        to where it projects on the map, without lifting it back.  ``meta``: its sidecar fields
+        (``seed``, and others such as ``temperature``) for pins and exports."""
         if self.latent_map is None or self.config is None:
             return
         z = np.asarray(z, np.float32).ravel()
@@ -546,6 +550,7 @@ class MapPage(QWidget):
         self.cursor.setPos(QPointF(float(y[0]), float(y[1])))
         self.cursor.blockSignals(False)
         self.current_source = source
+        self.current_meta = dict(meta or {})
         self._request(z)
         if not keep_sweep:
             self.tools.cursor_moved()
@@ -813,7 +818,9 @@ class MapPage(QWidget):
             nearest = Path(self.paths[out["nearest"]]).stem
         pin = Pin(name or (f"near-{nearest}" if nearest else "design"), self.current_z.copy(), thumb,
                   source=self.current_source,
-                  parents=[self.paths[out["nearest"]]] if nearest and self.current_source == "map" else [])
+                  parents=[self.paths[out["nearest"]]] if nearest and self.current_source == "map" else [],
+                  seed=self.current_meta.get("seed"),
+                  extra={k: v for k, v in self.current_meta.items() if k != "seed"})
         return self.gallery.add_pin(pin)
 
     def pin_latents(self, zs, names, source: str, parents=None, weights=None) -> list[Pin]:
@@ -858,8 +865,10 @@ class MapPage(QWidget):
             return []
         p = Path(path)
         fmt = p.suffix.lower().lstrip(".") or self.export_format()
+        meta = self.current_meta
         return self._export([(p.with_suffix("") if p.suffix else p, self.current_z, self.current_source, None,
-                              None)], fmt)
+                              None, {"seed": meta.get("seed"),
+                                     "extra": {k: v for k, v in meta.items() if k != "seed"}})], fmt)
 
     def export_pins(self, folder: str | None = None) -> list[Path]:
         pins = self.gallery.selected_pins() or self.gallery.pins()

@@ -146,8 +146,12 @@ class MapTools(QWidget):
     def surprise(self) -> np.ndarray | None:
         if self.page.config is None:
             return None
-        z = (self._rng.standard_normal(self.page.config.latent_dim) * self.temperature.value()).astype(np.float32)
-        self.page.show_latent(z, source="sample")
+        from vae_designer.core.generate import prior_latents
+
+        temp = round(float(self.temperature.value()), 6)
+        seed = int(self._rng.integers(0, 2**31 - 1))
+        z = prior_latents(self.page.config.latent_dim, 1, seed, temp)[0]
+        self.page.show_latent(z, source="surprise", meta={"seed": seed, "temperature": temp})
         return z
 
     def surprise_batch(self, n: int | None = None, seed: int | None = None) -> list:
