@@ -10,10 +10,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem
 
+from . import theme
 from .preview_view import qimage_from_rgb
+
+EMPTY_HINT = ("Pinned designs appear here. Press Pin to keep the design under the cursor; "
+              "select pins to compare, blend or export them.")
 
 THUMB = 72
 
@@ -113,6 +117,15 @@ class Gallery(QListWidget):
         self.clear()
         self._pins.clear()
         self.pins_changed.emit()
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if self.count() == 0:  # say what the empty strip is for
+            p = QPainter(self.viewport())
+            p.setPen(QColor(theme.current().muted))
+            p.drawText(self.viewport().rect().adjusted(16, 0, -16, 0),
+                       Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, EMPTY_HINT)
+            p.end()
 
     def _renamed(self, item: QListWidgetItem) -> None:
         r = self.row(item)
