@@ -11,9 +11,11 @@ of the plot: what a user waits for between two frames.  Also reports the one-off
 costs: the first full draw, recolouring 100k points by error, the backdrop.
 
 Measured on the 2-core development machine (shared, Xvfb), 100k points: see the
-README's benchmark section; where a frame's time goes (cProfile of a pan): the
-points' ``drawPixmapFragments`` and ScatterPlotItem bookkeeping ~65%, the grid
-(AxisItem pictures) ~20%, the rest of the plot ~10%.
+README's benchmark section.  With one ScatterPlotItem per label a pan frame took
+~60 ms (the points' ``drawPixmapFragments`` and bookkeeping ~65%, the grid ~20%) and
+recolouring by error ~1 s; maps above ``map_page.BIG_MAP`` points are now one
+``PointCloud`` rasterised with numpy (~5 ms of a ~15 ms frame) and show no grid
+lines (pyqtgraph's grid cost ~10 ms a frame).
 
 Target (PRODUCT.md): "a map of 100k points stays interactive" -- taken here as
 p95 <= 33 ms per frame (30 frames per second).

@@ -1,7 +1,10 @@
 """The Map page: the training set's encodings in 2D, a cursor to drag, a live preview.
 
 * The map: one :class:`pyqtgraph.ScatterPlotItem` per label (one brush each, pixel
-  mode, cached symbols), so 100k points stay interactive; hovering uses the
+  mode, cached symbols) up to ``BIG_MAP`` points; above, one
+  :class:`~.point_cloud.PointCloud` that rasterises all points with numpy into one
+  image (a pan or zoom frame of 100k points in ~10 ms, recolouring = replacing a
+  colour array), its legend drawn from small stand-in items.  Hovering uses the
   :class:`~vae_designer.core.latent.LatentMap`'s k-d tree, not per-point hover.
 * The cursor (:class:`pyqtgraph.TargetItem`): each move lifts the map point to a
   latent vector (``LatentMap.lift``) and asks the decoder thread for it; the
@@ -36,10 +39,15 @@ from .map_backdrop import MapBackdrop
 from .map_colour import ColourBar, ErrorColours, brush_table, colour_lut, value_bins, value_range
 from .map_decoder import MapDecoder, fit_job, projection_job
 from .map_tools import MapTools
+from .point_cloud import PointCloud, argb32
 from .preview_view import ImagePreview, gl_available, make_mesh_view, qimage_from_rgb
 from .workers import LatestJobThread
 
 MAX_LEGEND = 12
+BIG_MAP = 5_000  # above this many points the map is one PointCloud, not a ScatterPlotItem per label
+# (per-point brushes cost ~10 us a point: recolouring more points than this would stall the GUI > 50 ms)
+GRID_ALPHA = 0.12
+CLOUD_ALPHA = 200  # the big map's point colours (its points do not pile up as translucent symbols do)
 LABEL_COLOURS = ("#4d94ff", "#ff9f43", "#4cc38a", "#e86fb2", "#b08cff", "#f0c419", "#38c6d9", "#ff6b6b",
                  "#8fbf4f", "#c98b5b", "#7f8fa6", "#d96ad9")
 
@@ -129,6 +137,8 @@ class MapPage(QWidget):
         self.latencies: list[float] = []  # seconds, cursor move -> preview painted
         self._thumb_cache: dict[int, np.ndarray] = {}
         self._scatters: list[pg.ScatterPlotItem] = []
+        self.cloud: PointCloud | None = None  # the points of a big map (BIG_MAP), instead of _scatters
+        self._legend_samples: list[pg.ScatterPlotItem] = []  # the legend's stand-ins for the cloud's labels
         self._mesh_view = None
         self._mesh_container = None
 
@@ -198,7 +208,8 @@ class MapPage(QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("MapPlot")
         pi = self.plot.getPlotItem()
-        pi.showGrid(x=True, y=True, alpha=0.12)
+        pi.showGrid(x=True, y=True, alpha=GRID_ALPHA)
+        self._grid = True
         pi.setMenuEnabled(False)
         pi.hideButtons()
         pi.getViewBox().setAspectLocked(False)
@@ -306,6 +317,8 @@ class MapPage(QWidget):
         project = opened.project
         self.designs = opened.designs
         self.gallery.clear_pins()
+        if self.compare_view is not None:  # it showed the previous project's pins
+            self.compare_view.close()
         self._thumb_cache.clear()
         if project is None:
             self._clear("Train a model to see its latent map")
@@ -400,9 +413,7 @@ class MapPage(QWidget):
         self.kind = None
         self.latent_map = None
         self.project = None
-        for s in self._scatters:
-            self.plot.removeItem(s)
-        self._scatters = []
+        self._remove_points()
         self._drawn_labels = None
         self.legend.clear()
         self.clear_selection()
@@ -478,45 +489,97 @@ class MapPage(QWidget):
             self.move_cursor(float(y[0]), float(y[1]))
         self._map_refitted(new_model=False)
 
+    def _remove_points(self) -> None:
+        for s in self._scatters:
+            self.plot.removeItem(s)
+        self._scatters = []
+        if self.cloud is not None:
+            self.plot.removeItem(self.cloud)
+            self.cloud = None
+        self._legend_samples = []
+
     def _draw_points(self) -> None:
         lm = self.latent_map
         labels = np.asarray(self.labels if len(self.labels) == len(lm.coords) else [""] * len(lm.coords))
-        if self._scatters and getattr(self, "_drawn_labels", None) is not None \
+        big = len(lm.coords) > BIG_MAP
+        drawn = self.cloud is not None if big else bool(self._scatters)
+        if drawn and getattr(self, "_drawn_labels", None) is not None \
                 and np.array_equal(self._drawn_labels, labels):
             # same designs, new positions (a refit after an epoch): move the points, keep the items
-            for s, sel in zip(self._scatters, self._label_masks):
-                s.setData(x=lm.coords[sel, 0], y=lm.coords[sel, 1])
-            self._coloured_by_error = False  # setData dropped the per-point brushes
+            if big:
+                self.cloud.set_data(lm.coords)  # keeps the colours
+            else:
+                for s, sel in zip(self._scatters, self._label_masks):
+                    s.setData(x=lm.coords[sel, 0], y=lm.coords[sel, 1])
+                self._coloured_by_error = False  # setData dropped the per-point brushes
             self._apply_point_colours()
             self._place_selection()
             return
         self._drawn_labels = labels
         self._label_masks = []
         self._label_brushes = []
-        for s in self._scatters:
-            self.plot.removeItem(s)
-        self._scatters = []
+        self._remove_points()
         self.legend.clear()
-        names = list(dict.fromkeys(labels.tolist()))
-        size = 7 if len(lm.coords) < 5000 else (4 if len(lm.coords) < 50000 else 3)
-        t = theme.current()
-        for k, name in enumerate(names):
-            sel = labels == name
-            self._label_masks.append(sel)
-            colour = label_colour(k)
-            colour.setAlpha(220 if len(lm.coords) < 5000 else 150)
-            s = pg.ScatterPlotItem(x=lm.coords[sel, 0], y=lm.coords[sel, 1], pen=None, brush=pg.mkBrush(colour),
-                                   size=size, pxMode=True, useCache=True, hoverable=False,
-                                   name=(name or "designs") if k < MAX_LEGEND else None)
-            self.plot.addItem(s)
-            self._scatters.append(s)
-            self._label_brushes.append(pg.mkBrush(colour))
+        self._show_grid(not big)
+        if big:
+            names = self._draw_cloud(lm, labels)
+        else:
+            names = list(dict.fromkeys(labels.tolist()))
+            size = 7 if len(lm.coords) < 5000 else (4 if len(lm.coords) < 50000 else 3)
+            for k, name in enumerate(names):
+                sel = labels == name
+                self._label_masks.append(sel)
+                colour = label_colour(k)
+                colour.setAlpha(220 if len(lm.coords) < 5000 else 150)
+                s = pg.ScatterPlotItem(x=lm.coords[sel, 0], y=lm.coords[sel, 1], pen=None,
+                                       brush=pg.mkBrush(colour), size=size, pxMode=True, useCache=True,
+                                       hoverable=False, name=(name or "designs") if k < MAX_LEGEND else None)
+                self.plot.addItem(s)
+                self._scatters.append(s)
+                self._label_brushes.append(pg.mkBrush(colour))
         if len(names) > MAX_LEGEND:
             self.legend.addItem(pg.PlotDataItem(pen=None), f"… {len(names) - MAX_LEGEND} more labels")
-        self.legend.setLabelTextColor(t.text)
+        self.legend.setLabelTextColor(theme.current().text)
         self._coloured_by_error = False
         self._apply_point_colours()
         self._place_selection()
+
+    def _show_grid(self, on: bool) -> None:
+        """The grid lines (off on big maps: pyqtgraph draws them as the axes' ticks, ~10 ms a
+        frame, mostly vertical spans, and under 100k points they are hardly seen)."""
+        if on != self._grid:
+            self._grid = on
+            self.plot.getPlotItem().showGrid(x=on, y=on, alpha=GRID_ALPHA)
+
+    def _draw_cloud(self, lm, labels: np.ndarray) -> list[str]:
+        """A big map: all points in one PointCloud, coloured per point; the legend's entries are
+        stand-in items (clicking one hides or shows that label's points, as with the scatters)."""
+        uniq, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+        order = np.argsort(first)  # labels in order of first appearance, as the small maps number them
+        rank = np.empty(len(order), np.intp)
+        rank[order] = np.arange(len(order))
+        self._point_codes = rank[np.ravel(inverse)]
+        names = [str(uniq[i]) for i in order]
+        colours = [label_colour(k) for k in range(len(names))]
+        self._label_argb = argb32([(c.red(), c.green(), c.blue(), CLOUD_ALPHA) for c in colours])
+        self.cloud = PointCloud(lm.coords, self._label_argb[self._point_codes], size=3.0 if len(lm.coords) >= 50000
+                                else 4.0)
+        self.plot.addItem(self.cloud)
+        for k, name in enumerate(names[:MAX_LEGEND]):
+            c = QColor(colours[k])
+            c.setAlpha(230)
+            sample = pg.ScatterPlotItem(pen=None, brush=pg.mkBrush(c), size=7, symbol="o")
+            sample.visibleChanged.connect(self._legend_toggled)
+            self.legend.addItem(sample, name or "designs")
+            self._legend_samples.append(sample)
+        return names
+
+    def _legend_toggled(self) -> None:
+        """A legend entry of the big map was clicked: show only the labels whose entries are on."""
+        if self.cloud is None:
+            return
+        hidden = [k for k, s in enumerate(self._legend_samples) if not s.isVisible()]
+        self.cloud.set_shown(~np.isin(self._point_codes, hidden) if hidden else None)
 
     # ------------------------------------------------------------------ cursor and preview
     def move_cursor(self, x: float, y: float) -> None:
@@ -744,16 +807,19 @@ class MapPage(QWidget):
     def _apply_point_colours(self) -> None:
         """Brushes of the points: one per label, or per point from the error colour table."""
         lm = self.latent_map
-        if lm is None or not self._scatters:
+        if lm is None or not (self._scatters or self.cloud is not None):
             return
         err = self._current_errors() if self.colour_by == "error" else None
         if err is not None:
             lo, hi = value_range(err)
             lut = colour_lut(theme.current())
-            table = brush_table(lut, 230 if len(err) < 5000 else 170)
             bins = value_bins(err, lo, hi, len(lut))
-            for s, sel in zip(self._scatters, self._label_masks):
-                s.setBrush(table[bins[sel]])
+            if self.cloud is not None:  # one colour array: no per-point brushes
+                self.cloud.set_colours(argb32(np.column_stack([lut[:, :3], np.full(len(lut), CLOUD_ALPHA)]))[bins])
+            else:
+                table = brush_table(lut, 230 if len(err) < 5000 else 170)
+                for s, sel in zip(self._scatters, self._label_masks):
+                    s.setBrush(table[bins[sel]])
             self._coloured_by_error = True
             self.legend.setVisible(False)
             self.colour_bar.set_range(lo, hi, lut, "nats", "updating…" if self.errors.pending else "")
@@ -761,6 +827,8 @@ class MapPage(QWidget):
             self.point_bins = bins
             return
         if getattr(self, "_coloured_by_error", False):
+            if self.cloud is not None:
+                self.cloud.set_colours(self._label_argb[self._point_codes])
             for s, b in zip(self._scatters, self._label_brushes):
                 s.setBrush([b] * len(s.data))  # per point again: replaces the error brushes
             self._coloured_by_error = False
