@@ -163,7 +163,7 @@ def expected_colour(rgb, alpha: int, background: str) -> tuple[int, int, int]:
 def test_a_big_map_is_one_point_cloud_with_a_legend_and_colours(qtbot):
     from vae_designer.gui import theme
     from vae_designer.gui.map_colour import colour_lut
-    from vae_designer.gui.map_page import BIG_MAP, CLOUD_ALPHA, label_colour
+    from vae_designer.gui.map_drawing import BIG_MAP, CLOUD_ALPHA, label_colour
 
     n = BIG_MAP + 1000
     page = make_page(qtbot, n)
@@ -216,7 +216,7 @@ def test_a_big_map_is_one_point_cloud_with_a_legend_and_colours(qtbot):
 
 
 def test_a_small_map_keeps_one_scatter_per_label(qtbot):
-    from vae_designer.gui.map_page import BIG_MAP
+    from vae_designer.gui.map_drawing import BIG_MAP
 
     page = make_page(qtbot, 300)
     assert page.cloud is None and len(page._scatters) == 3

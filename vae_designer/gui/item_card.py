@@ -12,7 +12,7 @@ private model copy: a 64^3 render takes longer than a frame.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
@@ -160,3 +160,48 @@ class ItemCard(QFrame):
                            f"#MapItemCard QLabel[role='muted'] {{ color: {t.muted}; }} "
                            f"#MapItemCardPicture {{ background: {t.thumb_bg}; border-radius: 3px; "
                            f"color: #9aa4b0; }} #MapItemCardName {{ font-weight: 600; }}")
+
+
+class HoverCard(QFrame):
+    """A small card over the map: the hovered training design's thumbnail and name."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setObjectName("MapHoverCard")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.setSpacing(4)
+        self.thumb = QLabel()
+        self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.name = QLabel()
+        self.name.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lay.addWidget(self.thumb)
+        lay.addWidget(self.name)
+        self.index = -1
+        self.hide()
+
+    def show_item(self, index: int, name: str, thumb: np.ndarray | None, at: QPointF) -> None:
+        if index != self.index:
+            self.index = index
+            self.name.setText(name)
+            if thumb is not None:
+                self.thumb.setPixmap(QPixmap.fromImage(qimage_from_rgb(thumb)))
+                self.thumb.show()
+            else:
+                self.thumb.hide()
+            self.adjustSize()
+        parent = self.parentWidget()
+        x, y = int(at.x()) + 14, int(at.y()) + 14
+        if x + self.width() > parent.width():
+            x = int(at.x()) - 14 - self.width()
+        if y + self.height() > parent.height():
+            y = int(at.y()) - 14 - self.height()
+        self.move(max(0, x), max(0, y))
+        self.show()
+        self.raise_()
+
+    def retheme(self, t) -> None:
+        self.setStyleSheet(f"#MapHoverCard {{ background: {t.panel}; border: 1px solid {t.border}; "
+                           f"border-radius: 6px; }} #MapHoverCard QLabel {{ color: {t.text}; }}")

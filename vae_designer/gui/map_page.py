@@ -1,109 +1,47 @@
 """The Map page: the training set's encodings in 2D, a cursor to drag, a live preview.
 
-* The map: one :class:`pyqtgraph.ScatterPlotItem` per label (one brush each, pixel
-  mode, cached symbols) up to ``BIG_MAP`` points; above, one
-  :class:`~.point_cloud.PointCloud` that rasterises all points with numpy into one
-  image (a pan or zoom frame of 100k points in ~10 ms, recolouring = replacing a
-  colour array), its legend drawn from small stand-in items.  Hovering uses the
-  :class:`~vae_designer.core.latent.LatentMap`'s k-d tree, not per-point hover.
+The page is split by concern: this module builds it and handles the sources (an
+opened project, autosaves while training), the cursor, the preview, hover and
+selection; :mod:`.map_drawing` lays out, draws and colours the points (and the
+backdrop); :mod:`.map_exports` pins, exports and compares designs.
+
 * The cursor (:class:`pyqtgraph.TargetItem`): each move lifts the map point to a
   latent vector (``LatentMap.lift``) and asks the decoder thread for it; the
   decoder works on a private model copy and always takes the newest request.
+  Hovering uses the :class:`~vae_designer.core.latent.LatentMap`'s k-d tree, not
+  per-point hover; clicking a point selects it (:mod:`.item_card`).
 * While training runs, each autosave of a new best model (the save has already
   encoded the training set) refits the map in another thread and hands the
   decoder the saved weights; the cursor stays where it is.  The map never shows
   unsaved weights, so the preview is always exactly what an export writes.
-* Pins and exports: :mod:`.gallery`, ``core.generate.export_design`` (file +
-  sidecar that ``vae-designer sample --from-json`` reproduces) with the saved
-  project's best weights, as the sidecar records.
 """
 
 from __future__ import annotations
 
-import os
 import time
-from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QPixmap
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton,
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
                                QSizePolicy, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
 from . import theme
 from .compare_view import MAX_COMPARE, MIN_COMPARE, CompareView
-from .gallery import Gallery, Pin
-from .item_card import CardJob, ItemCard
+from .gallery import Gallery
+from .item_card import CardJob, HoverCard, ItemCard
 from .map_backdrop import MapBackdrop
-from .map_colour import ColourBar, ErrorColours, brush_table, colour_lut, value_bins, value_range
+from .map_colour import ColourBar, ErrorColours
 from .map_decoder import MapDecoder, fit_job, projection_job
+from .map_drawing import GRID_ALPHA, MapDrawing
+from .map_exports import MapExports
 from .map_tools import MapTools
-from .point_cloud import PointCloud, argb32
-from .preview_view import ImagePreview, gl_available, make_mesh_view, qimage_from_rgb
+from .point_cloud import PointCloud
+from .preview_view import ImagePreview, gl_available, make_mesh_view
 from .workers import LatestJobThread
 
-MAX_LEGEND = 12
-BIG_MAP = 5_000  # above this many points the map is one PointCloud, not a ScatterPlotItem per label
-# (per-point brushes cost ~10 us a point: recolouring more points than this would stall the GUI > 50 ms)
-GRID_ALPHA = 0.12
-CLOUD_ALPHA = 200  # the big map's point colours (its points do not pile up as translucent symbols do)
-LABEL_COLOURS = ("#4d94ff", "#ff9f43", "#4cc38a", "#e86fb2", "#b08cff", "#f0c419", "#38c6d9", "#ff6b6b",
-                 "#8fbf4f", "#c98b5b", "#7f8fa6", "#d96ad9")
-
-
-def label_colour(i: int) -> QColor:
-    if i < len(LABEL_COLOURS):
-        return QColor(LABEL_COLOURS[i])
-    return QColor(pg.intColor(i, hues=13))
-
-
-class HoverCard(QFrame):
-    """A small card over the map: the hovered training design's thumbnail and name."""
-
-    def __init__(self, parent: QWidget):
-        super().__init__(parent)
-        self.setObjectName("MapHoverCard")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(6, 6, 6, 6)
-        lay.setSpacing(4)
-        self.thumb = QLabel()
-        self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.name = QLabel()
-        self.name.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        lay.addWidget(self.thumb)
-        lay.addWidget(self.name)
-        self.index = -1
-        self.hide()
-
-    def show_item(self, index: int, name: str, thumb: np.ndarray | None, at: QPointF) -> None:
-        if index != self.index:
-            self.index = index
-            self.name.setText(name)
-            if thumb is not None:
-                self.thumb.setPixmap(QPixmap.fromImage(qimage_from_rgb(thumb)))
-                self.thumb.show()
-            else:
-                self.thumb.hide()
-            self.adjustSize()
-        parent = self.parentWidget()
-        x, y = int(at.x()) + 14, int(at.y()) + 14
-        if x + self.width() > parent.width():
-            x = int(at.x()) - 14 - self.width()
-        if y + self.height() > parent.height():
-            y = int(at.y()) - 14 - self.height()
-        self.move(max(0, x), max(0, y))
-        self.show()
-        self.raise_()
-
-    def retheme(self, t) -> None:
-        self.setStyleSheet(f"#MapHoverCard {{ background: {t.panel}; border: 1px solid {t.border}; "
-                           f"border-radius: 6px; }} #MapHoverCard QLabel {{ color: {t.text}; }}")
-
-
-class MapPage(QWidget):
+class MapPage(MapDrawing, MapExports, QWidget):
     """See the module docstring.  ``decoded(dict)`` after each preview update."""
 
     decoded = Signal(object)
@@ -429,158 +367,6 @@ class MapPage(QWidget):
         self.nearest_label.setText("Nearest: –")
         self._update_enabled()
 
-    # ------------------------------------------------------------------ drawing
-    def _fill_projection_combo(self, d: int) -> None:
-        from vae_designer.core.latent import active_dimensions
-
-        order = active_dimensions(self.encodings)
-        self.projection.blockSignals(True)
-        self.projection.clear()
-        self.projection.addItem("PCA (principal components)", ("pca", (0, 1)))
-        from vae_designer.core.latent import umap_available
-
-        if umap_available() and len(self.encodings) >= 4:
-            self.projection.addItem("UMAP (neighbourhoods)", ("umap", (0, 1)))
-        pairs = [(order[a], order[b]) for a in range(min(d, 6)) for b in range(a + 1, min(d, 6))]
-        for i, j in pairs:
-            self.projection.addItem(f"latent dims {i} × {j}", ("dims", (i, j)))
-        self.projection.setCurrentIndex(0)
-        self.projection.blockSignals(False)
-
-    def _projection_changed(self, index: int) -> None:
-        from vae_designer.core.latent import LatentMap
-
-        data = self.projection.itemData(index)
-        if data is None or self.encodings is None:
-            return
-        self.method, self.dims = data[0], tuple(data[1])
-        if self.method == "umap":  # seconds to minutes: fitted in a thread, the map changes when it is done
-            self._submit_projection()
-            return
-        self._show_projection(LatentMap.fit(self.encodings, self.method, self.dims))
-
-    def _submit_projection(self) -> None:
-        init = self.latent_map.coords if self.latent_map is not None and self.latent_map.method == "umap" \
-            and len(self.latent_map.coords) == len(self.encodings) else None
-        self.colour_bar.set_message("Fitting UMAP…")
-        self._projector.submit({"encodings": self.encodings, "method": self.method, "dims": self.dims,
-                                "init": init})
-
-    def _on_projected(self, _tag, out: dict) -> None:
-        if (out["method"], tuple(out["dims"])) != (self.method, tuple(self.dims)):
-            return  # another projection was chosen meanwhile
-        if out["encodings"] is not self.encodings:  # a newer model meanwhile: fit its encodings
-            self._submit_projection()
-            return
-        self._show_projection(out["latent_map"])
-
-    def _projection_failed(self, _tag, msg: str) -> None:
-        self.status.setText(f"Projection failed: {msg}")
-        self.projection.setCurrentIndex(0)  # back to PCA
-
-    def _show_projection(self, lm) -> None:
-        z = self.current_z
-        self.latent_map = lm
-        self._draw_points()
-        x0, x1, y0, y1 = self.latent_map.bounds()
-        self.plot.getPlotItem().getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
-        if z is not None:  # the same design, where it lies on the new map
-            y = self.latent_map.project(z)[0]
-            self.move_cursor(float(y[0]), float(y[1]))
-        self._map_refitted(new_model=False)
-
-    def _remove_points(self) -> None:
-        for s in self._scatters:
-            self.plot.removeItem(s)
-        self._scatters = []
-        if self.cloud is not None:
-            self.plot.removeItem(self.cloud)
-            self.cloud = None
-        self._legend_samples = []
-
-    def _draw_points(self) -> None:
-        lm = self.latent_map
-        labels = np.asarray(self.labels if len(self.labels) == len(lm.coords) else [""] * len(lm.coords))
-        big = len(lm.coords) > BIG_MAP
-        drawn = self.cloud is not None if big else bool(self._scatters)
-        if drawn and getattr(self, "_drawn_labels", None) is not None \
-                and np.array_equal(self._drawn_labels, labels):
-            # same designs, new positions (a refit after an epoch): move the points, keep the items
-            if big:
-                self.cloud.set_data(lm.coords)  # keeps the colours
-            else:
-                for s, sel in zip(self._scatters, self._label_masks):
-                    s.setData(x=lm.coords[sel, 0], y=lm.coords[sel, 1])
-                self._coloured_by_error = False  # setData dropped the per-point brushes
-            self._apply_point_colours()
-            self._place_selection()
-            return
-        self._drawn_labels = labels
-        self._label_masks = []
-        self._label_brushes = []
-        self._remove_points()
-        self.legend.clear()
-        self._show_grid(not big)
-        if big:
-            names = self._draw_cloud(lm, labels)
-        else:
-            names = list(dict.fromkeys(labels.tolist()))
-            size = 7 if len(lm.coords) < 5000 else (4 if len(lm.coords) < 50000 else 3)
-            for k, name in enumerate(names):
-                sel = labels == name
-                self._label_masks.append(sel)
-                colour = label_colour(k)
-                colour.setAlpha(220 if len(lm.coords) < 5000 else 150)
-                s = pg.ScatterPlotItem(x=lm.coords[sel, 0], y=lm.coords[sel, 1], pen=None,
-                                       brush=pg.mkBrush(colour), size=size, pxMode=True, useCache=True,
-                                       hoverable=False, name=(name or "designs") if k < MAX_LEGEND else None)
-                self.plot.addItem(s)
-                self._scatters.append(s)
-                self._label_brushes.append(pg.mkBrush(colour))
-        if len(names) > MAX_LEGEND:
-            self.legend.addItem(pg.PlotDataItem(pen=None), f"… {len(names) - MAX_LEGEND} more labels")
-        self.legend.setLabelTextColor(theme.current().text)
-        self._coloured_by_error = False
-        self._apply_point_colours()
-        self._place_selection()
-
-    def _show_grid(self, on: bool) -> None:
-        """The grid lines (off on big maps: pyqtgraph draws them as the axes' ticks, ~10 ms a
-        frame, mostly vertical spans, and under 100k points they are hardly seen)."""
-        if on != self._grid:
-            self._grid = on
-            self.plot.getPlotItem().showGrid(x=on, y=on, alpha=GRID_ALPHA)
-
-    def _draw_cloud(self, lm, labels: np.ndarray) -> list[str]:
-        """A big map: all points in one PointCloud, coloured per point; the legend's entries are
-        stand-in items (clicking one hides or shows that label's points, as with the scatters)."""
-        uniq, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
-        order = np.argsort(first)  # labels in order of first appearance, as the small maps number them
-        rank = np.empty(len(order), np.intp)
-        rank[order] = np.arange(len(order))
-        self._point_codes = rank[np.ravel(inverse)]
-        names = [str(uniq[i]) for i in order]
-        colours = [label_colour(k) for k in range(len(names))]
-        self._label_argb = argb32([(c.red(), c.green(), c.blue(), CLOUD_ALPHA) for c in colours])
-        self.cloud = PointCloud(lm.coords, self._label_argb[self._point_codes], size=3.0 if len(lm.coords) >= 50000
-                                else 4.0)
-        self.plot.addItem(self.cloud)
-        for k, name in enumerate(names[:MAX_LEGEND]):
-            c = QColor(colours[k])
-            c.setAlpha(230)
-            sample = pg.ScatterPlotItem(pen=None, brush=pg.mkBrush(c), size=7, symbol="o")
-            sample.visibleChanged.connect(self._legend_toggled)
-            self.legend.addItem(sample, name or "designs")
-            self._legend_samples.append(sample)
-        return names
-
-    def _legend_toggled(self) -> None:
-        """A legend entry of the big map was clicked: show only the labels whose entries are on."""
-        if self.cloud is None:
-            return
-        hidden = [k for k, s in enumerate(self._legend_samples) if not s.isVisible()]
-        self.cloud.set_shown(~np.isin(self._point_codes, hidden) if hidden else None)
-
     # ------------------------------------------------------------------ cursor and preview
     def move_cursor(self, x: float, y: float) -> None:
         """Put the cursor at map point (x, y) (what dragging does)."""
@@ -774,216 +560,6 @@ class MapPage(QWidget):
     @staticmethod
     def _ordinal(n: int) -> str:
         return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
-
-    # ------------------------------------------------------------------ colour by, backdrop
-    def _current_errors(self) -> np.ndarray | None:
-        """The reconstruction errors of the shown designs (maybe of the previous model while the
-        newest are computed), or None."""
-        err, key = self.errors.errors, self.errors.key
-        if err is None or key is None or key[1] != tuple(self.paths) or self.latent_map is None \
-                or len(err) != len(self.latent_map.coords):
-            return None
-        return err
-
-    def _colour_changed(self, _index: int = 0) -> None:
-        self.colour_by = self.colour_combo.currentData() or "label"
-        self._request_errors()
-        self._apply_point_colours()
-
-    def _request_errors(self) -> None:
-        if self.colour_by != "error" or self.config is None or self.latent_map is None:
-            return
-        if self.designs is None or len(self.designs) != len(self.paths):
-            self.colour_bar.set_message("Reconstruction errors need the design folder")
-            return
-        self.errors.request(self.config, self.weights, (id(self.weights), self.weights_key), self.designs,
-                            self.paths)
-
-    def _errors_ready(self) -> None:
-        self._apply_point_colours()
-        if self.selected >= 0:
-            self.item_card.set_details(self._card_details(self.selected))
-
-    def _apply_point_colours(self) -> None:
-        """Brushes of the points: one per label, or per point from the error colour table."""
-        lm = self.latent_map
-        if lm is None or not (self._scatters or self.cloud is not None):
-            return
-        err = self._current_errors() if self.colour_by == "error" else None
-        if err is not None:
-            lo, hi = value_range(err)
-            lut = colour_lut(theme.current())
-            bins = value_bins(err, lo, hi, len(lut))
-            if self.cloud is not None:  # one colour array: no per-point brushes
-                self.cloud.set_colours(argb32(np.column_stack([lut[:, :3], np.full(len(lut), CLOUD_ALPHA)]))[bins])
-            else:
-                table = brush_table(lut, 230 if len(err) < 5000 else 170)
-                for s, sel in zip(self._scatters, self._label_masks):
-                    s.setBrush(table[bins[sel]])
-            self._coloured_by_error = True
-            self.legend.setVisible(False)
-            self.colour_bar.set_range(lo, hi, lut, "nats", "updating…" if self.errors.pending else "")
-            self.colour_bar.show()
-            self.point_bins = bins
-            return
-        if getattr(self, "_coloured_by_error", False):
-            if self.cloud is not None:
-                self.cloud.set_colours(self._label_argb[self._point_codes])
-            for s, b in zip(self._scatters, self._label_brushes):
-                s.setBrush([b] * len(s.data))  # per point again: replaces the error brushes
-            self._coloured_by_error = False
-        self.point_bins = None
-        self.legend.setVisible(True)
-        if self.colour_by == "error":
-            if self.errors.pending:
-                self.colour_bar.set_message("Computing reconstruction errors…")
-            self.colour_bar.show()
-        else:
-            self.colour_bar.hide()
-
-    def _backdrop_job(self) -> dict | None:
-        if self.latent_map is None or self.config is None:
-            return None
-        from .map_backdrop import LATTICE
-
-        bounds = self.latent_map.bounds()
-        vb = self.plot.getPlotItem().getViewBox()
-        (vx0, vx1), (vy0, vy1) = vb.viewRange()
-        # on-screen pixels of one lattice cell (the thumbnails are drawn to look square there)
-        cw = (bounds[1] - bounds[0]) / max(vx1 - vx0, 1e-12) * max(vb.width(), 1.0) / LATTICE
-        ch = (bounds[3] - bounds[2]) / max(vy1 - vy0, 1e-12) * max(vb.height(), 1.0) / LATTICE
-        return {"latent_map": self.latent_map, "bounds": bounds, "config": self.config, "screen_cell": (cw, ch),
-                "weights": self.weights, "weights_key": (id(self.weights), self.weights_key), "kind": self.kind,
-                "background": self.background}
-
-    def _backdrop_toggled(self, on: bool) -> None:
-        self.backdrop.set_enabled(on, self._backdrop_job())
-
-    def _map_refitted(self, new_model: bool) -> None:
-        """The map was refitted (another projection) or shows a new model: what depends on it follows."""
-        self.backdrop.refresh(self._backdrop_job())
-        if new_model:
-            self._request_errors()
-            if 0 <= self.selected < len(self.latent_map.coords):
-                self._refresh_card()  # the new model's reconstruction; the cursor stays where it is
-
-    # ------------------------------------------------------------------ pins and export
-    def pin(self, name: str | None = None) -> Pin | None:
-        if self.current_z is None:
-            return None
-        out = self.last_result
-        thumb = None
-        if out is not None:
-            if "image" in out:
-                thumb = out.get("small", out["image"])
-            else:
-                from vae_designer.core.preview import render_voxels
-
-                p = out["probs"]
-                thumb = render_voxels((p[0] if p.ndim == 4 else p) > 0.5, 96)
-        nearest = ""
-        if out is not None and "nearest" in out and out["nearest"] < len(self.paths):
-            nearest = Path(self.paths[out["nearest"]]).stem
-        pin = Pin(name or (f"near-{nearest}" if nearest else "design"), self.current_z.copy(), thumb,
-                  source=self.current_source,
-                  parents=[self.paths[out["nearest"]]] if nearest and self.current_source == "map" else [],
-                  seed=self.current_meta.get("seed"),
-                  extra={k: v for k, v in self.current_meta.items() if k != "seed"})
-        return self.gallery.add_pin(pin)
-
-    def pin_latents(self, zs, names, source: str, parents=None, weights=None) -> list[Pin]:
-        """Pin several latent vectors at once (a blend), with thumbnails decoded here."""
-        if self.config is None:
-            return []
-        if getattr(self, "_pin_decoder", None) is None:
-            self._pin_decoder = MapDecoder()  # its own model copy, used on this thread only
-        pins = []
-        for k, (z, name) in enumerate(zip(zs, names)):
-            out = self._pin_decoder({"seq": 0, "z": z, "config": self.config, "weights": self.weights,
-                                     "weights_key": (id(self.weights), self.weights_key), "kind": self.kind,
-                                     "background": self.background, "mesh_as_image": True})
-            thumb = out["image"]  # meshes: the shaded voxel picture (mesh_as_image)
-            pins.append(self.gallery.add_pin(Pin(name, np.asarray(z, np.float32).copy(), thumb, source=source,
-                                                 parents=list(parents or []),
-                                                 weights=list(weights[k]) if weights is not None else None)))
-        return pins
-
-    def export_format(self) -> str:
-        return "png" if self.kind == "image" else self.format_combo.currentText().lower() or "stl"
-
-    def ask_export_file(self, default_name: str) -> str:
-        fmt = self.export_format()
-        filters = "PNG image (*.png)" if self.kind == "image" else \
-            ";;".join(f"{f.upper()} mesh (*.{f})" for f in ([fmt] + [f for f in ("stl", "obj", "ply", "glb")
-                                                              if f != fmt]))
-        path, _ = QFileDialog.getSaveFileName(self, "Export design", default_name + "." + fmt, filters)
-        return path
-
-    def ask_export_folder(self) -> str:
-        return QFileDialog.getExistingDirectory(self, "Export pinned designs into")
-
-    def export_current(self, path: str | None = None) -> list[Path]:
-        if self.current_z is None:
-            return []
-        if self.project is None:
-            self.status.setText("Save the project first: exports record the saved model's weights")
-            return []
-        path = path or self.ask_export_file("design")
-        if not path:
-            return []
-        p = Path(path)
-        fmt = p.suffix.lower().lstrip(".") or self.export_format()
-        meta = self.current_meta
-        return self._export([(p.with_suffix("") if p.suffix else p, self.current_z, self.current_source, None,
-                              None, {"seed": meta.get("seed"),
-                                     "extra": {k: v for k, v in meta.items() if k != "seed"}})], fmt)
-
-    def export_pins(self, folder: str | None = None) -> list[Path]:
-        pins = self.gallery.selected_pins() or self.gallery.pins()
-        if not pins or self.project is None:
-            return []
-        folder = folder or self.ask_export_folder()
-        if not folder:
-            return []
-        fmt = self.export_format()
-        return self._export([(Path(folder) / pin.name, pin.z, pin.source, pin.parents or None, pin.weights,
-                              {"seed": pin.seed, "extra": pin.extra}) for pin in pins], fmt)
-
-    def compare_pins(self) -> CompareView | None:
-        """Open the side-by-side comparison of the selected pins (2..8), decoded in its own thread."""
-        pins = self.gallery.selected_pins()
-        if not MIN_COMPARE <= len(pins) <= MAX_COMPARE or self.config is None:
-            self.status.setText(f"Select {MIN_COMPARE} to {MAX_COMPARE} pins to compare them")
-            return None
-        if self.compare_view is None:
-            self.compare_view = CompareView(self)
-        self.compare_view.show_pins(pins, config=self.config, weights=self.weights,
-                                    weights_key=(id(self.weights), self.weights_key), kind=self.kind,
-                                    background=self.background, latent_map=self.latent_map, paths=self.paths,
-                                    designs=self.designs)
-        self.compare_view.show()
-        self.compare_view.raise_()
-        return self.compare_view
-
-    def _export(self, items, fmt: str) -> list[Path]:
-        from vae_designer.core.errors import UserError
-        from vae_designer.core.generate import check_format, export_design
-
-        written: list[Path] = []
-        try:
-            fmt = check_format(self.project, fmt)
-            for stem, z, source, parents, weights, *more in items:  # more: {"seed", "extra"} (optional)
-                stem.parent.mkdir(parents=True, exist_ok=True)
-                written += export_design(self.project, z, stem, fmt, source=source, parents=parents,
-                                         weights=weights, **(more[0] if more else {}))
-        except (UserError, OSError) as exc:
-            self.status.setText(f"Export failed: {exc}")
-            return written
-        files = [w for w in written if w.suffix != ".json"]
-        self.status.setText(f"Exported {len(files)} design{'s' if len(files) != 1 else ''} to "
-                            f"{os.path.dirname(str(files[0])) if files else ''}")
-        self.exported.emit(written)
-        return written
 
     # ------------------------------------------------------------------ misc
     def _update_enabled(self) -> None:
