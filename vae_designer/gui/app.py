@@ -31,17 +31,35 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def preload_trainer() -> threading.Thread:
-    """Import torch and the trainer in the background while the user looks at the start page,
-    so that pressing Start does not wait for the import (seconds on a small CPU)."""
+# What the app's worker threads import on first use: torch and the trainer, the map's maths
+# (scipy), project files (safetensors), exports and previews (scikit-image, trimesh).
+PRELOAD = ("vae_designer.core.training", "vae_designer.core.latent", "vae_designer.core.project",
+           "vae_designer.core.generate", "vae_designer.core.export", "vae_designer.core.preview",
+           "skimage.measure", "skimage.metrics")
+_preloaded: list[threading.Thread] = []
+
+
+def preload_core() -> threading.Thread:
+    """Import the core's heavy modules in the background while the user looks at the start page.
+
+    Pressing Start then does not wait for torch (seconds on a small CPU), and no worker
+    thread imports a module for the first time later, while the GUI thread might need the
+    same module: a thread importing a module holds that module's import lock, and the GUI
+    thread stalled for 250-400 ms waiting on it (the map's first refit during training).
+    Once per process.
+    """
+    if _preloaded:
+        return _preloaded[0]
 
     def work():
-        try:
-            importlib.import_module("vae_designer.core.training")
-        except Exception:  # noqa: BLE001 - training will report the problem when started
-            log.debug("preloading the trainer failed", exc_info=True)
+        for name in PRELOAD:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - the feature that needs it will report the problem
+                log.debug("preloading %s failed", name, exc_info=True)
 
-    t = threading.Thread(target=work, name="preload-trainer", daemon=True)
+    t = threading.Thread(target=work, name="preload-core", daemon=True)
+    _preloaded.append(t)
     t.start()
     return t
 
@@ -54,6 +72,7 @@ def make_window(path: str | None = None, store=None):
     store = store or SettingsStore()
     theme.apply_theme(store.theme())
     window = MainWindow(store)
+    preload_core()
     if path:
         QTimer.singleShot(0, lambda: window.open_path(path))
     return window
@@ -89,5 +108,4 @@ def run_app(path: str | None = None) -> int:
     window = make_window(path)
     _install_excepthook(window)
     window.show()
-    preload_trainer()
     return int(app.exec())
