@@ -10,7 +10,7 @@ to wait.  Also reports how long Stop takes to end training.
 Prints the lateness percentiles and exits with status 1 when p99 > 50 ms.
 
 Usage: python benchmarks/ui_responsiveness.py [--kind image|mesh] [--seconds 30]
-       [--epochs 1000] [--batch-size 64] [--display]
+       [--epochs 1000] [--batch-size N] [--display]
 """
 
 from __future__ import annotations
@@ -60,7 +60,8 @@ def measure(args) -> dict:
     _wait(app, lambda: window.workspace.current is not None and not window.workspace.busy, 300, "the samples")
     window.show_page("training")
     page = window.training_page
-    page.form.set_values(epochs=args.epochs, batch_size=args.batch_size)
+    page.form.set_values(epochs=args.epochs, **({"batch_size": args.batch_size} if args.batch_size else {}))
+    args.batch_size = page.form.values()["batch_size"]  # the app's default for the kind unless given
     _spin(app, 1.0)
 
     # the probe: a precise 10 ms timer; every gap beyond 10 ms is a stall of the event loop
@@ -123,7 +124,7 @@ def main() -> int:
     ap.add_argument("--kind", choices=["image", "mesh"], default="image", help="which bundled sample set")
     ap.add_argument("--seconds", type=float, default=30.0, help="how long to measure while training")
     ap.add_argument("--epochs", type=int, default=1000, help="more than can finish in --seconds")
-    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--batch-size", type=int, help="default: the app's default for the kind")
     ap.add_argument("--display", action="store_true", help="use the real display instead of offscreen")
     args = ap.parse_args()
     if not args.display:
