@@ -114,6 +114,9 @@ def main() -> int:
             raise SystemExit("map_latency: the Map page is not available for this project")
         page = window.map_page
         wait_until(lambda: page.latent_map is not None and page.preview.painted_seq >= 1, 60, "the first preview")
+        from vae_designer.gui.app import preload_core
+
+        wait_until(lambda: not preload_core().is_alive(), 120, "the core's modules to load")  # steady state
         spin(0.5)
         kind = page.kind
         results["kind"] = kind

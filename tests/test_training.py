@@ -414,8 +414,34 @@ def test_hold_lets_interactive_work_have_the_cpu_then_training_goes_on_by_itself
     assert 0.3 < control.held_seconds < 0.85 and time.perf_counter() - t_hold > 0.8
     assert events[-1].kind == "done"
     state = result["state"]
-    assert curve(state.history) == curve(plain.history)  # a hold changes when, not what
-    assert_same_tensors(state.weights, plain.weights)
+    # a hold changes when, not what: while the user explores, steps run in smaller chunks, which
+    # only changes the rounding of the accumulated gradients
+    assert control.interactive() and not control.interactive(within=0.0)
+    for a, b in zip(state.history, plain.history):
+        assert a["train_recon"] == pytest.approx(b["train_recon"], rel=1e-4)
+        assert a["val_recon"] == pytest.approx(b["val_recon"], rel=1e-4)
+    assert max(float((state.weights[k] - plain.weights[k]).abs().max()) for k in plain.weights) < 1e-3
+
+
+def test_steps_run_in_smaller_chunks_while_the_user_explores():
+    from vae_designer.core.training import INTERACTIVE_CHUNK_DIVISOR
+
+    designs = image_designs(40)
+    mc, tc = tiny(designs, epochs=1)  # batches of 8
+    calls = {}
+    for mode in ("alone", "exploring"):
+        control = TrainControl()
+        if mode == "exploring":
+            control.hold(0.0)  # a cursor move just now: no wait, but the user is at the map
+        trainer = Trainer(designs, mc, tc, control=control)
+        trainer.chunk = 8
+        n = [0]
+        trainer.model.register_forward_hook(lambda m, a, o: n.__setitem__(0, n[0] + m.training))
+        drive(trainer.run())
+        calls[mode] = n[0]
+    batches = [8, 8, 8, 6]  # 30 training designs (a quarter validates) in batches of 8
+    assert calls["alone"] == len(batches)
+    assert calls["exploring"] == sum(math.ceil(b / (8 // INTERACTIVE_CHUNK_DIVISOR)) for b in batches)
 
 
 def test_snapshot_from_another_thread_is_a_consistent_copy():

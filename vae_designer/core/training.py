@@ -84,6 +84,12 @@ VAL_BATCH = 256
 # Forward multiply-accumulates per chunk on a CPU: a chunk's forward + backward takes ~0.1 s on an
 # idle 2-core CPU and stays under ~0.5 s when the CPU is shared (see Trainer._forward_backward).
 CPU_CHUNK_MACS = 6e8
+# While the user is exploring (a hold in the last few seconds) CPU chunks are this much smaller,
+# so a drag that starts while a chunk runs waits ~25-50 ms for the trainer to yield, not ~0.1-0.2
+# s (one torch thread in the app).  It costs ~10-25% throughput, only while the map is in use, and
+# changes only the rounding of the accumulated gradients, not what is computed.
+INTERACTIVE_CHUNK_DIVISOR = 4
+INTERACTIVE_WINDOW_S = 5.0
 EMA_EVERY = 4  # optimizer steps per update of the weight average
 _VAL_STREAM = 0x5EED_0001  # separates the validation noise stream from the training ones
 
@@ -106,12 +112,20 @@ class TrainControl:
         self._paused = False
         self._stopped = False
         self._hold_until = 0.0
+        self._last_hold = -1e9
         self.held_seconds = 0.0  # total time the trainer waited in holds
 
     def hold(self, seconds: float) -> None:
         """Let the trainer wait (between chunks of work) until ``seconds`` from now."""
         with self._cond:
-            self._hold_until = max(self._hold_until, time.perf_counter() + seconds)
+            now = time.perf_counter()
+            self._hold_until = max(self._hold_until, now + seconds)
+            self._last_hold = now
+
+    def interactive(self, within: float = INTERACTIVE_WINDOW_S) -> bool:
+        """Whether a hold was asked for in the last ``within`` seconds: the user is exploring, so
+        the trainer works in smaller chunks and the next hold is honoured sooner."""
+        return time.perf_counter() - self._last_hold < within
 
     @property
     def held(self) -> bool:
@@ -840,7 +854,10 @@ class Trainer:
         applied) and raises _Stop.  Under DDP every chunk runs (ranks stay in step).
         """
         n = x.shape[0]
-        parts = max(1, math.ceil(n / self.chunk))
+        chunk = self.chunk
+        if not self.distributed and self.control.interactive():
+            chunk = max(1, chunk // INTERACTIVE_CHUNK_DIVISOR)
+        parts = max(1, math.ceil(n / chunk))
         size = math.ceil(n / parts)
         recon_sum = kl_sum = None
         finite = torch.ones((), dtype=torch.bool, device=self.device)

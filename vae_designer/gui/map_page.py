@@ -39,7 +39,8 @@ from .map_exports import MapExports
 from .map_tools import MapTools
 from .point_cloud import PointCloud
 from .preview_view import ImagePreview, gl_available, make_mesh_view
-from .workers import LatestJobThread
+from .training_session import INTERACTION_HOLD_S
+from .workers import LatestJobThread, interaction
 
 class MapPage(MapDrawing, MapExports, QWidget):
     """See the module docstring.  ``decoded(dict)`` after each preview update."""
@@ -370,7 +371,9 @@ class MapPage(MapDrawing, MapExports, QWidget):
     # ------------------------------------------------------------------ cursor and preview
     def move_cursor(self, x: float, y: float) -> None:
         """Put the cursor at map point (x, y) (what dragging does)."""
+        self.cursor.blockSignals(True)  # one lift and one request, not one from the signal and one here
         self.cursor.setPos(QPointF(float(x), float(y)))
+        self.cursor.blockSignals(False)
         self._cursor_moved()
 
     def _cursor_moved(self, *_args) -> None:
@@ -405,7 +408,9 @@ class MapPage(MapDrawing, MapExports, QWidget):
             self.tools.cursor_moved()
 
     def _request(self, z: np.ndarray) -> None:
-        if self.session is not None:  # interactive first: training waits while the user explores
+        # interactive first: training and background jobs wait while the user explores
+        interaction.hold(INTERACTION_HOLD_S)
+        if self.session is not None:
             self.session.yield_to_interaction()
         self.current_z = z
         self._requested_key = self.weights_key
@@ -414,8 +419,7 @@ class MapPage(MapDrawing, MapExports, QWidget):
         self._decoder.submit({"seq": self._seq, "z": z, "config": self.config, "weights": self.weights,
                               "weights_key": (id(self.weights), self.weights_key), "kind": self.kind,
                               "background": self.background, "latent_map": self.latent_map,
-                              "mesh_as_image": self.kind == "mesh" and self._mesh_view is None,
-                              "display": self.image_view.display_side() if self.image_view.isVisible() else 0})
+                              "mesh_as_image": self.kind == "mesh" and self._mesh_view is None})
 
     def _setup_preview(self) -> None:
         if self.kind == "mesh" and gl_available():

@@ -288,6 +288,38 @@ class TrainingThread(QThread):
             close_quietly(gen)
 
 
+class InteractionGate:
+    """While the user drags on the map, background jobs wait to start.
+
+    On a small CPU, a reconstruction grid, an autosave or a map refit started
+    in the middle of a drag competes with the decoder for the cores; they can
+    all wait the fraction of a second until the hand rests.  ``hold(seconds)``
+    (each cursor move) extends the wait; background :class:`LatestJobThread` threads
+    check the gate before each job (a job under way runs to its end).
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._until = 0.0
+
+    def hold(self, seconds: float) -> None:
+        with self._cond:
+            self._until = max(self._until, time.monotonic() + seconds)
+
+    def wait(self, cancelled: Callable[[], bool]) -> None:
+        """Block while held (polling ``cancelled`` at least every 0.1 s)."""
+        with self._cond:
+            while not cancelled():
+                remaining = self._until - time.monotonic()
+                if remaining <= 0:
+                    return
+                self._cond.wait(min(remaining, 0.1))
+
+
+#: The app's one gate: the Map page holds it, background job threads wait on it.
+interaction = InteractionGate()
+
+
 class LatestJobThread(QThread):
     """Run ``fn(job)`` on the newest submitted job; older pending jobs are dropped.
 
@@ -340,6 +372,13 @@ class LatestJobThread(QThread):
                     self._cond.wait()
                 if self._job is None:
                     return
+            if self._background:  # the user is dragging on the map: start when the hand rests
+                interaction.wait(lambda: self._quit)
+            with self._cond:
+                if self._job is None:
+                    if self._quit:
+                        return
+                    continue
                 job, tag = self._job
                 self._job = None
                 self._busy = True
