@@ -272,7 +272,9 @@ def _neighbour_weights(dist: np.ndarray, k: int, exact_below: float) -> np.ndarr
 def umap_available() -> bool:
     """Whether the optional UMAP projection can be offered (umap-learn installed; not imported here:
     importing it compiles numba code, seconds that only a fit should pay)."""
-    return importlib.util.find_spec("umap") is not None
+    spec = importlib.util.find_spec("umap")
+    # a leftover folder (numba's cache after an uninstall) is a namespace package with no code
+    return spec is not None and spec.origin is not None
 
 
 def umap_coords(encodings: np.ndarray, seed: int = 0, init: np.ndarray | None = None) -> np.ndarray:
