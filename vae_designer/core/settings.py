@@ -18,7 +18,7 @@ MESH_RESOLUTIONS = (32, 64)
 DEFAULT_RESOLUTION = {"image": 64, "mesh": 32}
 
 # Bump when the output of preprocessing changes, so old cache entries are ignored.
-PREPROCESS_VERSION = 1
+PREPROCESS_VERSION = 2  # 2: mesh surface samples spread evenly over each triangle
 
 
 @dataclass(frozen=True)

@@ -32,10 +32,12 @@ def sample_surface(tris: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarra
     """Points on every triangle no farther than ``step`` apart, and each point's face index.
 
     ``tris`` is (F, 3, 3) in grid units.  Each triangle is sampled in rows
-    parallel to its longest edge: rows ``step`` apart up to the apex, each with
-    samples ``step`` apart.  The count is proportional to area plus perimeter,
-    so long slivers (common in CAD exports) cost no more than they cover.  All
-    triangles are done in one vectorised pass.
+    parallel to its longest edge, ``step`` apart up to the apex; each row has
+    samples ``step`` apart over its own width (rows shorten towards the apex),
+    so the samples are spread evenly over the area: their count is
+    proportional to area plus perimeter, and long slivers (common in CAD
+    exports) cost no more than they cover.  All triangles are done in one
+    vectorised pass.
     """
     tris = np.asarray(tris, dtype=np.float32)
     edges = np.linalg.norm(tris[:, [1, 2, 0]] - tris, axis=2)  # edge i: vertex i -> i+1
@@ -45,15 +47,19 @@ def sample_surface(tris: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarra
     p0, e1, e2 = t3[:, 0], t3[:, 1] - t3[:, 0], t3[:, 2] - t3[:, 0]
     length = edges.max(axis=1)
     height = np.linalg.norm(np.cross(e1, e2), axis=1) / np.maximum(length, 1e-12)
-    cols = np.minimum(np.ceil(length / step), 4096).astype(np.int32)  # samples - 1 per row
-    rows = np.minimum(np.ceil(height / step), 4096).astype(np.int32)
-    per = (rows + 1) * (cols + 1)
-    owners = np.repeat(np.arange(len(tris), dtype=np.int32), per)
-    local = np.arange(int(per.sum()), dtype=np.int32) - np.repeat(np.cumsum(per) - per, per)
-    c1 = cols + 1
-    r, c = np.divmod(local, c1[owners])
-    t = (r / np.maximum(rows, 1)[owners]).astype(np.float32)
-    u = (c / np.maximum(cols, 1)[owners]).astype(np.float32) * (1.0 - t)
+    rows = np.minimum(np.ceil(height / step), 4096).astype(np.int32)  # rows - 1 per triangle
+    # one entry per row: its triangle, and t from 0 (the longest edge) to 1 (the apex)
+    row_owner = np.repeat(np.arange(len(tris), dtype=np.int32), rows + 1)
+    row_local = np.arange(len(row_owner), dtype=np.int32) - np.repeat(np.cumsum(rows + 1) - (rows + 1), rows + 1)
+    row_t = (row_local / np.maximum(rows, 1)[row_owner]).astype(np.float32)
+    # the row at t spans (1 - t) of the longest edge: samples - 1 on it
+    cols = np.minimum(np.ceil((1.0 - row_t) * length[row_owner] / step), 4096).astype(np.int32)
+    per = cols + 1
+    sample_row = np.repeat(np.arange(len(row_owner), dtype=np.int32), per)
+    c = np.arange(len(sample_row), dtype=np.int32) - np.repeat(np.cumsum(per) - per, per)
+    owners = row_owner[sample_row]
+    t = row_t[sample_row]
+    u = (c / np.maximum(cols, 1)[sample_row]).astype(np.float32) * (1.0 - t)
     # row t runs from p0 + t e2 to p0 + e1 + t (e2 - e1): point = p0 + t e2 + u e1
     pts = p0[owners] + t[:, None] * e2[owners] + u[:, None] * e1[owners]
     return pts, owners
