@@ -85,6 +85,33 @@ def test_cache_reuses_unchanged_and_redoes_changed_files(mesh_folder):
     assert load_designs(mesh_folder, resolution=64).from_cache == 0
 
 
+def test_reopening_an_unchanged_folder_gives_the_same_set_from_the_cache_in_bulk(tmp_path, mesh_folder):
+    root = tmp_path / "imgs"
+    for i in range(5):
+        save_silhouette(root / ("a" if i % 2 else "b") / f"good_{i}.png", box=(10 + i, 20, 90, 50))
+    (root / "empty.png").write_bytes(b"")  # a cached failure
+    (root / "notes.txt").write_text("not a design")  # not even tried
+    for folder in (root, mesh_folder):
+        cold = load_designs(folder, workers=1)
+        warm = load_designs(folder, workers=1)
+        assert cold.from_cache == 0 and warm.from_cache == len(cold) + (1 if folder == root else 0)
+        assert warm.item_ms == []  # nothing was processed again
+        assert np.array_equal(cold.data, warm.data) and cold.data.dtype == warm.data.dtype
+        assert (cold.paths, cold.labels, cold.meta) == (warm.paths, warm.labels, warm.meta)
+        assert [(s.path, s.reason) for s in cold.skipped] == [(s.path, s.reason) for s in warm.skipped]
+    # grey and colour images mixed do not stack as they are: the per-file path makes them all colour
+    from PIL import Image
+
+    Image.new("RGB", (120, 80), (255, 255, 255)).save(root / "colour.png")
+    img = Image.open(root / "colour.png")
+    img.paste((200, 30, 30), (20, 20, 90, 60))
+    img.save(root / "colour.png")
+    first = load_designs(root, workers=1)
+    again = load_designs(root, workers=1)
+    assert first.data.shape[-1] == 3 and np.array_equal(first.data, again.data)
+    assert again.from_cache == len(again) + 1
+
+
 def test_parallel_matches_serial_and_reports_progress(tmp_path):
     root = tmp_path / "many"
     rng = np.random.default_rng(1)

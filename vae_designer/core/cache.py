@@ -23,7 +23,7 @@ from .discover import FoundFile
 from .process import FileResult
 from .settings import IngestSettings
 
-FORMAT = 2
+FORMAT = 3  # 3: per-item metadata stored once per distinct value ("metas" + indices)
 _TOKEN = 16  # bytes of random hex at the start of items.bin, repeated in index.json
 
 
@@ -87,10 +87,16 @@ class IngestCache:
             if blob[:_TOKEN] != index["token"].encode():
                 return  # index and blob from different writes: ignore both
             cols = {c: index[c] for c in self.COLUMNS}
+            # most items share their metadata (same source size, mode, background): the index
+            # stores each distinct value once; items share the dict (nothing mutates it)
+            metas = index["metas"]
+            cols["meta"] = [metas[k] for k in cols["meta"]]
             if len({len(v) for v in cols.values()}) != 1:
                 return
             self._cols, self._blob = cols, blob
             self._row = {p: i for i, p in enumerate(cols["path"])}
+            self._size = np.asarray(cols["size"], np.int64)
+            self._mtime = np.asarray(cols["mtime_ns"], np.int64)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass
 
@@ -105,19 +111,73 @@ class IngestCache:
         raw = np.frombuffer(self._blob, np.uint8, count=c["nbytes"][i], offset=c["offset"][i])
         return FileResult(f.relpath, array=raw.reshape(c["shape"][i]), meta=c["meta"][i])
 
+    def fresh_rows(self, files: list[FoundFile]) -> np.ndarray:
+        """Each file's row in the cache, or -1 where it is missing or stale (size or mtime
+        changed) -- for a whole folder at once, without a Python object per file."""
+        n = len(files)
+        rows = np.full(n, -1, np.int64)
+        if not self._row or n == 0:
+            return rows
+        get = self._row.get
+        rows = np.fromiter((get(f.relpath, -1) for f in files), np.int64, n)
+        size = np.fromiter((f.size for f in files), np.int64, n)
+        mtime = np.fromiter((f.mtime_ns for f in files), np.int64, n)
+        known = np.flatnonzero(rows >= 0)
+        r = rows[known]
+        stale = (self._size[r] != size[known]) | (self._mtime[r] != mtime[known])
+        rows[known[stale]] = -1
+        return rows
+
+    def reasons(self, rows: np.ndarray) -> list:
+        """The skip reason of each row (None for items that loaded)."""
+        col = self._cols["reason"]
+        return [col[r] for r in rows.tolist()]
+
+    def metas(self, rows: np.ndarray) -> list:
+        col = self._cols["meta"]
+        return [col[r] for r in rows.tolist()]
+
+    def stack(self, rows: np.ndarray) -> np.ndarray | None:
+        """The arrays of ``rows`` (loaded items) as one ``(len(rows), *shape)`` uint8 array,
+        or None when their shapes differ (grey and colour images mixed)."""
+        c = self._cols
+        if len(rows) == 0:
+            return None
+        shapes, nbytes = c["shape"], c["nbytes"]
+        ids = rows.tolist()
+        shape = shapes[ids[0]]
+        if any(shapes[r] != shape for r in ids):
+            return None
+        nb = int(nbytes[ids[0]])
+        buf = np.frombuffer(self._blob, np.uint8)
+        off = np.asarray(c["offset"], np.int64)[rows]
+        out = np.empty((len(ids), nb), np.uint8)
+        if len(ids) > 1 and np.all(np.diff(off) == nb):  # stored in this order: one copy
+            out[:] = buf[off[0] : off[0] + nb * len(ids)].reshape(len(ids), nb)
+        else:
+            for i, o in enumerate(off.tolist()):
+                out[i] = buf[o : o + nb]
+        return out.reshape((len(ids), *shape))
+
     def store(self, files: dict[str, FoundFile], results: dict[str, FileResult]) -> None:
         """Rewrite the pack with exactly these results (stale entries are dropped)."""
         if not self.enabled:
             return
         token = os.urandom(_TOKEN // 2).hex()
         cols: dict[str, list] = {c: [] for c in self.COLUMNS}
+        metas: list = []
+        meta_key: dict[str, int] = {}
         chunks, offset = [token.encode()], _TOKEN
         for rel, r in results.items():
             f = files[rel]
             cols["path"].append(rel)
             cols["size"].append(f.size)
             cols["mtime_ns"].append(f.mtime_ns)
-            cols["meta"].append(r.meta)
+            key = json.dumps(r.meta, sort_keys=True)
+            if key not in meta_key:
+                meta_key[key] = len(metas)
+                metas.append(r.meta)
+            cols["meta"].append(meta_key[key])
             if r.ok:
                 data = np.ascontiguousarray(r.array, dtype=np.uint8).tobytes()
                 cols["offset"].append(offset)
@@ -132,7 +192,7 @@ class IngestCache:
                 cols["shape"].append(None)
                 cols["reason"].append(r.reason)
         blob = b"".join(chunks)
-        index = {"format": FORMAT, "token": token, **cols}
+        index = {"format": FORMAT, "token": token, **cols, "metas": metas}
         try:
             # blob first; an index is only trusted with the blob that starts with its token
             atomic_write_bytes(self.dir / "items.bin", blob)
