@@ -95,10 +95,8 @@ def shoot(theme_name: str, out: Path, size: tuple[int, int], recent: list[str]) 
     return project
 
 
-def shoot_map(theme_name: str, out: Path, size: tuple[int, int], project: str, suffix: str) -> None:
-    """The Map page mid-drag: a few pins in the gallery, the hover card on a point, the cursor moving."""
-    import numpy as np
-
+def open_map(theme_name: str, size: tuple[int, int], project: str):
+    """A main window in ``theme_name`` showing ``project``'s Map page with its first design decoded."""
     from vae_designer.gui.app import make_window
     from vae_designer.gui.settings_store import SettingsStore
 
@@ -113,6 +111,14 @@ def shoot_map(theme_name: str, out: Path, size: tuple[int, int], project: str, s
         raise SystemExit(f"screenshots: no map for {project}")
     page = window.map_page
     wait_until(lambda: page.last_result is not None, 60, "the first decoded design")
+    return window, page
+
+
+def shoot_map(theme_name: str, out: Path, size: tuple[int, int], project: str, suffix: str) -> None:
+    """The Map page mid-drag: a few pins in the gallery, the hover card on a point, the cursor moving."""
+    import numpy as np
+
+    window, page = open_map(theme_name, size, project)
     lm = page.latent_map
     c = lm.coords
     order = np.argsort(c[:, 0])
@@ -149,20 +155,7 @@ def shoot_map_views(theme_name: str, out: Path, size: tuple[int, int], project: 
     (``map-error-colour.png``), and the decoded backdrop (``map-backdrop.png``)."""
     import numpy as np
 
-    from vae_designer.gui.app import make_window
-    from vae_designer.gui.settings_store import SettingsStore
-
-    store = SettingsStore()
-    store.set_theme(theme_name)
-    window = make_window(store=store)
-    window.resize(*size)
-    window.show()
-    window.open_path(project)
-    wait_until(lambda: window.workspace.current is not None and not window.workspace.busy, 300, "the project")
-    if not window.show_page("map"):
-        raise SystemExit(f"screenshots: no map for {project}")
-    page = window.map_page
-    wait_until(lambda: page.last_result is not None, 60, "the first decoded design")
+    window, page = open_map(theme_name, size, project)
     page.colour_combo.setCurrentIndex(page.colour_combo.findData("error"))
     wait_until(lambda: page.point_bins is not None, 300, "the reconstruction errors")
     worst = int(np.argmax(page.errors.errors))

@@ -13,7 +13,7 @@ import tempfile
 import numpy as np
 import pytest
 
-from .gui_helpers import TINY, cli, silhouette
+from .gui_helpers import TINY, cli, tall_and_wide
 
 
 def _offscreen_platform() -> str:
@@ -91,13 +91,7 @@ def window(make_main_window):
 @pytest.fixture(scope="session")
 def image_project(tmp_path_factory):
     root = tmp_path_factory.mktemp("map-designs")
-    rng = np.random.default_rng(0)
-    for i in range(40):
-        label = "wide" if i % 2 else "tall"
-        w, h = int(rng.integers(60, 90)), int(rng.integers(15, 30))
-        if label == "tall":
-            w, h = h, w
-        silhouette(root / label / f"{label}_{i:02d}.png", box=(10, 10, 10 + w, 10 + h), size=(120, 120))
+    tall_and_wide(root, 40)
     project = tmp_path_factory.mktemp("map-proj") / "shapes.vaed"
     cli("train", root, "-o", project, "--resolution", "32", *TINY)
     return project

@@ -70,3 +70,18 @@ def broken_image_folder(root: Path) -> set[str]:
     (root / "b" / "empty.jpg").write_bytes(b"")
     (root / "b" / "mesh.stl").write_text("solid x\nendsolid x\n")
     return {"a/truncated.png", "b/notes.txt", "b/empty.jpg", "b/mesh.stl"}
+
+
+def tall_and_wide(root: Path, n: int, seed: int = 0):
+    """``n`` rectangle silhouettes of random proportions in two labels, "tall" and "wide";
+    returns the random generator (callers draw more from it)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    for i in range(n):
+        label = "wide" if i % 2 else "tall"
+        w, h = int(rng.integers(60, 90)), int(rng.integers(15, 30))
+        if label == "tall":
+            w, h = h, w
+        silhouette(root / label / f"{label}_{i:02d}.png", box=(10, 10, 10 + w, 10 + h), size=(120, 120))
+    return rng

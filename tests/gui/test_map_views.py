@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QPointF, Qt
 
-from .gui_helpers import silhouette
+from .gui_helpers import tall_and_wide
 from .gui_helpers import cli, open_map
 
 TINY = ["--epochs", "3", "--latent-dim", "4", "--batch-size", "8", "--seed", "3"]
@@ -23,13 +23,7 @@ NOISE = "tall/zz_noise.png"
 @pytest.fixture(scope="module")
 def odd_project(tmp_path_factory):
     root = tmp_path_factory.mktemp("odd-designs")
-    rng = np.random.default_rng(0)
-    for i in range(24):
-        label = "wide" if i % 2 else "tall"
-        w, h = int(rng.integers(60, 90)), int(rng.integers(15, 30))
-        if label == "tall":
-            w, h = h, w
-        silhouette(root / label / f"{label}_{i:02d}.png", box=(10, 10, 10 + w, 10 + h), size=(120, 120))
+    rng = tall_and_wide(root, 24)
     noise = (rng.random((120, 120)) < 0.5).astype(np.uint8) * 255
     noise[:2], noise[-2:], noise[:, :2], noise[:, -2:] = 255, 255, 255, 255  # a white border: background
     Image.fromarray(noise).save(root / NOISE)
