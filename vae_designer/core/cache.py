@@ -100,16 +100,13 @@ class IngestCache:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass
 
-    def get(self, f: FoundFile) -> FileResult | None:
-        """The cached result for this file if its size and mtime still match."""
-        i = self._row.get(f.relpath)
+    def result(self, i: int, relpath: str) -> FileResult:
+        """The cached result in row ``i`` (a row :meth:`fresh_rows` gave)."""
         c = self._cols
-        if i is None or c["size"][i] != f.size or c["mtime_ns"][i] != f.mtime_ns:
-            return None
         if c["reason"][i] is not None:
-            return FileResult(f.relpath, reason=c["reason"][i], meta=c["meta"][i] or {})
+            return FileResult(relpath, reason=c["reason"][i], meta=c["meta"][i] or {})
         raw = np.frombuffer(self._blob, np.uint8, count=c["nbytes"][i], offset=c["offset"][i])
-        return FileResult(f.relpath, array=raw.reshape(c["shape"][i]), meta=c["meta"][i])
+        return FileResult(relpath, array=raw.reshape(c["shape"][i]), meta=c["meta"][i])
 
     def fresh_rows(self, files: list[FoundFile]) -> np.ndarray:
         """Each file's row in the cache, or -1 where it is missing or stale (size or mtime

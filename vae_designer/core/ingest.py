@@ -119,12 +119,11 @@ def ingest_steps(
             return _check_not_empty(designs, folder, settings)
     results: dict[str, FileResult] = {}
     todo: list[FoundFile] = []
-    for f in found.files:
-        hit = cache.get(f)
-        if hit is None:
+    for f, row in zip(found.files, rows.tolist()):
+        if row < 0:
             todo.append(f)
         else:
-            results[f.relpath] = hit
+            results[f.relpath] = cache.result(row, f.relpath)
     from_cache = len(results)
     total = len(found.files)
     yield Progress(len(results), total, f"{len(results)} of {total} from cache")
@@ -175,9 +174,7 @@ def _assemble_cached(root: str, settings: IngestSettings, found, cache, rows: np
     if data.shape[1:3 if settings.kind == "image" else 2] != expected:
         return None
     files = found.files
-    skipped = [Skipped(rel, reason) for rel, reason in found.skipped]
-    skipped += [Skipped(files[i].relpath, r) for i, r in enumerate(reasons) if r is not None]
-    skipped.sort(key=lambda s: s.path)
+    skipped = _skipped(found, [(files[i].relpath, r) for i, r in enumerate(reasons) if r is not None])
     return DesignSet(root=root, settings=settings, paths=[files[i].relpath for i in ok],
                      labels=[files[i].label for i in ok], data=data, meta=cache.metas(rows[ok]),
                      skipped=skipped)
@@ -191,12 +188,17 @@ def _run_serial(todo: list[FoundFile], settings: IngestSettings,
         yield [process_file(f.path, f.relpath, settings)]
 
 
+def _skipped(found, failed: list[tuple[str, str]]) -> list[Skipped]:
+    """Files that are not designs (from discovery) and designs that failed, sorted by path."""
+    skipped = [Skipped(rel, reason) for rel, reason in [*found.skipped, *failed]]
+    skipped.sort(key=lambda s: s.path)
+    return skipped
+
+
 def _assemble(root: str, settings: IngestSettings, found, results: dict[str, FileResult]) -> DesignSet:
     ok = [f for f in found.files if results[f.relpath].ok]
-    skipped = [Skipped(rel, reason) for rel, reason in found.skipped]
-    skipped += [Skipped(f.relpath, results[f.relpath].reason) for f in found.files
-                if not results[f.relpath].ok]
-    skipped.sort(key=lambda s: s.path)
+    skipped = _skipped(found, [(f.relpath, results[f.relpath].reason) for f in found.files
+                               if not results[f.relpath].ok])
     arrays = [results[f.relpath].array for f in ok]
     R = settings.resolution
     if settings.kind == "image":
