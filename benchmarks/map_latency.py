@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -34,7 +33,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from vae_designer.gui.display import spin, wait_until  # noqa: E402
+from vae_designer.gui.display import scratch_app_dirs, spin, wait_until  # noqa: E402
 
 
 def path_points(lm, n: int) -> np.ndarray:
@@ -91,9 +90,7 @@ def main() -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="vae-map-latency-")
-    os.environ["VAE_DESIGNER_CONFIG_DIR"] = os.path.join(tmp, "config")
-    os.environ["VAE_DESIGNER_DATA_DIR"] = os.path.join(tmp, "data")
+    tmp = scratch_app_dirs("vae-map-latency-")
     results = {}
 
     def run() -> int:

@@ -29,7 +29,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -39,21 +38,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 TARGET_MS = 33.0
 
-
-def spin(seconds: float) -> None:
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    loop = QEventLoop()
-    QTimer.singleShot(int(seconds * 1000), loop.quit)
-    loop.exec()
-
-
-def wait(cond, timeout: float, what: str) -> None:
-    end = time.perf_counter() + timeout
-    while not cond():
-        if time.perf_counter() > end:
-            raise SystemExit(f"map_points: timed out waiting for {what}")
-        spin(0.02)
+from vae_designer.gui.display import run_with_display, scratch_app_dirs, spin, wait_until  # noqa: E402
 
 
 def stats(ms: list[float]) -> dict:
@@ -126,20 +111,11 @@ def main() -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="vae-map-points-")
-    os.environ["VAE_DESIGNER_CONFIG_DIR"] = os.path.join(tmp, "config")
-    os.environ["VAE_DESIGNER_DATA_DIR"] = os.path.join(tmp, "data")
-    display = None
-    if args.offscreen:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    elif not os.environ.get("DISPLAY"):
-        from pyvirtualdisplay import Display
+    scratch_app_dirs("vae-map-points-")
+    results: dict = {"points": args.points}
 
-        display = Display(visible=False, size=(1440, 960), color_depth=24)
-        display.start()
-        os.environ["QT_QPA_PLATFORM"] = "xcb"
-    results: dict = {"points": args.points, "platform": os.environ.get("QT_QPA_PLATFORM", "")}
-    try:
+    def run() -> int:
+        results["platform"] = os.environ.get("QT_QPA_PLATFORM", "")
         from vae_designer.core.model_config import ModelConfig
         from vae_designer.core.models import build_model
         from vae_designer.gui.app import create_app
@@ -159,7 +135,7 @@ def main() -> int:
         t0 = time.perf_counter()
         page.plot.viewport().repaint()
         results["first_draw_ms"] = round(1000 * (time.perf_counter() - t0), 1)
-        wait(lambda: page.preview.painted_seq >= 1, 60, "the first preview")
+        wait_until(lambda: page.preview.painted_seq >= 1, 60, "the first preview")
         spin(0.3)
         interact(page, 10)  # warm up
         results["by_label"] = interact(page, args.steps)
@@ -179,35 +155,28 @@ def main() -> int:
         # with the backdrop (decoded in its thread; the frames only draw the image)
         t0 = time.perf_counter()
         page.backdrop_check.setChecked(True)
-        wait(lambda: page.backdrop.updates >= 1, 120, "the backdrop")
+        wait_until(lambda: page.backdrop.updates >= 1, 120, "the backdrop")
         results["backdrop_s"] = round(time.perf_counter() - t0, 2)
         results["backdrop_worker_s"] = round(page.backdrop.last["seconds"], 2)
         results["with_backdrop"] = interact(page, args.steps)
         page.shutdown()
         page.close()
         spin(0.2)
-    except BaseException:
-        if display is not None:
-            display.stop()
-        raise
-    results["target_p95_ms"] = TARGET_MS
-    if args.json:
-        print(json.dumps(results))
-    else:
-        print(f"map with {args.points:,} points ({results['platform']}): target p95 <= {TARGET_MS:g} ms per frame")
-        print(f"  set_model {results['set_model_ms']} ms, first draw {results['first_draw_ms']} ms, "
-              f"recolour by error {results['recolour_ms']} ms, backdrop {results['backdrop_s']} s "
-              f"(worker {results['backdrop_worker_s']} s)")
-        for mode in ("by_label", "by_error", "with_backdrop"):
-            for k, r in results[mode].items():
-                print(f"  {mode:13s} {k:5s} n={r['n']:3d}  p50 {r['p50_ms']:6.2f} ms  p95 {r['p95_ms']:6.2f} ms  "
-                      f"max {r['max_ms']:6.2f} ms" + ("  OK" if r["p95_ms"] <= TARGET_MS else "  ABOVE TARGET"))
-    sys.stdout.flush()
-    sys.stderr.flush()
-    if display is not None:
-        display.stop()
-        os._exit(0)
-    return 0
+        results["target_p95_ms"] = TARGET_MS
+        if args.json:
+            print(json.dumps(results))
+        else:
+            print(f"map with {args.points:,} points ({results['platform']}): target p95 <= {TARGET_MS:g} ms per frame")
+            print(f"  set_model {results['set_model_ms']} ms, first draw {results['first_draw_ms']} ms, "
+                  f"recolour by error {results['recolour_ms']} ms, backdrop {results['backdrop_s']} s "
+                  f"(worker {results['backdrop_worker_s']} s)")
+            for mode in ("by_label", "by_error", "with_backdrop"):
+                for k, r in results[mode].items():
+                    print(f"  {mode:13s} {k:5s} n={r['n']:3d}  p50 {r['p50_ms']:6.2f} ms  p95 {r['p95_ms']:6.2f} ms  "
+                          f"max {r['max_ms']:6.2f} ms" + ("  OK" if r["p95_ms"] <= TARGET_MS else "  ABOVE TARGET"))
+        return 0
+
+    return run_with_display(run, (1440, 960), offscreen=args.offscreen)
 
 
 if __name__ == "__main__":

@@ -154,8 +154,6 @@ def evaluate(model, X, val_idx, latent_dim: int, seed: int = 12345):
 
 
 def pixel_entropy(X) -> float:
-    import torch
-
     x = X.double().clamp(1e-12, 1 - 1e-12)
     h = -(x * x.log() + (1 - x) * (1 - x).log())
     h[(X == 0) | (X == 1)] = 0

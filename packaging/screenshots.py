@@ -22,13 +22,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from vae_designer.gui.display import spin, wait_until  # noqa: E402
+from vae_designer.gui.display import scratch_app_dirs, spin, wait_until  # noqa: E402
 
 
 def grab(window, path: Path) -> None:
@@ -197,9 +196,7 @@ def main() -> int:
     size = tuple(int(v) for v in args.size.lower().split("x"))
     out = Path(args.out).resolve()
 
-    tmp = tempfile.mkdtemp(prefix="vae-screenshots-")
-    os.environ["VAE_DESIGNER_CONFIG_DIR"] = os.path.join(tmp, "config")
-    os.environ["VAE_DESIGNER_DATA_DIR"] = os.path.join(tmp, "data")
+    tmp = scratch_app_dirs("vae-screenshots-")
     os.environ.setdefault("VAE_DESIGNER_CACHE_DIR", os.path.join(tmp, "cache"))
 
     def run() -> int:

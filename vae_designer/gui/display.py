@@ -47,6 +47,17 @@ def run_with_display(main: Callable[[], int], size: tuple[int, int] = (1440, 960
     return int(code or 0)
 
 
+def scratch_app_dirs(prefix: str) -> str:
+    """Point the app's settings and data folders (recent list, autosaved projects) at a new
+    temporary folder, so that a script never touches the user's; return that folder."""
+    import tempfile
+
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    os.environ["VAE_DESIGNER_CONFIG_DIR"] = os.path.join(tmp, "config")
+    os.environ["VAE_DESIGNER_DATA_DIR"] = os.path.join(tmp, "data")
+    return tmp
+
+
 def spin(seconds: float) -> None:
     """Run the Qt event loop for ``seconds`` (scripts that drive the app by code)."""
     from PySide6.QtCore import QEventLoop, QTimer
