@@ -1,6 +1,7 @@
-"""What the map's worker threads run: decoding the cursor, re-encoding after each epoch.
+"""What the map's worker threads run: decoding the cursor, fitting the 2D layout of a saved
+project's encodings (each autosave while training), refitting another projection.
 
-Both are plain callables (no Qt), run by :class:`~.workers.LatestJobThread`s, so
+They are plain callables (no Qt), run by :class:`~.workers.LatestJobThread`s, so
 a cursor dragged faster than decoding coalesces to its newest position and
 nothing queues up.  The decoder keeps its *own* model copy and loads weight
 snapshots into it: the model being trained is never touched.

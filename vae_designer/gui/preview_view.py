@@ -88,11 +88,9 @@ class ImagePreview(QWidget):
         else:
             side = self.display_side()
             r = QRectF((self.width() - side) // 2, (self.height() - side) // 2, side, side)
-            if self._image.width() == side and self._image.height() == side:
-                p.drawImage(r.topLeft(), self._image)  # scaled already (by the decoder thread)
-            else:
-                p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self._smooth)
-                p.drawImage(r, self._image)
+            # the decoded picture is small (64 px): Qt's smooth scaling takes ~0.3 ms
+            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self._smooth)
+            p.drawImage(r, self._image)
             p.setPen(QColor(t.border))
             p.drawRect(r)
         p.end()
