@@ -17,6 +17,7 @@ from vae_designer import __version__
 from vae_designer.core.errors import Cancelled, UserError
 
 from . import encode, info, interpolate, sample, scan, train
+from .stop_signals import interrupt_on_sigterm
 
 COMMANDS = {"scan": scan, "train": train, "sample": sample, "interpolate": interpolate,
             "encode": encode, "info": info}
@@ -49,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
         return _launch_app(argv)
     args = build_parser().parse_args(argv)
+    interrupt_on_sigterm()  # a scheduler's SIGTERM ends a command like Ctrl-C (train: stops and saves)
     try:
         return int(COMMANDS[args.command].run(args) or 0)
     except UserError as exc:

@@ -21,6 +21,7 @@ def summary(project) -> dict:
         "id": project.id,
         "kind": project.kind,
         "saved": project.info.get("saved"),
+        "autosave": project.autosave,  # None, or {epoch, best_epoch, saved} of an interrupted run
         "app_version": project.info.get("app_version"),
         "weights_sha256": project.weights_sha256,
         "model": project.model_config.to_dict(),
@@ -45,7 +46,8 @@ def summary(project) -> dict:
 def run(args) -> int:
     from vae_designer.core.project import load_project
 
-    s = summary(load_project(args.project))
+    project = load_project(args.project)
+    s = summary(project)
     if args.json:
         print(json.dumps(s))
         return 0
@@ -60,4 +62,7 @@ def run(args) -> int:
     print(f"metrics: {mt['epochs_done']} epochs, best validation loss "
           f"{best:.2f} nats at epoch {mt['best_epoch']}" if best is not None else
           f"metrics: {mt['epochs_done']} epochs")
+    note = project.autosave_note("'vae-designer train FOLDER -o PROJECT --resume' continues from there.")
+    if note:
+        print(f"note:    {note}")
     return 0

@@ -3,21 +3,29 @@
 Under ``torchrun --nproc_per_node=N -m vae_designer train ...`` every process
 trains a shard of each epoch with DistributedDataParallel; only rank 0 loads
 with progress output and writes the project.
+
+Nothing is lost when the run is ended: the best model is autosaved as it
+improves (``core.autosave``, at most every few seconds), so even SIGKILL leaves
+the newest autosave, which ``--resume`` continues; SIGTERM and Ctrl-C stop at
+the next chunk of work and save (every rank stops; rank 0 writes).
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 
 from vae_designer.core.errors import UserError
 
 from .common import non_negative_float, positive_float, positive_int
+from .stop_signals import graceful_stop
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("train", help="train a VAE on a design folder and save a project",
                        description="Train a VAE on a design folder; the project keeps the best "
-                                   "validation weights. Ctrl-C stops and saves.")
+                                   "validation weights, autosaved as training improves them. Ctrl-C or "
+                                   "SIGTERM stops and saves; --resume continues.")
     p.add_argument("folder", help="design folder (images or meshes)")
     p.add_argument("-o", "--output", required=True, metavar="PROJECT", help="project folder to write")
     p.add_argument("--epochs", type=positive_int, help="epochs in total (with --resume: continue up to this)")
@@ -54,10 +62,11 @@ def _overrides(args) -> dict:
 def _train(args) -> int:
     import dataclasses
 
+    from vae_designer.core.autosave import Autosaver
     from vae_designer.core.ingest import ingest_steps
     from vae_designer.core.model_config import ModelConfig, TrainConfig
-    from vae_designer.core.project import is_project, load_project, save_project
-    from vae_designer.core.training import Trainer, TrainControl, encode_all, is_main_process
+    from vae_designer.core.project import is_project, load_project
+    from vae_designer.core.training import Trainer, TrainControl, is_main_process
 
     from .progress import drive
 
@@ -101,17 +110,18 @@ def _train(args) -> int:
 
     control = TrainControl()
     trainer = Trainer(designs, model_cfg, train_cfg, control=control, state=state)
-    final = None
-    try:
-        final = _run(trainer, main)
-    except KeyboardInterrupt:
-        control.stop()
+    saver = Autosaver(args.output, designs, project.id if project else None) if main else None
+
+    def stop(signum: int) -> None:
+        control.stop()  # honoured at the next chunk; under torchrun all ranks agree on it
         if main:
-            print("\nstopping: saving the best model so far", file=sys.stderr)
-        final = trainer.snapshot()
+            print(f"\n{signal.Signals(signum).name}: stopping, saving the best model so far "
+                  "(once more to quit at once)", file=sys.stderr)
+
+    with graceful_stop(stop):
+        final = _run(trainer, main, saver)
     if main and final is not None:
-        mu = encode_all(final.best_weights or final.weights, final.model_config, designs)
-        saved = save_project(args.output, final, designs, mu, project_id=project.id if project else None)
+        saved = saver.save(final, autosave=False)
         best = saved.metrics.get("best_val")
         best_text = f"{best:.2f}" if best is not None else "n/a"
         print(f"saved {saved.path} (epoch {saved.epoch}, best validation loss {best_text} "
@@ -127,7 +137,8 @@ def _exhaust(gen):
             return stop.value
 
 
-def _run(trainer, main: bool):
+def _run(trainer, main: bool, saver):
+    """Iterate the trainer with a progress bar (rank 0); autosave after improving epochs."""
     from tqdm import tqdm
 
     gen = trainer.run()
@@ -153,6 +164,8 @@ def _run(trainer, main: bool):
                         f"val {ev.val_recon + ev.val_kl:.2f} nats"
                         f"{' (best)' if ev.improved else ''}")
                 (bar.write if bar is not None else print)(line, file=sys.stderr)
+                if saver is not None:
+                    saver.offer(trainer, ev.improved)
             elif ev.kind == "nan":
                 (bar.write if bar is not None else print)(f"warning: {ev.message}", file=sys.stderr)
     finally:

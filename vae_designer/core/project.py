@@ -148,6 +148,25 @@ class Project:
     def epoch(self) -> int:
         return int(self.metrics.get("epoch", 0))
 
+    @property
+    def autosave(self) -> dict | None:
+        """``{'epoch', 'best_epoch', 'saved'}`` when the newest save was made while training ran
+        and no save at the end of training followed (the run was killed); else None."""
+        if not self.info.get("autosave"):
+            return None
+        return {"epoch": self.epoch, "best_epoch": int(self.metrics.get("best_epoch", 0)),
+                "saved": self.info.get("saved")}
+
+    def autosave_note(self, how_to_continue: str) -> str:
+        """One sentence for a user opening an interrupted project ('' if it is not one)."""
+        a = self.autosave
+        if a is None:
+            return ""
+        when = (a["saved"] or "").replace("T", " ")
+        return (f"Training did not finish: this is the autosave of epoch {a['epoch']} "
+                f"(best model: epoch {a['best_epoch']}){' from ' + when if when else ''}. "
+                f"{how_to_continue}").strip()
+
     def model(self):
         """The VAE with the best weights, in eval mode, on the CPU (built once)."""
         if self._model is None:
@@ -184,8 +203,13 @@ class Project:
 
 
 def save_project(path, state, designs_or_manifest, encodings: np.ndarray,
-                 project_id: str | None = None, keep_states: int = 1) -> Project:
-    """Write a complete new state of the project at ``path`` atomically; return it loaded."""
+                 project_id: str | None = None, keep_states: int = 1, autosave: bool = False) -> Project:
+    """Write a complete new state of the project at ``path`` atomically; return it loaded.
+
+    ``autosave``: saved while training runs (the best model so far).  The flag stays in
+    ``project.json`` until a save at the end of training clears it, so a project whose
+    training was killed says so when it is opened again (:attr:`Project.autosave`).
+    """
     root = Path(path)
     if root.exists() and not root.is_dir():
         raise UserError(f"{root}: exists and is not a project folder")
@@ -238,6 +262,7 @@ def save_project(path, state, designs_or_manifest, encodings: np.ndarray,
             "kind": manifest["kind"],
             "created": old.get("created") or time.strftime("%Y-%m-%dT%H:%M:%S"),
             "saved": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "autosave": bool(autosave),
             "weights_sha256": sha256_file(final_dir / "weights.safetensors"),
         }
         atomic_write_bytes(root / POINTER, _json_bytes(pointer))
