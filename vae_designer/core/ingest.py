@@ -28,7 +28,7 @@ from .cache import IngestCache
 from .designset import DesignSet, Skipped
 from .discover import FoundFile, discover
 from .errors import Cancelled, UserError
-from .process import FileResult, process_chunk, process_file
+from .process import FileResult, exit_with, process_chunk, process_file
 from .settings import IngestSettings
 
 # Below this many uncached files, starting worker processes costs more than it saves.
@@ -59,7 +59,8 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     if method == "forkserver":
         ctx.set_forkserver_preload(["vae_designer.core.process", "vae_designer.core.voxelize",
                                     "vae_designer.core.meshes", "vae_designer.core.images"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=exit_with,
+                               initargs=(os.getpid(),))
 
 
 def _run_parallel(todo: list[FoundFile], settings: IngestSettings, workers: int,

@@ -5,6 +5,8 @@ Runs in worker processes, so it takes and returns plain data only.
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -76,3 +78,42 @@ def process_chunk(jobs: list[tuple[str, str]], settings_json: str) -> list[FileR
     """Worker-process entry point: process several files in one round trip."""
     settings = IngestSettings.from_json(settings_json)
     return [process_file(path, rel, settings) for path, rel in jobs]
+
+
+# ------------------------------------------------------------------------------------------
+# worker processes end with the process that started them
+# ------------------------------------------------------------------------------------------
+PARENT_POLL_S = 0.5
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie (a killed parent nobody reaped yet)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            state = fh.read().rsplit(b")", 1)[1].split()[0]
+        return state not in (b"Z", b"X")
+    except (OSError, IndexError):
+        return True  # no /proc (macOS): kill(pid, 0) is all there is
+
+
+def exit_with(owner_pid: int) -> None:
+    """Pool initializer: end this worker as soon as ``owner_pid`` (the app or CLI) is gone.
+
+    A worker waits on its task queue forever, and nothing closes that queue when its
+    owner dies without cleaning up (SIGKILL, a native crash): without this the
+    workers -- and with them the forkserver and the resource tracker, which live as
+    long as a worker holds their pipes -- would be left running with no parent.
+    """
+
+    def watch():
+        while _alive(owner_pid):
+            time.sleep(PARENT_POLL_S)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-owner", daemon=True).start()
