@@ -7,7 +7,6 @@ import logging
 import os
 import sys
 import threading
-import traceback
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -78,24 +77,22 @@ def make_window(path: str | None = None, store=None):
     return window
 
 
-def _install_excepthook(window) -> None:
-    """An unexpected error in a GUI slot shows a dialog; the app stays usable."""
-    previous = sys.excepthook
+def start_app(path: str | None = None, store=None):
+    """The app ready to run: QApplication, the shown window (opening ``path``), the crash reporter
+    (errors on any thread: log file + dialog) and the signal handlers (SIGTERM, SIGINT, SIGHUP
+    and the session ending quit the way closing the window does).  Returns ``(app, window)``."""
+    from .app_lifecycle import SignalQuitter
+    from .crash_reporter import CrashReporter
 
-    def hook(kind, value, tb):
-        text = "".join(traceback.format_exception(kind, value, tb))
-        log.error("unexpected error:\n%s", text)
-        if issubclass(kind, KeyboardInterrupt):
-            previous(kind, value, tb)
-            return
-        try:
-            from .dialogs import show_error
-
-            show_error(window, "Something went wrong", f"{kind.__name__}: {value}", details=text)
-        except Exception:  # noqa: BLE001
-            previous(kind, value, tb)
-
-    sys.excepthook = hook
+    app = create_app()
+    window = make_window(path, store)
+    reporter = CrashReporter(window)
+    reporter.install()
+    quitter = SignalQuitter(app, window.quit_without_asking, parent=app)
+    app.aboutToQuit.connect(lambda: (quitter.uninstall(), reporter.uninstall()))
+    window.crash_reporter = reporter
+    window.show()
+    return app, window
 
 
 def run_app(path: str | None = None) -> int:
@@ -104,8 +101,5 @@ def run_app(path: str | None = None) -> int:
         sys.stderr.write(f"vae-designer: error: {path}: no such folder or project\n")
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    app = create_app()
-    window = make_window(path)
-    _install_excepthook(window)
-    window.show()
+    app, _window = start_app(path)
     return int(app.exec())

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QApplication, QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QMainWindow, QMessageBox, QProgressBar, QStackedWidget, QVBoxLayout,
                                QWidget)
 
@@ -55,6 +55,8 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, PageEntry] = {}
         self._closing = False
         self._allow_close = False
+        self._quit_app = False  # closing was asked from outside (a signal): end the event loop too
+        self.crash_reporter = None  # set by app.start_app
         self._pending_open: str | None = None  # opened once the training that was running has stopped
         self.setWindowIcon(icons.app_icon())
         self.setAcceptDrops(True)
@@ -363,7 +365,10 @@ class MainWindow(QMainWindow):
             self.start_page.set_recent(self.store.recent())
         self._update_title()
         self._update_enabled()
-        if opened.designs is not None:
+        interrupted = opened.project.autosave_note("") if opened.project is not None else ""
+        if interrupted:
+            self.statusBar().showMessage(interrupted, 15000)
+        elif opened.designs is not None:
             d = opened.designs
             self.statusBar().showMessage(
                 f"Loaded {len(d)} {'images' if d.kind == 'image' else 'meshes'} from {opened.folder}"
@@ -568,10 +573,28 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     # closing
+    def quit_without_asking(self) -> None:
+        """SIGTERM, Ctrl-C in the terminal, the session ending: close the way the close button does,
+        without the question -- training stops and its best model is saved, loading is cancelled,
+        every worker ends -- and then end the event loop (exit status 0)."""
+        self._quit_app = True
+        for widget in QApplication.topLevelWidgets():  # a question or a dialog waiting for an answer
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
+        if self._allow_close or not self.training.busy:
+            self.close()
+            return
+        if not self._closing:
+            self._closing = True
+            self.statusBar().showMessage("Stopping training and saving the best model…")
+            self.training.stop()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self._allow_close or not self.training.busy:
             self._shutdown()
             event.accept()
+            if self._quit_app:  # other top-level windows (compare view) must not keep it running
+                QTimer.singleShot(0, QApplication.quit)
             return
         if self._closing:  # already stopping: keep waiting
             event.ignore()

@@ -195,7 +195,8 @@ class TrainingPage(QWidget):
         if project is not None:
             self.form.set_project(project.model_config, project.train_config, project.epoch,
                                   self.session.can_continue)
-            self._show_project_path(str(project.path), "")
+            self._show_project_path(str(project.path), project.autosave_note(
+                "Continue training to go on from there." if self.session.can_continue else ""))
             self._show_project_summary(project)
         else:
             self.form.clear_project()

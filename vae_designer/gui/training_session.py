@@ -96,7 +96,8 @@ def _save_job(job: dict):
     state, designs = job["state"], job["designs"]
     weights = state.best_weights or state.weights
     mu = encode_all(weights, state.model_config, designs)
-    return save_project(job["path"], state, designs, mu, project_id=job.get("project_id"))
+    return save_project(job["path"], state, designs, mu, project_id=job.get("project_id"),
+                        autosave=job.get("autosave", False))
 
 
 # How long training waits after a cursor move on the map.  Moves during a drag come every
@@ -294,7 +295,10 @@ class TrainingSession(QObject):
         self.autosave_location = False
         self._submit_save(path, keep_id=False)
 
-    def _submit_save(self, path: str, keep_id: bool) -> None:
+    def _submit_save(self, path: str, keep_id: bool, autosave: bool | None = None) -> None:
+        """Save the newest state; ``autosave`` (default: while training runs) marks a save that a
+        later one at the end of training supersedes, so that a killed run says so when reopened."""
+        autosave = self.running if autosave is None else autosave
         state = self.latest_state
         if state is None and self.project is not None:
             # a reopened project, not trained since: nothing new to write, or copy it over
@@ -317,8 +321,8 @@ class TrainingSession(QObject):
             return
         self._save_seq += 1
         project_id = self.project.id if keep_id and self.project is not None else None
-        self._saver.submit({"path": path, "state": state, "designs": self.designs, "project_id": project_id},
-                           tag=(self._save_seq, path))
+        self._saver.submit({"path": path, "state": state, "designs": self.designs, "project_id": project_id,
+                            "autosave": autosave}, tag=(self._save_seq, path))
 
     def _autosave_path(self) -> Path:
         name = self.opened.name if self.opened is not None else "designs"
@@ -359,7 +363,7 @@ class TrainingSession(QObject):
     def _on_improved(self, state) -> None:
         self.latest_state = state
         if self.project_path:
-            self._submit_save(self.project_path, keep_id=True)
+            self._submit_save(self.project_path, keep_id=True, autosave=True)
 
     def _on_result(self, state) -> None:
         self.latest_state = state
@@ -368,7 +372,7 @@ class TrainingSession(QObject):
                                f"best model (epoch {state.best_epoch})" if state.best_weights
                                else f"epoch {state.epoch}")
             if self.project_path:
-                self._submit_save(self.project_path, keep_id=True)
+                self._submit_save(self.project_path, keep_id=True, autosave=False)
 
     def _on_failed(self, message: str) -> None:
         self.last_error = message
