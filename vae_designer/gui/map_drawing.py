@@ -94,8 +94,7 @@ class MapDrawing:
         z = self.current_z
         self.latent_map = lm
         self._draw_points()
-        x0, x1, y0, y1 = self.latent_map.bounds()
-        self.plot.getPlotItem().getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        self.show_all_designs()  # another projection: a new picture, shown whole
         if z is not None:  # the same design, where it lies on the new map
             y = self.latent_map.project(z)[0]
             self.move_cursor(float(y[0]), float(y[1]))

@@ -152,6 +152,9 @@ class MapPage(MapDrawing, MapExports, QWidget):
         pi.setMenuEnabled(False)
         pi.hideButtons()
         pi.getViewBox().setAspectLocked(False)
+        # the view shows every design after each refit, until the user zooms or pans
+        self.view_follows = True
+        pi.getViewBox().sigRangeChangedManually.connect(self._view_moved_by_user)
         self.legend = pi.addLegend(offset=(8, 8), labelTextSize="9pt")
         self.cursor = pg.TargetItem(pos=(0, 0), size=18, movable=True, symbol="crosshair",
                                     pen=pg.mkPen("#ff3d7f", width=2.5), hoverPen=pg.mkPen("#ff3d7f", width=4))
@@ -290,8 +293,7 @@ class MapPage(MapDrawing, MapExports, QWidget):
         self.clear_selection()
         self._draw_points()
         self._map_refitted(new_model=True)
-        x0, x1, y0, y1 = self.latent_map.bounds()
-        self.plot.getPlotItem().getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        self.show_all_designs()
         self.cursor.setVisible(True)
         c = self.latent_map.coords
         start = c[int(np.argmin(np.linalg.norm(c - c.mean(axis=0), axis=1)))]
@@ -330,6 +332,7 @@ class MapPage(MapDrawing, MapExports, QWidget):
         self.weights = project.weights
         self.weights_key += 1
         self.encodings = np.asarray(project.encodings, np.float32)
+        anchor = self._cursor_anchor()
         lm = out["latent_map"]
         if (out["method"], tuple(out["dims"])) != (self.method, tuple(self.dims)):  # changed meanwhile
             from vae_designer.core.latent import LatentMap
@@ -343,10 +346,39 @@ class MapPage(MapDrawing, MapExports, QWidget):
         self._draw_points()
         self._map_refitted(new_model=True)
         self.status.setText(f"{len(self.paths)} designs · {out['caption']}")
-        pos = self.cursor.pos()
-        self.move_cursor(pos.x(), pos.y())  # same place on the map, new model
+        if self.view_follows:
+            self.show_all_designs()
+        if anchor is not None and not self.cursor.moving:  # the same design, where the new map puts it
+            c = self.latent_map.coords[anchor]
+            self.move_cursor(float(c[0]), float(c[1]))
+        else:
+            pos = self.cursor.pos()
+            self.move_cursor(pos.x(), pos.y())  # the user's hand is on it: same place, new model
         self._update_enabled()
         self.map_changed.emit()
+
+    # ------------------------------------------------------------------ the view
+    def show_all_designs(self) -> None:
+        """Fit the view to every design; later refits keep doing so until the user zooms or pans."""
+        if self.latent_map is None:
+            return
+        x0, x1, y0, y1 = self.latent_map.bounds()
+        self.plot.getPlotItem().getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        self.view_follows = True
+
+    def _view_moved_by_user(self, *_args) -> None:
+        self.view_follows = False
+
+    def _cursor_anchor(self) -> int | None:
+        """The design the cursor is on (the nearest one on the current map), to keep it there
+        when the map is refitted: the old coordinates mean nothing on the new map."""
+        if self.latent_map is None or not len(self.latent_map.coords):
+            return None
+        if 0 <= self.selected < len(self.latent_map.coords):
+            return self.selected
+        pos = self.cursor.pos()
+        d = np.linalg.norm(self.latent_map.coords - np.array([pos.x(), pos.y()], np.float32), axis=1)
+        return int(np.argmin(d))
 
     def _clear(self, message: str) -> None:
         self.kind = None
@@ -499,6 +531,9 @@ class MapPage(MapDrawing, MapExports, QWidget):
 
     def _mouse_clicked(self, ev) -> None:
         if self.latent_map is None or ev.button() != Qt.MouseButton.LeftButton:
+            return
+        if ev.double():  # double-click: every design in view again (after zooming in)
+            self.show_all_designs()
             return
         if ev.isAccepted() and not any(ev.acceptedItem is s for s in (*self._scatters, self.selection_ring)):
             return  # the cursor or another item took it (a scatter accepts clicks on its points: ours)
