@@ -6,7 +6,9 @@ drives it through the start page, the dataset view (2D and 3D samples) and
 training in progress with live curves and reconstructions, and writes
 ``docs/screenshots/{light,dark}-{start,dataset,dataset-3d,training}.png``, and the Map page
 mid-drag: ``{light,dark}-map.png`` (an image project) and ``{light,dark}-map-3d.png`` (with
-``--map-mesh PROJECT``).  ``--map-views PROJECT`` instead writes ``map-error-colour.png`` (points
+``--map-mesh PROJECT``).  ``--after-training`` trains both bundled samples with the default
+settings and writes the Map page right after: ``map-after-training-{2d,3d}.png``.
+``--map-views PROJECT`` instead writes ``map-error-colour.png`` (points
 coloured by reconstruction error, the worst design selected) and ``map-backdrop.png``.
 
 Needs Xvfb and pyvirtualdisplay, or run it under ``xvfb-run -a -s "-screen 0 1600x1000x24"``
@@ -179,6 +181,41 @@ def shoot_map_views(theme_name: str, out: Path, size: tuple[int, int], project: 
     spin(0.3)
 
 
+def shoot_after_training(theme_name: str, out: Path, size: tuple[int, int], kind: str) -> None:
+    """A new user's first map: a bundled sample trained in the app with the default settings, then
+    the Map page right away (``map-after-training-{2d,3d}.png``): every design must be in view."""
+    from vae_designer.gui.app import make_window
+    from vae_designer.gui.settings_store import SettingsStore
+
+    store = SettingsStore()
+    store.set_theme(theme_name)
+    window = make_window(store=store)
+    window.resize(*size)
+    window.show()
+    window.open_sample(kind)
+    wait_until(lambda: window.workspace.current is not None and not window.workspace.busy, 300, "the sample")
+    window.show_page("training")
+    window.training_page.start_button.click()  # the defaults, as a newcomer trains
+    session, page = window.training, window.map_page
+    wait_until(lambda: session.state != "idle", 60, "training to start")
+    wait_until(lambda: not session.busy, 1800, "training to finish")
+    window.show_page("map")
+    wait_until(lambda: page.project is not None and session.project is not None and page._fitter.idle
+               and page.project.info.get("generation") == session.project.info.get("generation"), 120,
+               "the map to follow the final save")
+    seq = page._seq
+    wait_until(lambda: page.preview.painted_seq >= seq, 30, "the preview")
+    spin(0.8)
+    name = f"map-after-training-{'2d' if kind == 'image' else '3d'}.png"
+    grab(window, out / name)
+    (x0, x1), (y0, y1) = page.plot.getPlotItem().getViewBox().viewRange()
+    c = page.latent_map.coords
+    inside = ((c[:, 0] >= x0) & (c[:, 0] <= x1) & (c[:, 1] >= y0) & (c[:, 1] <= y1)).mean()
+    print(f"{name}: {inside:.0%} of {len(c)} designs in view; {page.novelty_label.text()}")
+    window.close()
+    spin(0.3)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
@@ -189,6 +226,8 @@ def main() -> int:
                                         "trained for the training shots)")
     ap.add_argument("--map-mesh", help="a mesh project for the 3D Map page shots (skipped without one)")
     ap.add_argument("--only-map", action="store_true", help="only the Map page shots")
+    ap.add_argument("--after-training", action="store_true",
+                    help="only the first map after in-app training of each bundled sample (default settings)")
     ap.add_argument("--map-views", metavar="PROJECT",
                     help="only the Map views shots (colour by error + selection, backdrop) of an image project, "
                          "in the first theme given")
@@ -204,6 +243,10 @@ def main() -> int:
         from vae_designer.resources import sample_folder
 
         create_app()
+        if args.after_training:
+            for kind in ("image", "mesh"):
+                shoot_after_training(args.themes[0], out, size, kind)
+            return 0
         if args.map_views:
             shoot_map_views(args.themes[0], out, size, args.map_views)
             args.themes = []
