@@ -164,10 +164,14 @@ def test_mesh_is_fast_enough_at_32():
 
     p = ball((R / 2,) * 3, 11)
     mesh_from_probs(p)
-    t = time.perf_counter()
+    times = []
     for _ in range(5):
+        t = time.perf_counter()
         mesh_from_probs(p)
-    assert (time.perf_counter() - t) / 5 < 0.2  # target 30 ms; loose for shared CI machines
+        times.append(time.perf_counter() - t)
+    # the typical mesh (the median: one that waited for the CPU on a loaded machine does not count)
+    # against 0.2 s, ~50x the quiet figure (3-4 ms); the 30 ms target is for benchmarks, not tests
+    assert float(np.median(times)) < 0.2
 
 
 @pytest.mark.parametrize("fmt", ["stl", "obj", "ply", "glb"])

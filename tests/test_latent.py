@@ -83,11 +83,15 @@ def test_map_of_100k_points_fits_and_lifts_fast(encodings):
     rng = np.random.default_rng(1)
     big = rng.normal(size=(100_000, 16)).astype(np.float32)
     m = LatentMap.fit(big)
-    t = time.perf_counter()
+    per_lift = []
     for y in rng.normal(size=(50, 2)):
+        t = time.perf_counter()
         m.lift(y[None])
-    per_lift = (time.perf_counter() - t) / 50
-    assert per_lift < 0.01  # generous: a lift must not be what makes dragging lag
+        per_lift.append(time.perf_counter() - t)
+    # a lift must not be what makes dragging lag.  The typical lift (the median: a lift that waited
+    # for the CPU on a loaded machine does not count) against 10 ms, ~80x the quiet figure (0.13 ms);
+    # the latency target itself is measured by benchmarks/map_latency.py
+    assert float(np.median(per_lift)) < 0.01
 
 
 def embedding(z: np.ndarray) -> np.ndarray:

@@ -315,9 +315,47 @@ def test_resume_from_saved_state_equals_continuous_training(tmp_path, stop_at):
     assert resumed.best_epoch == continuous.best_epoch
 
 
+class WatchedControl(TrainControl):
+    """A TrainControl that tells the test when the trainer is blocked in a pause or a hold, and
+    what each such wait cost the waiting thread: its own CPU time (``time.thread_time``, read in
+    that thread) against the wall time it waited.  Nothing it does changes what the trainer does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_pause = threading.Event()
+        self.in_hold = threading.Event()
+        self.pauses: list[dict] = []  # one record per wait_while_paused call
+        self.holds: list[dict] = []  # one record per wait_while_held call
+
+    def _watch(self, flag, records, wait, *args):
+        t0, cpu0 = time.perf_counter(), time.thread_time()
+        flag.set()
+        try:
+            waited = wait(*args)
+        finally:
+            flag.clear()
+        records.append({"entered": t0, "left": time.perf_counter(), "wall": time.perf_counter() - t0,
+                        "cpu": time.thread_time() - cpu0, "waited": waited})
+        return waited
+
+    def wait_while_paused(self, timeout=None):
+        return self._watch(self.in_pause, self.pauses, super().wait_while_paused, timeout)
+
+    def wait_while_held(self):
+        return self._watch(self.in_hold, self.holds, super().wait_while_held)
+
+
+# A waiting thread may use this share of the wall time it waits (a few wake-ups to look at the
+# flags); busy waiting uses all of it, or on a loaded machine whatever the scheduler gives it.
+# Quiet figure: ~0.01 % (tens of microseconds in a second); 5 % is hundreds of times that.
+IDLE_CPU_SHARE = 0.05
+
+
 def _train_in_thread(trainer):
+    """Run ``trainer`` in a thread; returns (thread, events, result, done, stepped): ``stepped`` is
+    set whenever the trainer reports an event (clear it, then wait on it)."""
     events, result = [], {}
-    box = threading.Event()
+    box, stepped = threading.Event(), threading.Event()
 
     def work():
         try:
@@ -325,19 +363,19 @@ def _train_in_thread(trainer):
             while True:
                 try:
                     events.append(next(gen))
+                    stepped.set()
                 except StopIteration as stop:
                     result["state"] = stop.value
                     return
         finally:
-            result["end"] = time.perf_counter()
             box.set()
 
     thread = threading.Thread(target=work, daemon=True)
     thread.start()
-    return thread, events, result, box
+    return thread, events, result, box, stepped
 
 
-def _wait_for(pred, timeout=20.0):
+def _wait_for(pred, timeout=120.0):
     end = time.monotonic() + timeout
     while not pred():
         assert time.monotonic() < end, "timed out"
@@ -345,46 +383,51 @@ def _wait_for(pred, timeout=20.0):
 
 
 def test_stop_from_another_thread_takes_effect_within_a_second():
+    """A stop is honoured at the next chunk boundary: the step under way (or the validation chunk)
+    is the most that still reports, then the trainer ends.  A chunk is sized to ~0.1 s of CPU work
+    (CPU_CHUNK_MACS), which is what makes that "within a second"; the seconds themselves are
+    measured by benchmarks, not asserted here (quiet figure: 5-35 ms from stop() to the end)."""
     designs = image_designs(64)
     mc, tc = tiny(designs, epochs=1000, event_interval=0.0)
     control = TrainControl()
     trainer = Trainer(designs, mc, tc, control=control)
-    thread, events, result, done = _train_in_thread(trainer)
+    thread, events, result, done, _ = _train_in_thread(trainer)
     _wait_for(lambda: sum(e.kind == "step" for e in events) >= 3)  # mid-epoch
-    t0 = time.perf_counter()
     control.stop()
-    assert done.wait(5.0)
-    assert result["end"] - t0 < 1.0
-    assert events[-1].kind == "stopped" and result["state"].epoch < 1000
-    thread.join(1)
+    n = len(events)  # every event reported from here on was under way when stop() returned
+    assert done.wait(120)
+    after = [e.kind for e in events[n:]]
+    assert after[-1] == "stopped" and len(after) <= 2 and set(after[:-1]) <= {"step", "epoch"}, after
+    assert result["state"].epoch < 1000
+    thread.join(10)
 
 
 def test_pause_holds_still_without_cpu_then_resume_and_stop_while_paused():
     designs = image_designs(64)
     mc, tc = tiny(designs, epochs=1000, event_interval=0.0)
-    control = TrainControl()
+    control = WatchedControl()
     trainer = Trainer(designs, mc, tc, control=control)
-    thread, events, result, done = _train_in_thread(trainer)
+    thread, events, _, done, stepped = _train_in_thread(trainer)
     _wait_for(lambda: len(events) >= 3)
     control.pause()
     assert control.paused
-    time.sleep(0.3)  # let the current step finish
+    assert control.in_pause.wait(120)  # the step under way finished; the trainer waits
     n = len(events)
-    clock = time.pthread_getcpuclockid(thread.ident) if hasattr(time, "pthread_getcpuclockid") else None
-    cpu0 = time.clock_gettime(clock) if clock is not None else 0.0
-    time.sleep(0.8)
-    assert len(events) == n  # no step while paused
-    if clock is not None:
-        assert time.clock_gettime(clock) - cpu0 < 0.05  # and no busy waiting
+    stepped.clear()
+    assert not stepped.wait(0.8)  # no step while paused (a wait that ended early would show here)
+    assert len(events) == n
     control.resume()
     _wait_for(lambda: len(events) > n + 2)  # it carries on
+    # and the pause cost the waiting thread (almost) no CPU: no busy waiting
+    wait = control.pauses[0]
+    assert wait["wall"] >= 0.8 and wait["cpu"] < IDLE_CPU_SHARE * wait["wall"], wait
     control.pause()
-    time.sleep(0.3)
-    t0 = time.perf_counter()
-    control.stop()  # a stop while paused ends training too
-    assert done.wait(5.0) and result["end"] - t0 < 1.0
-    assert events[-1].kind == "stopped"
-    thread.join(1)
+    assert control.in_pause.wait(120)
+    n = len(events)
+    control.stop()  # a stop while paused ends training too, without another step
+    assert done.wait(120)
+    assert [e.kind for e in events[n:]] == ["stopped"]
+    thread.join(10)
 
 
 def test_hold_lets_interactive_work_have_the_cpu_then_training_goes_on_by_itself():
@@ -394,29 +437,39 @@ def test_hold_lets_interactive_work_have_the_cpu_then_training_goes_on_by_itself
     reference.chunk = 4
     _, plain = drive(reference.run())
 
-    control = TrainControl()
+    control = WatchedControl()
     trainer = Trainer(designs, mc, tc, control=control)
     trainer.chunk = 4  # holds are honoured between chunks too
-    thread, events, result, done = _train_in_thread(trainer)
+    thread, events, result, done, _ = _train_in_thread(trainer)
     _wait_for(lambda: len(events) >= 3)
-    t_hold = time.perf_counter()
-    control.hold(0.8)
-    time.sleep(0.3)  # the chunk under way finishes
-    n = len(events)
-    clock = time.pthread_getcpuclockid(thread.ident) if hasattr(time, "pthread_getcpuclockid") else None
-    cpu0 = time.clock_gettime(clock) if clock is not None else 0.0
-    time.sleep(0.4)
-    assert len(events) == n  # nothing trained during the hold...
-    if clock is not None:
-        assert time.clock_gettime(clock) - cpu0 < 0.05  # ...without busy waiting
-    assert done.wait(60)  # the hold expires by itself
-    thread.join(1)
-    assert 0.3 < control.held_seconds < 0.85 and time.perf_counter() - t_hold > 0.8
+    # the user drags on the map: a hold with every move, until the trainer waits in one (on a
+    # loaded machine the chunk under way may take longer than one hold lasts)
+    hold = 0.8
+    end = time.monotonic() + 120
+    while True:
+        asked = time.perf_counter()
+        control.hold(hold)
+        if control.in_hold.wait(0.05):
+            break
+        assert time.monotonic() < end, "the trainer never honoured a hold"
+    # the hold is recent: steps run in smaller chunks while the user explores
+    assert control.interactive() and not control.interactive(within=0.0)
+    assert done.wait(120)  # the hold expires by itself: training goes on without being told
+    thread.join(10)
     assert events[-1].kind == "done"
+    waits = [w for w in control.holds if w["waited"] > 0]
+    assert waits
+    # it waited until the last hold ran out, not less...
+    assert waits[-1]["left"] >= asked + hold
+    # ...without busy waiting (a little CPU to enter and leave each wait is allowed for)...
+    assert sum(w["cpu"] for w in waits) < IDLE_CPU_SHARE * sum(w["wall"] for w in waits) + 0.002 * len(waits), waits
+    # ...and the time held is what is kept out of the speed figures
+    assert control.held_seconds == pytest.approx(sum(w["waited"] for w in control.holds))
+    # and no longer than it was asked to (quiet figure: the hold plus < 1 ms; 5x slack for load)
+    assert control.held_seconds < 5 * hold
     state = result["state"]
     # a hold changes when, not what: while the user explores, steps run in smaller chunks, which
     # only changes the rounding of the accumulated gradients
-    assert control.interactive() and not control.interactive(within=0.0)
     for a, b in zip(state.history, plain.history):
         assert a["train_recon"] == pytest.approx(b["train_recon"], rel=1e-4)
         assert a["val_recon"] == pytest.approx(b["val_recon"], rel=1e-4)
@@ -449,11 +502,11 @@ def test_snapshot_from_another_thread_is_a_consistent_copy():
     mc, tc = tiny(designs, epochs=1000)
     control = TrainControl()
     trainer = Trainer(designs, mc, tc, control=control)
-    thread, events, result, done = _train_in_thread(trainer)
+    thread, events, result, done, _ = _train_in_thread(trainer)
     _wait_for(lambda: len(events) >= 2)
     snap = trainer.snapshot()
     control.stop()
-    assert done.wait(5.0)
+    assert done.wait(120)
     live = trainer.model.state_dict()
     assert all(snap.weights[k].data_ptr() != live[k].data_ptr() for k in live)
     model = build_model(mc)

@@ -1,7 +1,10 @@
 """pytest-qt fixtures for the desktop app: offscreen Qt, isolated settings and data dirs.
 
-Widget tests run with ``QT_QPA_PLATFORM=offscreen`` (no display needed); the
-screenshot script (packaging/screenshots.py) is what uses Xvfb.
+Widget tests run on Qt's offscreen platform with the screen configured below (no display
+needed), whatever ``QT_QPA_PLATFORM`` the environment has: it is set here, when pytest loads
+this file, before any QApplication exists (pytest-qt makes it on the first test that asks).
+Tests that need a real X display (OpenGL) run a subprocess with ``QT_QPA_PLATFORM=xcb`` on
+pytest-xvfb's ``DISPLAY``; the screenshot script (packaging/screenshots.py) uses Xvfb too.
 """
 
 from __future__ import annotations
@@ -22,13 +25,33 @@ def _offscreen_platform() -> str:
     config = os.path.join(tempfile.gettempdir(), f"vae-designer-offscreen-{os.getuid()}.json")
     screen = {"name": "offscreen", "x": 0, "y": 0, "width": 1920, "height": 1200,
               "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
-    with open(config, "w") as fh:
+    # written whole under another name, then renamed: a test run starting at the same moment
+    # (another checkout, another engineer) never reads a half-written file
+    fd, part = tempfile.mkstemp(prefix=os.path.basename(config) + ".", dir=os.path.dirname(config))
+    with os.fdopen(fd, "w") as fh:
         json.dump({"synchronousWindowSystemEvents": False, "windowFrameMargins": False,
                    "screens": [screen]}, fh)
+    os.replace(part, config)
     return f"offscreen:configfile={config}"
 
 
-os.environ.setdefault("QT_QPA_PLATFORM", _offscreen_platform())
+# Unconditionally: an exported QT_QPA_PLATFORM=offscreen would give an 800x800 screen (windows
+# clamped to it), xcb a display whose size and window manager the tests do not control.
+os.environ["QT_QPA_PLATFORM"] = _offscreen_platform()
+for _name in ("QT_SCALE_FACTOR", "QT_SCREEN_SCALE_FACTORS"):  # sizes are asserted in pixels
+    os.environ.pop(_name, None)
+
+
+def _no_application_yet() -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    app = QCoreApplication.instance()
+    if app is not None:  # its platform was chosen before this file could choose it
+        raise RuntimeError(f"a Qt application ({type(app).__name__}) exists before tests/gui/conftest.py "
+                           "set QT_QPA_PLATFORM")
+
+
+_no_application_yet()
 
 
 @pytest.fixture(scope="session")
