@@ -1,24 +1,17 @@
 """``vae-designer scan``: the CLI contract, run as a user runs it (a subprocess)."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 from PIL import Image
 
-from conftest import REPO, hostile_files, save_silhouette
-
-
-def cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "vae_designer", *map(str, args)],
-                          capture_output=True, text=True, cwd=REPO, env=env, timeout=300)
+from helpers import hostile_files, run_cli, save_silhouette
 
 
 def test_scan_json_and_preview(mesh_folder, tmp_path):
     hostile_files(mesh_folder / "tall")
     out = tmp_path / "sheet.png"
-    p = cli("scan", mesh_folder, "--json", "--preview", out)
+    p = run_cli("scan", mesh_folder, "--json", "--preview", out)
     assert p.returncode == 0, p.stderr
     assert "Traceback" not in p.stderr
     data = json.loads(p.stdout)
@@ -35,11 +28,11 @@ def test_scan_summary_and_kind_override(tmp_path):
     for i in range(3):
         save_silhouette(tmp_path / "d" / "cars" / f"{i}.png", box=(10, 10, 70 + i, 40))
     (tmp_path / "d" / "cars" / "readme.txt").write_text("x")
-    p = cli("scan", tmp_path / "d", "--resolution", "32")
+    p = run_cli("scan", tmp_path / "d", "--resolution", "32")
     assert p.returncode == 0, p.stderr
     assert "3 images loaded as 32x32 grey" in p.stdout
     assert "readme.txt: not a design file" in p.stdout
-    p = cli("scan", tmp_path / "d", "--kind", "mesh")
+    p = run_cli("scan", tmp_path / "d", "--kind", "mesh")
     assert p.returncode == 2
     assert p.stderr.count("\n") == 1 and "no usable mesh designs" in p.stderr
 
@@ -58,7 +51,7 @@ def test_scan_summary_and_kind_override(tmp_path):
 def test_errors_are_one_line_exit_2(tmp_path, args, message):
     save_silhouette(tmp_path / "d" / "a.png")
     (tmp_path / "empty").mkdir()
-    p = cli(*[a.format(tmp=tmp_path) for a in args])
+    p = run_cli(*[a.format(tmp=tmp_path) for a in args])
     assert p.returncode == 2
     assert p.stderr.count("\n") == 1, p.stderr
     assert message in p.stderr and "Traceback" not in p.stderr

@@ -7,7 +7,7 @@ from PIL import Image
 from vae_designer.core.errors import SkipFile
 from vae_designer.core.images import ink_to_image, process_image
 
-from conftest import bomb_png, save_silhouette
+from helpers import bomb_png, save_silhouette
 
 
 def content_box(a):

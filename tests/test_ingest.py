@@ -10,7 +10,7 @@ import pytest
 from vae_designer.core.errors import Cancelled, UserError
 from vae_designer.core.ingest import Progress, ingest_steps, load_designs
 
-from conftest import bomb_png, box_mesh, hostile_files, save_silhouette
+from helpers import bomb_png, box_mesh, hostile_files, save_silhouette
 
 
 def test_labels_voxels_and_source_units(mesh_folder):

@@ -17,28 +17,7 @@ import pytest
 import trimesh
 from PIL import Image
 
-from conftest import REPO, save_silhouette
-
-TINY = ["--epochs", "2", "--latent-dim", "4", "--batch-size", "16", "--seed", "3"]
-
-
-def cli(*args, timeout=300):
-    env = dict(os.environ, OMP_NUM_THREADS="1")
-    return subprocess.run([sys.executable, "-m", "vae_designer", *map(str, args)], capture_output=True,
-                          text=True, cwd=REPO, timeout=timeout, env=env)
-
-
-def ok(p):
-    assert p.returncode == 0, p.stderr[-2000:]
-    assert "Traceback" not in p.stderr
-    return p
-
-
-def fail(p, message):
-    assert p.returncode == 2, (p.returncode, p.stdout, p.stderr)
-    assert p.stderr.count("\n") == 1, p.stderr
-    assert message in p.stderr and "Traceback" not in p.stderr
-
+from helpers import REPO, TINY, fail, ok, run_cli, save_silhouette
 
 @pytest.fixture(scope="module")
 def image_folder(tmp_path_factory):
@@ -56,18 +35,18 @@ def image_folder(tmp_path_factory):
 @pytest.fixture(scope="module")
 def image_project(image_folder, tmp_path_factory):
     project = tmp_path_factory.mktemp("proj") / "cars.vaed"
-    ok(cli("train", image_folder, "-o", project, "--resolution", "32", *TINY))
+    ok(run_cli("train", image_folder, "-o", project, "--resolution", "32", *TINY))
     return project
 
 
 def test_train_writes_a_project_info_reads_it(image_project):
-    p = ok(cli("info", image_project, "--json"))
+    p = ok(run_cli("info", image_project, "--json"))
     info = json.loads(p.stdout)
     assert info["kind"] == "image" and info["dataset"]["count"] == 40
     assert info["dataset"]["labels"] == {"tall": 20, "wide": 20}
     assert info["model"]["latent_dim"] == 4 and info["metrics"]["epochs_done"] == 2
     assert info["metrics"]["best_val_loss"] > 0
-    text = ok(cli("info", image_project)).stdout
+    text = ok(run_cli("info", image_project)).stdout
     assert "40 designs" in text and "latent 4" in text
 
 
@@ -95,16 +74,16 @@ def test_project_holds_no_pickle_and_loads_without_it(image_project, monkeypatch
 
 
 def test_encode_csv(image_project, tmp_path):
-    p = ok(cli("encode", image_project))
+    p = ok(run_cli("encode", image_project))
     rows = p.stdout.strip().splitlines()
     assert rows[0].split(",")[:3] == ["path", "label", "z0"] and len(rows) == 41
-    ok(cli("encode", image_project, "--csv", tmp_path / "z.csv"))
+    ok(run_cli("encode", image_project, "--csv", tmp_path / "z.csv"))
     assert (tmp_path / "z.csv").read_text() == p.stdout
 
 
 def test_sample_and_reproduce_from_sidecar(image_project, tmp_path):
     out = tmp_path / "out"
-    p = ok(cli("sample", image_project, "-n", "3", "-o", out, "--seed", "7"))
+    ok(run_cli("sample", image_project, "-n", "3", "-o", out, "--seed", "7"))
     pngs = sorted(out.glob("*.png"))
     assert len(pngs) == 3 and len(list(out.glob("*.json"))) == 3
     img = Image.open(pngs[0])
@@ -113,16 +92,16 @@ def test_sample_and_reproduce_from_sidecar(image_project, tmp_path):
     assert side["seed"] == 7 and len(side["latent"]) == 4 and side["source"] == "sample"
     # the same seed gives the same designs; the sidecar reproduces the file byte for byte
     again = tmp_path / "again"
-    ok(cli("sample", image_project, "-n", "3", "-o", again, "--seed", "7"))
+    ok(run_cli("sample", image_project, "-n", "3", "-o", again, "--seed", "7"))
     assert [f.read_bytes() for f in sorted(again.glob("*.png"))] == [f.read_bytes() for f in pngs]
     repro = tmp_path / "repro"
-    ok(cli("sample", image_project, "--from-json", pngs[1].with_suffix(".json"), "-o", repro))
+    ok(run_cli("sample", image_project, "--from-json", pngs[1].with_suffix(".json"), "-o", repro))
     assert (repro / pngs[1].name).read_bytes() == pngs[1].read_bytes()
 
 
 def test_interpolate_between_training_files_and_sidecars(image_project, tmp_path):
     out = tmp_path / "interp"
-    ok(cli("interpolate", image_project, "wide_01.png", "tall/tall_00.png", "--steps", "4", "-o", out))
+    ok(run_cli("interpolate", image_project, "wide_01.png", "tall/tall_00.png", "--steps", "4", "-o", out))
     files = sorted(out.glob("*.png"))
     assert len(files) == 4
     first = np.asarray(Image.open(files[0]).convert("L"), float)
@@ -141,7 +120,7 @@ def test_interpolate_between_training_files_and_sidecars(image_project, tmp_path
     side = json.loads(files[1].with_suffix(".json").read_text())
     assert side["parents"] == ["wide/wide_01.png", "tall/tall_00.png"]
     assert side["weights"] == pytest.approx([2 / 3, 1 / 3])
-    ok(cli("interpolate", image_project, files[0].with_suffix(".json"), "wide_03.png", "--steps", "2",
+    ok(run_cli("interpolate", image_project, files[0].with_suffix(".json"), "wide_03.png", "--steps", "2",
            "-o", tmp_path / "i2"))
 
 
@@ -150,8 +129,8 @@ def test_resume_continues_the_curve(image_folder, image_project, tmp_path):
 
     copy = tmp_path / "copy.vaed"
     shutil.copytree(image_project, copy)
-    fail(cli("train", image_folder, "-o", copy, "--resume"), "already trained 2 epochs")
-    ok(cli("train", image_folder, "-o", copy, "--resume", "--epochs", "3"))
+    fail(run_cli("train", image_folder, "-o", copy, "--resume"), "already trained 2 epochs")
+    ok(run_cli("train", image_folder, "-o", copy, "--resume", "--epochs", "3"))
     from vae_designer.core.project import load_project
 
     before, after = load_project(image_project), load_project(copy)
@@ -159,7 +138,7 @@ def test_resume_continues_the_curve(image_folder, image_project, tmp_path):
     assert after.metrics["history"][:2] == before.metrics["history"]
     # training from scratch for 3 epochs gives the same curve
     fresh = tmp_path / "fresh.vaed"
-    ok(cli("train", image_folder, "-o", fresh, "--resolution", "32", *TINY[:1], "3", *TINY[2:]))
+    ok(run_cli("train", image_folder, "-o", fresh, "--resolution", "32", *TINY[:1], "3", *TINY[2:]))
     h_fresh = load_project(fresh).metrics["history"]
     for a, b in zip(after.metrics["history"], h_fresh):
         assert a["val_recon"] == pytest.approx(b["val_recon"], rel=1e-5)
@@ -180,15 +159,15 @@ def test_resume_continues_the_curve(image_folder, image_project, tmp_path):
 def test_cli_errors_are_one_line_exit_2(image_folder, image_project, tmp_path, args, message):
     (tmp_path / "bad.json").write_text("{not json")
     fmt = dict(folder=image_folder, project=image_project, tmp=tmp_path)
-    fail(cli(*[a.format(**fmt) for a in args]), message)
+    fail(run_cli(*[a.format(**fmt) for a in args]), message)
 
 
 def test_mesh_project_exports_watertight_meshes_in_source_units(mesh_folder, tmp_path):
     project = tmp_path / "boxes.vaed"
-    ok(cli("train", mesh_folder, "-o", project, "--epochs", "60", "--latent-dim", "4", "--batch-size", "4"))
+    ok(run_cli("train", mesh_folder, "-o", project, "--epochs", "60", "--latent-dim", "4", "--batch-size", "4"))
     for fmt in ("stl", "obj", "ply", "glb"):
         out = tmp_path / fmt
-        ok(cli("interpolate", project, "long_0.stl", "tall_1.stl", "--steps", "2", "-o", out,
+        ok(run_cli("interpolate", project, "long_0.stl", "tall_1.stl", "--steps", "2", "-o", out,
                "--format", fmt))
         files = sorted(out.glob(f"*.{fmt}"))
         assert len(files) == 2
@@ -198,7 +177,7 @@ def test_mesh_project_exports_watertight_meshes_in_source_units(mesh_folder, tmp
             assert m.is_watertight and m.volume > 0
             assert 0.3 < max(m.extents) < 1.6  # the boxes were 1 unit long
     repro = tmp_path / "repro"
-    ok(cli("sample", project, "--from-json", tmp_path / "stl" / "interp_000.json", "-o", repro))
+    ok(run_cli("sample", project, "--from-json", tmp_path / "stl" / "interp_000.json", "-o", repro))
     assert (repro / "interp_000.stl").read_bytes() == (tmp_path / "stl" / "interp_000.stl").read_bytes()
 
 

@@ -5,7 +5,7 @@ import numpy as np
 from vae_designer.core.ingest import load_designs
 from vae_designer.resources import sample_folder
 
-from conftest import shared_data
+from helpers import shared_data
 
 CAR_TYPES = {"coupe", "hatchback", "pickup", "sedan", "suv", "van"}
 

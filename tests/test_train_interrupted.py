@@ -18,7 +18,7 @@ import time
 import numpy as np
 import pytest
 
-from conftest import REPO, save_silhouette
+from helpers import REPO, save_silhouette
 
 ARGS = ["--resolution", "32", "--latent-dim", "4", "--batch-size", "16", "--seed", "5"]
 

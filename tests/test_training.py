@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 import torch
 
+from helpers import IDLE_CPU_SHARE, REPO, watched_control_class
 from vae_designer.core.designset import DesignSet
 from vae_designer.core.errors import UserError
 from vae_designer.core.losses import auto_pos_weight, vae_loss
@@ -34,7 +35,6 @@ from vae_designer.core.training import (TrainControl, Trainer, TrainerState, dec
                                         make_split, optimizer_from_flat, optimizer_to_flat,
                                         reconstruction_errors)
 
-REPO = Path(__file__).resolve().parents[1]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -315,40 +315,7 @@ def test_resume_from_saved_state_equals_continuous_training(tmp_path, stop_at):
     assert resumed.best_epoch == continuous.best_epoch
 
 
-class WatchedControl(TrainControl):
-    """A TrainControl that tells the test when the trainer is blocked in a pause or a hold, and
-    what each such wait cost the waiting thread: its own CPU time (``time.thread_time``, read in
-    that thread) against the wall time it waited.  Nothing it does changes what the trainer does."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.in_pause = threading.Event()
-        self.in_hold = threading.Event()
-        self.pauses: list[dict] = []  # one record per wait_while_paused call
-        self.holds: list[dict] = []  # one record per wait_while_held call
-
-    def _watch(self, flag, records, wait, *args):
-        t0, cpu0 = time.perf_counter(), time.thread_time()
-        flag.set()
-        try:
-            waited = wait(*args)
-        finally:
-            flag.clear()
-        records.append({"entered": t0, "left": time.perf_counter(), "wall": time.perf_counter() - t0,
-                        "cpu": time.thread_time() - cpu0, "waited": waited})
-        return waited
-
-    def wait_while_paused(self, timeout=None):
-        return self._watch(self.in_pause, self.pauses, super().wait_while_paused, timeout)
-
-    def wait_while_held(self):
-        return self._watch(self.in_hold, self.holds, super().wait_while_held)
-
-
-# A waiting thread may use this share of the wall time it waits (a few wake-ups to look at the
-# flags); busy waiting uses all of it, or on a loaded machine whatever the scheduler gives it.
-# Quiet figure: ~0.01 % (tens of microseconds in a second); 5 % is hundreds of times that.
-IDLE_CPU_SHARE = 0.05
+WatchedControl = watched_control_class()
 
 
 def _train_in_thread(trainer):

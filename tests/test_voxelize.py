@@ -1,7 +1,6 @@
 """Voxelization keeps volume, thin parts and several bodies, and survives small holes."""
 
 import numpy as np
-import pytest
 import trimesh
 
 from vae_designer.core.meshes import normalise

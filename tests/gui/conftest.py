@@ -16,7 +16,7 @@ import tempfile
 import numpy as np
 import pytest
 
-from .gui_helpers import TINY, cli, tall_and_wide
+from helpers import TINY, cli, tall_and_wide
 
 
 def _offscreen_platform() -> str:

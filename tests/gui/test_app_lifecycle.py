@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from .gui_helpers import REPO, silhouette
+from helpers import REPO, save_silhouette
 
 DRIVER = r"""
 import sys
@@ -124,7 +124,7 @@ def small_folder(tmp_path):
     root = tmp_path / "small"
     for i in range(32):
         w = 40 + i
-        silhouette(root / f"d_{i:02d}.png", box=(5, 10, 5 + w, 40), size=(120, 60))
+        save_silhouette(root / f"d_{i:02d}.png", box=(5, 10, 5 + w, 40), size=(120, 60))
     return root
 
 

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QThread, QTimer
 from PySide6.QtWidgets import QApplication
 
-from .gui_helpers import REPO
+from helpers import REPO
 
 
 @pytest.fixture

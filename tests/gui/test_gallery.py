@@ -12,7 +12,9 @@ import json
 import numpy as np
 from PySide6.QtCore import Qt
 
-from .gui_helpers import cli, drag_to, open_map
+from helpers import cli
+
+from .gui_helpers import drag_to, open_map
 
 
 def select(gallery, rows):

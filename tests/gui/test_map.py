@@ -18,7 +18,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from .gui_helpers import REPO, cli, drag_to, open_map, watch_train_control
+from helpers import REPO, cli, watch_train_control
+
+from .gui_helpers import drag_to, open_map
 
 
 def test_map_shows_points_by_label_hover_and_cursor_decodes(qtbot, make_main_window, image_project, tmp_path):

@@ -13,8 +13,9 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QPointF, Qt
 
-from .gui_helpers import tall_and_wide
-from .gui_helpers import cli, open_map
+from helpers import cli, tall_and_wide
+
+from .gui_helpers import open_map
 
 TINY = ["--epochs", "3", "--latent-dim", "4", "--batch-size", "8", "--seed", "3"]
 NOISE = "tall/zz_noise.png"

@@ -8,7 +8,9 @@ from PySide6.QtCore import QCoreApplication, Qt
 
 from vae_designer.core.project import is_project, load_project
 
-from .gui_helpers import IDLE_CPU_SHARE, error_dialogs, wait_opened, watch_train_control
+from helpers import IDLE_CPU_SHARE, watch_train_control
+
+from .gui_helpers import error_dialogs, wait_opened
 
 TINY = dict(latent_dim=8, batch_size=32, epochs=60)  # stopped long before 60 epochs
 
