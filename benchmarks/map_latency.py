@@ -68,10 +68,10 @@ def wait_painted(page, seq: int, timeout: float = 10.0) -> None:
 def drive(page, n: int) -> list[float]:
     page.latencies.clear()
     for x, y in path_points(page.latent_map, n):
-        seq = page._seq
+        seq = page.request_seq
         page.move_cursor(float(x), float(y))
-        if page._seq != seq:
-            wait_painted(page, page._seq)
+        if page.request_seq != seq:
+            wait_painted(page, page.request_seq)
     return [1000.0 * v for v in page.latencies]
 
 
@@ -129,7 +129,7 @@ def main() -> int:
             wait_until(lambda: session.state == "running" and session.last_event is not None
                  and session.last_event.kind == "step", 120, "training to run")
             refits = page.refits
-            control = session._thread.control
+            control = session.control
             held0, t0 = control.held_seconds, time.perf_counter()
             ms = []
             end = t0 + 600

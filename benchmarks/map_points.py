@@ -142,12 +142,9 @@ def main() -> int:
 
         # colour by error: synthetic errors (no designs here), as the error thread would deliver them
         rng = np.random.default_rng(2)
-        page.errors.errors = (400 + 60 * rng.standard_normal(args.points)).astype(np.float32)
-        page.errors.key = ((id(page.weights), page.weights_key), tuple(page.paths))
-        page.errors._wanted = page.errors.key
-        page.colour_by = "error"
+        page.show_errors(400 + 60 * rng.standard_normal(args.points))
         t0 = time.perf_counter()
-        page._apply_point_colours()
+        page.colour_combo.setCurrentIndex(page.colour_combo.findData("error"))
         page.plot.viewport().repaint()
         results["recolour_ms"] = round(1000 * (time.perf_counter() - t0), 1)
         results["by_error"] = interact(page, args.steps)

@@ -128,7 +128,7 @@ def shoot_map(theme_name: str, out: Path, size: tuple[int, int], project: str, s
         j = order[min(len(order) - 1, np.searchsorted(c[order, 0], c[i, 0]) + 3)]
         y = 0.6 * c[i] + 0.4 * c[j]
         page.move_cursor(float(y[0]), float(y[1]))
-        seq = page._seq
+        seq = page.request_seq
         wait_until(lambda: page.preview.painted_seq >= seq, 30, "the preview")
         page.pin(f"variant-{k + 1}")
     a, b = c[order[len(order) // 4]], c[order[3 * len(order) // 4]]
@@ -136,10 +136,10 @@ def shoot_map(theme_name: str, out: Path, size: tuple[int, int], project: str, s
         y = (1 - t) * a + t * b + np.array([0.0, 0.05 * (lm.bounds()[3] - lm.bounds()[2]) * np.sin(np.pi * t)])
         page.move_cursor(float(y[0]), float(y[1]))
         spin(0.04)
-    seq = page._seq
+    seq = page.request_seq
     wait_until(lambda: page.preview.painted_seq >= seq, 30, "the preview")
-    if page._mesh_view is not None:
-        page._mesh_view.setCameraPosition(distance=46, elevation=24, azimuth=-60)
+    if page.mesh_view is not None:
+        page.mesh_view.setCameraPosition(distance=46, elevation=24, azimuth=-60)
     vb = page.plot.getPlotItem().getViewBox()
     from PySide6.QtCore import QPointF
 
@@ -162,7 +162,7 @@ def shoot_map_views(theme_name: str, out: Path, size: tuple[int, int], project: 
     worst = int(np.argmax(page.errors.errors))
     page.select_item(worst)
     wait_until(page.item_card.has_pictures, 60, "the selected design's pictures")
-    seq = page._seq
+    seq = page.request_seq
     wait_until(lambda: page.preview.painted_seq >= seq, 30, "the preview")
     spin(0.5)
     grab(window, out / "map-error-colour.png")
@@ -173,7 +173,7 @@ def shoot_map_views(theme_name: str, out: Path, size: tuple[int, int], project: 
     c = page.latent_map.coords
     mid = c[int(np.argmin(np.linalg.norm(c - np.median(c, axis=0), axis=1)))]
     page.move_cursor(float(mid[0]) * 0.8, float(mid[1]) * 0.8)
-    seq = page._seq
+    seq = page.request_seq
     wait_until(lambda: page.preview.painted_seq >= seq, 30, "the preview")
     spin(0.5)
     grab(window, out / "map-backdrop.png")
@@ -200,10 +200,10 @@ def shoot_after_training(theme_name: str, out: Path, size: tuple[int, int], kind
     wait_until(lambda: session.state != "idle", 60, "training to start")
     wait_until(lambda: not session.busy, 1800, "training to finish")
     window.show_page("map")
-    wait_until(lambda: page.project is not None and session.project is not None and page._fitter.idle
+    wait_until(lambda: page.project is not None and session.project is not None and not page.refitting
                and page.project.info.get("generation") == session.project.info.get("generation"), 120,
                "the map to follow the final save")
-    seq = page._seq
+    seq = page.request_seq
     wait_until(lambda: page.preview.painted_seq >= seq, 30, "the preview")
     spin(0.8)
     name = f"map-after-training-{'2d' if kind == 'image' else '3d'}.png"

@@ -18,7 +18,7 @@ def open_map(qtbot, make_main_window, project):
 
 def drag_to(qtbot, page, x, y):
     page.move_cursor(x, y)
-    seq = page._seq
+    seq = page.request_seq
     qtbot.waitUntil(lambda: page.preview.painted_seq >= seq, timeout=15000)
 
 

@@ -26,7 +26,7 @@ from .gui_helpers import drag_to, open_map
 def test_map_shows_points_by_label_hover_and_cursor_decodes(qtbot, make_main_window, image_project, tmp_path):
     window, page = open_map(qtbot, make_main_window, image_project)
     assert page.kind == "image" and len(page.latent_map.coords) == 40
-    assert sum(len(s.data) for s in page._scatters) == 40 and len(page._scatters) == 2  # one per label
+    assert sum(len(s.data) for s, _ in page.point_items) == 40 and len(page.point_items) == 2  # one per label
     assert {it[1].text for it in page.legend.items} == {"tall", "wide"}
     c0 = page.latent_map.coords[0]
     drag_to(qtbot, page, float(c0[0]), float(c0[1]))
@@ -83,7 +83,7 @@ def test_surprise_sweep_and_blend(qtbot, make_main_window, image_project, tmp_pa
     c = page.latent_map.coords[2]
     drag_to(qtbot, page, float(c[0]), float(c[1]))
     page.pin("a")
-    before = page._seq
+    before = page.request_seq
     z = tools.surprise()
     qtbot.waitUntil(lambda: page.preview.painted_seq > before, timeout=15000)
     np.testing.assert_array_equal(page.current_z, z)
@@ -149,10 +149,10 @@ def test_map_follows_the_saved_best_model_while_training_and_keeps_the_cursor(qt
     pos = page.cursor.pos()
     at = page.latent_map.coords[anchor]
     assert (pos.x(), pos.y()) == pytest.approx((float(at[0]), float(at[1])), abs=1e-5)
-    seq = page._seq
+    seq = page.request_seq
     qtbot.waitUntil(lambda: page.preview.painted_seq >= seq, timeout=15000)
     # dragging while training runs: the trainer waits for the user (a self-expiring hold)
-    control = session._thread.control
+    control = session.control
     asked = []  # the holds asked for, as the trainer's control receives them
     hold = control.hold
     monkeypatch.setattr(control, "hold", lambda seconds: (asked.append(seconds), hold(seconds))[1])

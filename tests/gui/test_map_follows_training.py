@@ -23,7 +23,7 @@ def wait_map_follows(qtbot, window):
     page, session = window.map_page, window.training
     qtbot.waitUntil(lambda: not session.busy and session.project is not None and page.project is not None
                     and page.project.info.get("generation") == session.project.info.get("generation")
-                    and page._fitter.idle, timeout=120000)
+                    and not page.refitting, timeout=120000)
 
 
 def cursor_distance_to_nearest(page) -> tuple[float, float]:

@@ -36,7 +36,7 @@ def odd_project(tmp_path_factory):
 def brush_colours(page) -> dict[int, tuple]:
     """Each point's fill colour (RGBA), by item index."""
     out = {}
-    for s, sel in zip(page._scatters, page._label_masks):
+    for s, sel in page.point_items:
         items = np.nonzero(sel)[0]
         for i, b in zip(items, s.data["brush"]):
             b = b if b is not None else s.opts["brush"]
@@ -116,7 +116,7 @@ def test_click_a_point_selects_it_and_shows_original_beside_reconstruction(qtbot
 
     assert orig == qimage_from_rgb(expect) and orig != recon
     # the cursor decodes that item's own encoding: the preview is the reconstruction
-    seq = page._seq
+    seq = page.request_seq
     qtbot.waitUntil(lambda: page.preview.painted_seq >= seq, timeout=15000)
     np.testing.assert_allclose(page.current_z, lm.encodings[far], atol=1e-5)
 
@@ -146,7 +146,7 @@ def test_backdrop_draws_a_lattice_of_decoded_designs_behind_the_points(qtbot, ma
     # cells differ: the lattice shows different designs across the map
     cells = alpha.reshape(LATTICE, CELL, LATTICE, CELL).transpose(0, 2, 1, 3).reshape(LATTICE * LATTICE, -1)
     assert len({c.tobytes() for c in cells}) > LATTICE * LATTICE // 2
-    assert item.isVisible() and item.zValue() < min(s.zValue() for s in page._scatters)
+    assert item.isVisible() and item.zValue() < min(s.zValue() for s, _ in page.point_items)
     assert 0.2 < item.opacity() < 0.8
     x0, x1, y0, y1 = page.latent_map.bounds()
     r = item.mapRectToParent(item.boundingRect())

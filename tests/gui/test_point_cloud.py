@@ -167,7 +167,7 @@ def test_a_big_map_is_one_point_cloud_with_a_legend_and_colours(qtbot):
 
     n = BIG_MAP + 1000
     page = make_page(qtbot, n)
-    assert page.cloud is not None and not page._scatters
+    assert page.cloud is not None and not page.point_items
     assert len(page.cloud.pos) == n
     np.testing.assert_array_equal(page.cloud.pos, page.latent_map.coords)
     assert [it[1].text for it in page.legend.items] == ["l0", "l1", "l2"] and page.legend.isVisible()
@@ -192,9 +192,7 @@ def test_a_big_map_is_one_point_cloud_with_a_legend_and_colours(qtbot):
     # colour by reconstruction error (errors as the error thread delivers them): one array, no brushes
     errors = np.linspace(100, 500, n).astype(np.float32)
     errors[i] = 1e6  # the worst design: the top colour
-    page.errors.errors = errors
-    page.errors.key = ((id(page.weights), page.weights_key), tuple(page.paths))
-    page.errors._wanted = page.errors.key
+    page.show_errors(errors)
     page.colour_combo.setCurrentIndex(page.colour_combo.findData("error"))
     assert page.point_bins is not None and page.point_bins[i] == page.point_bins.max()
     assert not page.legend.isVisible() and page.colour_bar.isVisible()
@@ -219,8 +217,8 @@ def test_a_small_map_keeps_one_scatter_per_label(qtbot):
     from vae_designer.gui.map_drawing import BIG_MAP
 
     page = make_page(qtbot, 300)
-    assert page.cloud is None and len(page._scatters) == 3
-    assert sum(len(s.data) for s in page._scatters) == 300
+    assert page.cloud is None and len(page.point_items) == 3
+    assert sum(len(s.data) for s, _ in page.point_items) == 300
     assert page.plot.getPlotItem().getAxis("bottom").grid  # the grid is back on small maps
     assert [it[1].text for it in page.legend.items] == ["l0", "l1", "l2"]
     # a new, big model replaces the scatters by a cloud, and back
@@ -231,11 +229,11 @@ def test_a_small_map_keeps_one_scatter_per_label(qtbot):
     n = BIG_MAP + 1
     enc = np.random.default_rng(1).standard_normal((n, config.latent_dim)).astype(np.float32)
     page.set_model("image", config, build_model(config).state_dict(), enc, ["a"] * n, [f"e{i}" for i in range(n)])
-    assert page.cloud is not None and not page._scatters and page.plot.getPlotItem().getAxis("bottom").grid is False
+    assert page.cloud is not None and not page.point_items and page.plot.getPlotItem().getAxis("bottom").grid is False
     assert [it[1].text for it in page.legend.items] == ["a"]
     assert len([it for it in page.plot.getPlotItem().items if isinstance(it, PointCloud)]) == 1
     page.set_model("image", config, build_model(ModelConfig("image", 32, latent_dim=4, width=8)).state_dict(),
                    enc[:50], ["b"] * 50, [f"f{i}" for i in range(50)])
-    assert page.cloud is None and len(page._scatters) == 1
+    assert page.cloud is None and len(page.point_items) == 1
     assert not [it for it in page.plot.getPlotItem().items if isinstance(it, PointCloud)]
     page.shutdown()

@@ -50,12 +50,12 @@ def test_train_watch_pause_resume_stop_save_and_reopen(qtbot, window, tmp_path, 
     drawn = page.plot.drawn_counts()
     assert drawn["train_recon"] >= 2 and drawn["train_kl"] >= 2
     assert drawn["val_recon"] >= 1 and drawn["val_kl"] >= 1
-    assert page.recon_grid.has_recons() and len(page.recon_grid._originals) == 8
+    assert page.recon_grid.has_recons() and page.recon_grid.originals_count == 8
     assert "designs" in page.stat_speed.caption.text() and page.stat_speed.value.text() != "–"
     assert page.progress.value() > 0 and "Epoch" in page.progress.format()
 
     # the GUI only ever holds snapshots: CPU copies, never the trained model's tensors
-    live = {p.data_ptr() for p in session._thread.trainer.model.parameters()}
+    live = {p.data_ptr() for p in session.trainer.model.parameters()}
     snap = session.latest_state
     assert snap is not None and not live & {t.data_ptr() for t in snap.weights.values()}
 
@@ -64,7 +64,7 @@ def test_train_watch_pause_resume_stop_save_and_reopen(qtbot, window, tmp_path, 
     assert is_project(session.project_path) and session.autosave_location
 
     # pause: the step under way ends, then no more progress; resume: progress again
-    control = session._thread.control
+    control = session.control
     click(qtbot, page.pause_button)
     assert session.state == "paused" and page.pause_button.text() == "Resume"
     qtbot.waitUntil(control.in_pause.is_set, timeout=60000)  # the trainer waits
@@ -82,7 +82,7 @@ def test_train_watch_pause_resume_stop_save_and_reopen(qtbot, window, tmp_path, 
     # stop: honoured at the next chunk boundary (the trainer's chunks are ~0.1 s of work, which
     # makes it well within a second; quiet figure ~0.06 s from the click to the thread's end):
     # at most the step under way still counts.  The best model is kept and saved.
-    trainer = session._thread.trainer
+    trainer = session.trainer
     spe = trainer.steps_per_epoch
     click(qtbot, page.stop_button)
     at_stop = trainer.snapshot(include_optimizer=False)

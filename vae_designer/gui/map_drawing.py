@@ -207,6 +207,12 @@ class MapDrawing:
         self._request_errors()
         self._apply_point_colours()
 
+    def show_errors(self, errors: np.ndarray) -> None:
+        """Reconstruction errors of the shown designs computed elsewhere (a benchmark's or a test's
+        synthetic ones), used as if the error thread had delivered them for the current model."""
+        self.errors.provide(np.asarray(errors, np.float32), ((id(self.weights), self.weights_key),
+                                                              tuple(self.paths)))
+
     def _request_errors(self) -> None:
         if self.colour_by != "error" or self.config is None or self.latent_map is None:
             return

@@ -468,6 +468,28 @@ class MapPage(MapDrawing, MapExports, QWidget):
         self.format_combo.setVisible(self.kind == "mesh")
 
     @property
+    def request_seq(self) -> int:
+        """The number of the newest decode asked for: ``preview.painted_seq`` reaches it once that
+        design is on screen (what tests and benchmarks wait for)."""
+        return self._seq
+
+    @property
+    def mesh_view(self):
+        """The 3D view of a mesh project (None until one is shown, or without OpenGL)."""
+        return self._mesh_view
+
+    @property
+    def refitting(self) -> bool:
+        """A newer model's map is being fitted in the background (the map will change)."""
+        return not self._fitter.idle
+
+    @property
+    def point_items(self) -> list[tuple[object, np.ndarray]]:
+        """The drawn scatter items of a small map with each one's item mask (empty for a big map,
+        which one PointCloud draws)."""
+        return list(zip(self._scatters, self._label_masks))
+
+    @property
     def preview(self):
         """What shows the decoded design now: the picture widget or the 3D view."""
         w = self.preview_stack.currentWidget()

@@ -48,6 +48,11 @@ class ReconGrid(QWidget):
         self.updates += 1
         self.update()
 
+    @property
+    def originals_count(self) -> int:
+        """How many originals the grid shows (one column each)."""
+        return len(self._originals)
+
     def has_recons(self) -> bool:
         return any(p is not None for p in self._recons)
 

@@ -180,6 +180,16 @@ class TrainingSession(QObject):
         return int(self.project.epoch) if self.project is not None else 0
 
     @property
+    def control(self):
+        """The running trainer's TrainControl (None when not training or not started yet)."""
+        return self._thread.control if self._thread is not None else None
+
+    @property
+    def trainer(self):
+        """The running Trainer, for diagnostics and tests only: the GUI never touches its model."""
+        return self._thread.trainer if self._thread is not None else None
+
+    @property
     def running(self) -> bool:
         return self._thread is not None
 
