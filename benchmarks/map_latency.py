@@ -30,10 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from vae_designer.gui.display import scratch_app_dirs, spin, wait_until
 
-from vae_designer.gui.display import scratch_app_dirs, spin, wait_until  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 
 def path_points(lm, n: int) -> np.ndarray:

@@ -34,11 +34,15 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-TARGET_MS = 33.0
+from vae_designer.gui.display import (
+    run_with_display,
+    scratch_app_dirs,
+    spin,
+    wait_until,
+)
 
-from vae_designer.gui.display import run_with_display, scratch_app_dirs, spin, wait_until  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
+TARGET_MS = 33.0
 
 
 def stats(ms: list[float]) -> dict:

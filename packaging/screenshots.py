@@ -23,13 +23,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from vae_designer.gui.display import scratch_app_dirs, spin, wait_until
 
-from vae_designer.gui.display import scratch_app_dirs, spin, wait_until  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 
 def grab(window, path: Path) -> None:
