@@ -7,6 +7,7 @@ import os
 
 from vae_designer.core.errors import UserError
 from vae_designer.core.ingest import ingest_steps
+from vae_designer.core.settings import resolution_help
 
 from .progress import drive
 
@@ -18,7 +19,7 @@ def add_parser(sub) -> None:
     p.add_argument("folder", help="folder of design images or meshes (sub-folders are labels)")
     p.add_argument("--kind", choices=["image", "mesh"], help="force the kind (default: detected)")
     p.add_argument("--resolution", type=int, metavar="N",
-                   help="side of the processed items (images 32/64/128, default 64; meshes 32/64, default 32)")
+                   help=f"side of the processed items: {resolution_help()}")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
     p.add_argument("--preview", metavar="OUT.png", help="write a contact sheet of processed items")
     p.add_argument("--no-cache", action="store_true", help="ignore and do not update the cache")

@@ -16,6 +16,8 @@ import signal
 import sys
 
 from vae_designer.core.errors import UserError
+from vae_designer.core.model_config import DEVICES
+from vae_designer.core.settings import resolution_help
 
 from .common import non_negative_float, positive_float, positive_int
 from .stop_signals import graceful_stop
@@ -30,13 +32,13 @@ def add_parser(sub) -> None:
     p.add_argument("-o", "--output", required=True, metavar="PROJECT", help="project folder to write")
     p.add_argument("--epochs", type=positive_int, help="epochs in total (with --resume: continue up to this)")
     p.add_argument("--latent-dim", type=positive_int, help="size of the latent space (default 32)")
-    p.add_argument("--resolution", type=positive_int, help="images 32/64/128 (default 64), meshes 32/64 (default 32)")
+    p.add_argument("--resolution", type=positive_int, help=resolution_help())
     p.add_argument("--kind", choices=["image", "mesh"], help="force the kind (default: detected)")
     p.add_argument("--beta", type=non_negative_float, help="weight of the KL term (default 1)")
     p.add_argument("--batch-size", type=positive_int)
     p.add_argument("--lr", type=positive_float, help="learning rate")
     p.add_argument("--seed", type=int, help="random seed (split, initialisation, order)")
-    p.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], help="default: auto")
+    p.add_argument("--device", choices=list(DEVICES), help="default: auto")
     p.add_argument("--resume", action="store_true", help="continue training the project at -o")
 
 

@@ -16,6 +16,14 @@ KINDS = ("image", "mesh")
 IMAGE_RESOLUTIONS = (32, 64, 128)
 MESH_RESOLUTIONS = (32, 64)
 DEFAULT_RESOLUTION = {"image": 64, "mesh": 32}
+RESOLUTIONS = {"image": IMAGE_RESOLUTIONS, "mesh": MESH_RESOLUTIONS}  # what the GUI and CLI offer
+
+
+def resolution_help() -> str:
+    """'images 32/64/128 (default 64), meshes 32/64 (default 32)': for option help texts."""
+    plural = {"image": "images", "mesh": "meshes"}
+    return ", ".join(f"{plural[k]} {'/'.join(map(str, RESOLUTIONS[k]))} (default {DEFAULT_RESOLUTION[k]})"
+                     for k in ("image", "mesh"))
 
 # Bump when the output of preprocessing changes, so old cache entries are ignored.
 PREPROCESS_VERSION = 2  # 2: mesh surface samples spread evenly over each triangle

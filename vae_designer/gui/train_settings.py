@@ -11,10 +11,11 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QSpinBox, QWidget)
 
+from vae_designer.core.model_config import DEVICES
+from vae_designer.core.settings import RESOLUTIONS
+
 # Used only if the trainer's config module cannot be read (TrainConfig() gives the defaults).
 FALLBACK = {"epochs": 30, "batch_size": 64, "lr": 2e-3, "beta": 1.0, "seed": 0, "device": "auto"}
-RESOLUTIONS = {"image": (32, 64, 128), "mesh": (32, 64)}
-DEVICES = ("auto", "cpu", "cuda", "mps")
 
 
 def trainer_defaults(designs=None) -> dict:
