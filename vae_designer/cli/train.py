@@ -43,7 +43,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from vae_designer.core.training import init_distributed_from_env, is_main_process
+    from vae_designer.core.training import init_distributed_from_env
 
     distributed = init_distributed_from_env(args.device)
     try:
@@ -62,54 +62,13 @@ def _overrides(args) -> dict:
 
 
 def _train(args) -> int:
-    import dataclasses
-
     from vae_designer.core.autosave import Autosaver
-    from vae_designer.core.ingest import ingest_steps
-    from vae_designer.core.model_config import ModelConfig, TrainConfig
-    from vae_designer.core.project import is_project, load_project
-    from vae_designer.core.training import Trainer, TrainControl, is_main_process
-
-    from .progress import drive
+    from vae_designer.core.training import TrainControl, Trainer, is_main_process
 
     main = is_main_process()
-    project = None
-    if args.resume:
-        project = load_project(args.output)
-        settings = project.manifest["settings"]
-        if args.resolution and args.resolution != settings["resolution"]:
-            raise UserError(f"--resolution {args.resolution} differs from the project's "
-                            f"{settings['resolution']}; it cannot be changed when resuming")
-        if args.latent_dim and args.latent_dim != project.model_config.latent_dim:
-            raise UserError("--latent-dim cannot be changed when resuming")
-        kind, resolution = settings["kind"], settings["resolution"]
-    else:
-        if is_project(args.output):
-            raise UserError(f"{args.output} is already a project: add --resume to continue "
-                            "training it, or choose another -o")
-        kind, resolution = args.kind, args.resolution
-
-    steps = ingest_steps(args.folder, kind, resolution, workers=None if main else 1)
-    designs = drive(steps, desc="loading") if main else _exhaust(steps)
-    if main and designs.skipped:
-        print(f"{len(designs.skipped)} files skipped (see 'vae-designer scan')", file=sys.stderr)
-
-    if project is not None:
-        if designs.paths != project.paths:
-            raise UserError(f"{args.folder} no longer holds the designs {args.output} was trained on "
-                            "(files added, removed or renamed); train a new project instead")
-        state = project.trainer_state()
-        train_cfg = dataclasses.replace(state.train_config, **_overrides(args))
-        model_cfg = state.model_config
-        if train_cfg.epochs <= state.epoch:
-            raise UserError(f"the project has already trained {state.epoch} epochs; "
-                            f"pass --epochs above {state.epoch} to continue")
-    else:
-        state = None
-        model_cfg = ModelConfig.for_designs(designs, **({"latent_dim": args.latent_dim}
-                                                        if args.latent_dim else {}))
-        train_cfg = TrainConfig.for_designs(designs, **_overrides(args))
-
+    project = _project_to_resume(args)
+    designs = _load(args, project, main)
+    model_cfg, train_cfg, state = _configs(args, designs, project)
     control = TrainControl()
     trainer = Trainer(designs, model_cfg, train_cfg, control=control, state=state)
     saver = Autosaver(args.output, designs, project.id if project else None) if main else None
@@ -129,6 +88,65 @@ def _train(args) -> int:
         print(f"saved {saved.path} (epoch {saved.epoch}, best validation loss {best_text} "
               f"nats at epoch {saved.metrics.get('best_epoch')})")
     return 0
+
+
+def _project_to_resume(args):
+    """The project at ``-o`` with ``--resume`` (checked against the arguments), else None."""
+    from vae_designer.core.project import is_project, load_project
+
+    if not args.resume:
+        if is_project(args.output):
+            raise UserError(f"{args.output} is already a project: add --resume to continue "
+                            "training it, or choose another -o")
+        return None
+    project = load_project(args.output)
+    settings = project.manifest["settings"]
+    if args.resolution and args.resolution != settings["resolution"]:
+        raise UserError(f"--resolution {args.resolution} differs from the project's "
+                        f"{settings['resolution']}; it cannot be changed when resuming")
+    if args.latent_dim and args.latent_dim != project.model_config.latent_dim:
+        raise UserError("--latent-dim cannot be changed when resuming")
+    return project
+
+
+def _load(args, project, main: bool):
+    """The design folder, with the project's settings when resuming (progress bar on rank 0)."""
+    from vae_designer.core.ingest import ingest_steps
+
+    from .progress import drive
+
+    if project is not None:
+        settings = project.manifest["settings"]
+        kind, resolution = settings["kind"], settings["resolution"]
+    else:
+        kind, resolution = args.kind, args.resolution
+    steps = ingest_steps(args.folder, kind, resolution, workers=None if main else 1)
+    designs = drive(steps, desc="loading") if main else _exhaust(steps)
+    if main and designs.skipped:
+        print(f"{len(designs.skipped)} files skipped (see 'vae-designer scan')", file=sys.stderr)
+    if project is not None and designs.paths != project.paths:
+        raise UserError(f"{args.folder} no longer holds the designs {args.output} was trained on "
+                        "(files added, removed or renamed); train a new project instead")
+    return designs
+
+
+def _configs(args, designs, project):
+    """(model config, train config, trainer state or None): the project's, with the arguments'
+    overrides, or new ones for the designs."""
+    import dataclasses
+
+    from vae_designer.core.model_config import ModelConfig, TrainConfig
+
+    if project is None:
+        model_cfg = ModelConfig.for_designs(designs, **({"latent_dim": args.latent_dim}
+                                                        if args.latent_dim else {}))
+        return model_cfg, TrainConfig.for_designs(designs, **_overrides(args)), None
+    state = project.trainer_state()
+    train_cfg = dataclasses.replace(state.train_config, **_overrides(args))
+    if train_cfg.epochs <= state.epoch:
+        raise UserError(f"the project has already trained {state.epoch} epochs; "
+                        f"pass --epochs above {state.epoch} to continue")
+    return state.model_config, train_cfg, state
 
 
 def _exhaust(gen):

@@ -144,38 +144,63 @@ def mesh_from_probs(
     Raises :class:`UserError` when no probability reaches the level.
     """
     import trimesh
-    from scipy import ndimage
-    from skimage import measure
 
-    p = np.asarray(probs, dtype=np.float32)
-    while p.ndim > 3 and p.shape[0] == 1:
-        p = p[0]
-    if p.ndim != 3 or len(set(p.shape)) != 1:
-        raise ValueError(f"mesh probs must be a cube (R, R, R), got shape {p.shape}")
+    p = _cube(probs)
     R = p.shape[0]
     span = R - 2 * int(margin_voxels)
     if span <= 0:
         raise ValueError(f"margin_voxels={margin_voxels} leaves nothing of a {R}^3 grid")
     level = float(level)
-    p = np.nan_to_num(p, nan=0.0)
+    p = _without_specks(p, level, min_component_voxels)
+    verts, faces = _closed_surface(p, level)
+    if smooth and smooth > 0:
+        verts = _taubin(verts, faces, int(smooth))
+
+    # padded index -> unpadded voxel-centre coordinate -> unit box -> source units
+    unit = (verts - 1.0 + 0.5 - R / 2.0) / span
+    out = unit * float(size) + np.asarray(centre, dtype=np.float64).reshape(1, 3)
+    return trimesh.Trimesh(vertices=out, faces=faces, process=False)
+
+
+def _cube(probs) -> np.ndarray:
+    """Probabilities as a float32 (R, R, R) cube without NaNs (leading axes of size 1 dropped)."""
+    p = np.asarray(probs, dtype=np.float32)
+    while p.ndim > 3 and p.shape[0] == 1:
+        p = p[0]
+    if p.ndim != 3 or len(set(p.shape)) != 1:
+        raise ValueError(f"mesh probs must be a cube (R, R, R), got shape {p.shape}")
+    return np.nan_to_num(p, nan=0.0)
+
+
+def _without_specks(p: np.ndarray, level: float, min_component_voxels: int) -> np.ndarray:
+    """``p`` with the blobs above ``level`` smaller than ``min_component_voxels`` set to 0 (the
+    largest blob always stays); UserError when nothing is above the level."""
+    from scipy import ndimage
+
     inside = p > level
     if not inside.any():
         raise UserError(
             f"decoded design is empty: no voxel has occupancy above {level:g} "
             f"(highest is {float(p.max()):.3g}); try a lower level"
         )
+    if min_component_voxels <= 1:
+        return p
+    labels, count = ndimage.label(inside, structure=np.ones((3, 3, 3), bool))
+    if count <= 1:
+        return p
+    sizes = np.bincount(labels.ravel(), minlength=count + 1)
+    sizes[0] = 0
+    drop = sizes < min_component_voxels
+    drop[0] = False
+    drop[int(sizes.argmax())] = False
+    return np.where(drop[labels], 0.0, p).astype(np.float32) if drop.any() else p
 
-    if min_component_voxels > 1:
-        labels, count = ndimage.label(inside, structure=np.ones((3, 3, 3), bool))
-        if count > 1:
-            sizes = np.bincount(labels.ravel(), minlength=count + 1)
-            sizes[0] = 0
-            drop = sizes < min_component_voxels
-            drop[0] = False
-            drop[int(sizes.argmax())] = False
-            if drop.any():
-                p = np.where(drop[labels], 0.0, p).astype(np.float32)
 
+def _closed_surface(p: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Marching cubes on the padded field: (vertices in padded grid units, outward faces)."""
+    from skimage import measure
+
+    R = p.shape[0]
     # Pad with "surely outside" so every surface closes.  Values at (or within
     # _LEVEL_GAP of) the level are moved off it, to their own side (exactly the
     # level counts as outside): marching cubes would otherwise put a vertex on
@@ -188,17 +213,9 @@ def mesh_from_probs(
     verts, faces, _, _ = measure.marching_cubes(field, 0.0, gradient_direction="ascent")
     faces = faces.astype(np.int64)
     verts = verts.astype(np.float64)
-
     if _signed_volume(verts, faces) < 0:
         faces = faces[:, ::-1].copy()
-
-    if smooth and smooth > 0:
-        verts = _taubin(verts, faces, int(smooth))
-
-    # padded index -> unpadded voxel-centre coordinate -> unit box -> source units
-    unit = (verts - 1.0 + 0.5 - R / 2.0) / span
-    out = unit * float(size) + np.asarray(centre, dtype=np.float64).reshape(1, 3)
-    return trimesh.Trimesh(vertices=out, faces=faces, process=False)
+    return verts, faces
 
 
 def _signed_volume(verts: np.ndarray, faces: np.ndarray) -> float:

@@ -114,10 +114,7 @@ def ingest_steps(
         designs = _assemble_cached(root, settings, found, cache, rows)
         if designs is not None:
             yield Progress(len(rows), len(rows), f"{len(rows)} of {len(rows)} from cache")
-            designs.seconds = time.perf_counter() - start
-            designs.item_ms = []
-            designs.from_cache = len(rows)
-            return _check_not_empty(designs, folder, settings)
+            return _finish(designs, folder, settings, start, [], len(rows))
     results: dict[str, FileResult] = {}
     todo: list[FoundFile] = []
     for f, row in zip(found.files, rows.tolist()):
@@ -147,7 +144,12 @@ def ingest_steps(
         if todo and len(results) > from_cache:
             cache.store(files, {rel: results[rel] for rel in files if rel in results})
 
-    designs = _assemble(root, settings, found, results)
+    return _finish(_assemble(root, settings, found, results), folder, settings, start, item_ms, from_cache)
+
+
+def _finish(designs: DesignSet, folder, settings: IngestSettings, start: float, item_ms: list[float],
+            from_cache: int) -> DesignSet:
+    """The loaded set with its timing figures; UserError when nothing loaded."""
     designs.seconds = time.perf_counter() - start
     designs.item_ms = item_ms
     designs.from_cache = from_cache
