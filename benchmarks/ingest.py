@@ -25,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from vae_designer.core.ingest import load_designs  # noqa: E402
+from vae_designer.core.ingest import load_designs
 
 
 def fresh_cache() -> None:

@@ -40,14 +40,14 @@ import os
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-import argparse  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import sys
+import time
+from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from timed_training import train_for  # noqa: E402
+from timed_training import train_for
 
 TARGET = 0.9
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -202,7 +202,7 @@ def main() -> int:
           f"{args.seconds:g} s of training each; torch threads {torch.get_num_threads()}")
 
     print(f"ours (conv VAE through the Trainer), load average {load_avg()}:", flush=True)
-    model, mc, tc, state, ep_ours, t_ours = train_ours(designs, split, args.seconds, args.width)
+    model, mc, _tc, state, ep_ours, t_ours = train_ours(designs, split, args.seconds, args.width)
     r_o, k_o = evaluate(model, X, val_idx, mc.latent_dim)
 
     print(f"theirs (pytorch/examples MLP VAE), load average {load_avg()}:", flush=True)

@@ -33,11 +33,11 @@ import os
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-import argparse  # noqa: E402
-import statistics  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -55,6 +55,7 @@ def load(args):
     folder = SHARED / "mnist-test"
     if not args.synthetic and folder.is_dir():
         from time_to_quality import mnist_split
+
         from vae_designer.core.ingest import load_designs
 
         designs = load_designs(folder, "image", 32)

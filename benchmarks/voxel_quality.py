@@ -26,14 +26,14 @@ import os
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-import argparse  # noqa: E402
-import statistics  # noqa: E402
-import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import statistics
+import sys
+from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from timed_training import train_for  # noqa: E402
+from timed_training import train_for
 
 TARGET = 0.70
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"

@@ -41,7 +41,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from vae_designer.core.training import init_distributed_from_env, is_main_process
+    from vae_designer.core.training import init_distributed_from_env
 
     distributed = init_distributed_from_env(args.device)
     try:
@@ -66,7 +66,7 @@ def _train(args) -> int:
     from vae_designer.core.ingest import ingest_steps
     from vae_designer.core.model_config import ModelConfig, TrainConfig
     from vae_designer.core.project import is_project, load_project
-    from vae_designer.core.training import Trainer, TrainControl, is_main_process
+    from vae_designer.core.training import TrainControl, Trainer, is_main_process
 
     from .progress import drive
 

@@ -62,7 +62,7 @@ def _read_tensors(path: Path) -> dict:
         tensors = load_file(str(path))
     except FileNotFoundError:
         raise UserError(f"{path}: missing from the project") from None
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - safetensors' own error, OSError, a bad header...
         raise UserError(f"{path}: not a readable safetensors file ({exc})") from None
     tensors.pop("__empty__", None)
     return tensors
@@ -102,8 +102,8 @@ def manifest_from_designs(designs) -> dict:
         "resolution": designs.resolution,
         "channels": designs.channels,
         "labels": designs.label_counts,
-        "items": [{"path": p, "label": l, "meta": m}
-                  for p, l, m in zip(designs.paths, designs.labels, designs.meta)],
+        "items": [{"path": p, "label": label, "meta": m}
+                  for p, label, m in zip(designs.paths, designs.labels, designs.meta)],
         "skipped": [s.to_dict() for s in designs.skipped],
     }
     if designs.kind == "mesh" and len(designs):

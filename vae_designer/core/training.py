@@ -65,8 +65,8 @@ import math
 import os
 import threading
 import time
+from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import Generator
 
 import numpy as np
 import torch
@@ -375,7 +375,7 @@ def make_split(n: int, seed: int, val_fraction: float) -> dict[str, list[int]]:
     """
     if n < 1:
         raise UserError("no designs to train on")
-    n_val = int(round(n * val_fraction))
+    n_val = round(n * val_fraction)
     if val_fraction > 0 and n >= 2:
         n_val = max(1, n_val)
     n_val = min(n_val, n - 1)

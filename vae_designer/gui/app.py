@@ -54,7 +54,7 @@ def preload_core() -> threading.Thread:
         for name in PRELOAD:
             try:
                 importlib.import_module(name)
-            except Exception:  # noqa: BLE001 - the feature that needs it will report the problem
+            except Exception:
                 log.debug("preloading %s failed", name, exc_info=True)
 
     t = threading.Thread(target=work, name="preload-core", daemon=True)

@@ -106,7 +106,7 @@ class ItemCard(QFrame):
         self.hide()
         parent.installEventFilter(self)
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+    def eventFilter(self, obj, event) -> bool:
         if obj is self.parentWidget() and event.type() == QEvent.Type.Resize and self.isVisible():
             self.place()
         return False

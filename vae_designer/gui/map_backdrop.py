@@ -63,8 +63,8 @@ class BackdropJob:
         # thumbnails are drawn pre-squeezed (tw x th) so that they look square there
         cw, ch = job.get("screen_cell") or (1.0, 1.0)
         side_px = FILL * min(cw, ch)
-        tw = max(4, min(cell, int(round(side_px * cell / cw))))
-        th = max(4, min(cell, int(round(side_px * cell / ch))))
+        tw = max(4, min(cell, round(side_px * cell / cw)))
+        th = max(4, min(cell, round(side_px * cell / ch)))
         inner = max(tw, th)
         side = n * cell
         alpha = np.zeros((side, side), np.uint8)

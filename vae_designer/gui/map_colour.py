@@ -95,7 +95,7 @@ class ColourBar(QWidget):
         self.text_colour, self.border_colour = QColor(t.muted), QColor(t.border)
         self.update()
 
-    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt API
+    def paintEvent(self, _event) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self.message:
@@ -118,8 +118,8 @@ class ColourBar(QWidget):
         p.setBrush(QBrush(grad))
         p.drawRoundedRect(bar, 3, 3)
         p.setPen(self.text_colour)
-        p.drawText(QRectF(0, 0, lw - 4, self.height()), int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight),
-                   left)
+        right_aligned = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight)
+        p.drawText(QRectF(0, 0, lw - 4, self.height()), right_aligned, left)
         p.drawText(QRectF(bar.right() + 5, 0, rw, self.height()),
                    int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), right)
         p.end()

@@ -24,8 +24,18 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
-                               QSizePolicy, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from . import theme
 from .compare_view import MAX_COMPARE, MIN_COMPARE, CompareView
@@ -41,6 +51,7 @@ from .point_cloud import PointCloud
 from .preview_view import ImagePreview, gl_available, make_mesh_view
 from .training_session import INTERACTION_HOLD_S
 from .workers import LatestJobThread, interaction
+
 
 class MapPage(MapDrawing, MapExports, QWidget):
     """See the module docstring.  ``decoded(dict)`` after each preview update."""

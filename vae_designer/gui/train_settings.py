@@ -9,7 +9,7 @@ reloads the designs (``resolution_changed``).
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QSpinBox, QWidget)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QSpinBox, QWidget
 
 # Used only if the trainer's config module cannot be read (TrainConfig() gives the defaults).
 FALLBACK = {"epochs": 30, "batch_size": 64, "lr": 2e-3, "beta": 1.0, "seed": 0, "device": "auto"}
