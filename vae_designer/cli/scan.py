@@ -41,7 +41,7 @@ def run(args) -> int:
         import io
         from pathlib import Path
 
-        from vae_designer.core.cache import atomic_write_bytes
+        from vae_designer.core.fsio import atomic_write_bytes
         from vae_designer.core.preview import contact_sheet
 
         buf = io.BytesIO()

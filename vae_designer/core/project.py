@@ -22,7 +22,6 @@ Loading reads JSON and safetensors only: nothing is ever unpickled.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import time
@@ -34,15 +33,11 @@ import numpy as np
 
 from vae_designer import __version__
 
-from .cache import atomic_write_bytes
 from .errors import UserError
+from .fsio import atomic_write_bytes, read_json, write_json
 
 FORMAT = 1
 POINTER = "project.json"
-
-
-def _json_bytes(data) -> bytes:
-    return (json.dumps(data, indent=2, sort_keys=False) + "\n").encode()
 
 
 def _write_tensors(path: Path, tensors: dict, metadata: dict | None = None) -> None:
@@ -73,12 +68,7 @@ def _finite_or_inf(value) -> float:
 
 
 def _read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text())
-    except FileNotFoundError:
-        raise UserError(f"{path}: missing from the project") from None
-    except (OSError, ValueError) as exc:
-        raise UserError(f"{path}: not readable JSON ({exc})") from None
+    return read_json(path, "missing from the project")
 
 
 def is_project(path) -> bool:
@@ -239,10 +229,10 @@ def save_project(path, state, designs_or_manifest, encodings: np.ndarray,
             "split": state.split,
             "progress": getattr(state, "progress", {}) or {},
         }
-        atomic_write_bytes(tmp_dir / "config.json", _json_bytes(config))
-        atomic_write_bytes(tmp_dir / "manifest.json", _json_bytes(manifest))
-        atomic_write_bytes(tmp_dir / "metrics.json", _json_bytes(metrics))
-        atomic_write_bytes(tmp_dir / "optimizer.json", _json_bytes(state.optimizer_meta))
+        write_json(tmp_dir / "config.json", config)
+        write_json(tmp_dir / "manifest.json", manifest)
+        write_json(tmp_dir / "metrics.json", metrics)
+        write_json(tmp_dir / "optimizer.json", state.optimizer_meta)
         _write_tensors(tmp_dir / "weights.safetensors", state.best_weights or state.weights)
         _write_tensors(tmp_dir / "last.safetensors", state.weights)
         _write_tensors(tmp_dir / "optimizer.safetensors", state.optimizer_tensors)
@@ -265,7 +255,7 @@ def save_project(path, state, designs_or_manifest, encodings: np.ndarray,
             "autosave": bool(autosave),
             "weights_sha256": sha256_file(final_dir / "weights.safetensors"),
         }
-        atomic_write_bytes(root / POINTER, _json_bytes(pointer))
+        write_json(root / POINTER, pointer)
     except BaseException:
         shutil.rmtree(tmp_dir, ignore_errors=True)
         raise
