@@ -158,8 +158,3 @@ def build_model(config: ModelConfig) -> VAE:
     return VAE(config)
 
 
-def load_model(config: ModelConfig, weights: dict, device: str | torch.device = "cpu") -> VAE:
-    """A VAE in evaluation mode with ``weights`` (a state dict) loaded, on ``device``."""
-    model = build_model(config)
-    model.load_state_dict(weights)
-    return model.to(device).eval()

@@ -151,8 +151,6 @@ class ThumbnailModel(QAbstractListModel):
             np.flatnonzero(self._labels == label).astype(np.int64)
         self.endResetModel()
 
-    def design_index(self, row: int) -> int:
-        return int(self._rows[row])
 
     def shutdown(self) -> None:
         self._stop_renderer()

@@ -195,9 +195,6 @@ class TrainingSession(QObject):
     def can_save(self) -> bool:
         return self.latest_state is not None or self.project is not None
 
-    @property
-    def recon_indices(self) -> list[int]:
-        return list(self._indices)
 
     # control
     def start(self, values: dict, latent_dim: int, continue_project: bool = False) -> bool:

@@ -101,13 +101,6 @@ class ActionTile(QPushButton):
         return self.sizeHint()
 
 
-def hline() -> QFrame:
-    line = QFrame()
-    line.setFrameShape(QFrame.Shape.HLine)
-    line.setFrameShadow(QFrame.Shadow.Plain)
-    return line
-
-
 class FitScrollArea(QScrollArea):
     """Fills the viewport with its page and scrolls only below the page's *minimum* size.
 

@@ -117,9 +117,6 @@ class GeneratorThread(QThread):
     def cancel(self) -> None:
         self._cancel.set()
 
-    @property
-    def is_cancelled(self) -> bool:
-        return self._cancel.is_set()
 
     def run(self) -> None:
         gen = None
