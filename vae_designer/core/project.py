@@ -170,7 +170,7 @@ class Project:
 
     def trainer_state(self):
         """Everything needed to continue training (weights, optimizer, history)."""
-        from .training import TrainerState
+        from .training.state import TrainerState
 
         opt_meta = _read_json(self.state_dir / "optimizer.json")
         return TrainerState(

@@ -32,7 +32,9 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 
 # What the app's worker threads import on first use: torch and the trainer, the map's maths
 # (scipy), project files (safetensors), exports and previews (scikit-image, trimesh).
-PRELOAD = ("vae_designer.core.training", "vae_designer.core.latent", "vae_designer.core.project",
+# (The training package loads its modules on first use, so the trainer and inference are named.)
+PRELOAD = ("vae_designer.core.training.trainer", "vae_designer.core.training.inference",
+           "vae_designer.core.latent", "vae_designer.core.project",
            "vae_designer.core.generate", "vae_designer.core.export", "vae_designer.core.preview",
            "skimage.measure", "skimage.metrics")
 _preloaded: list[threading.Thread] = []
