@@ -581,6 +581,42 @@ def test_encode_all_and_decode_latents():
     assert probs.shape == (3, 3, 32, 32) and 0 <= probs.min() and probs.max() <= 1
 
 
+def test_models_from_weights_are_built_once_per_weights_object_and_shared():
+    import gc
+
+    from vae_designer.core.training import ModelCache
+    from vae_designer.core.training.inference import MODELS
+
+    mc = ModelConfig("image", 32, latent_dim=4, width=4)
+    weights = {k: v.clone() for k, v in build_model(mc).state_dict().items()}
+    cache = ModelCache(size=3)
+    model = cache.get(mc, weights)
+    assert not model.training and cache.get(mc, weights) is model and cache.builds == 1
+    same_tensors = dict(weights)  # another dict: its own entry, even with the same tensors
+    assert cache.get(mc, same_tensors) is not model and cache.builds == 2
+    same_tensors["to_stats.bias"] = same_tensors["to_stats.bias"].clone()  # same dict, other tensors
+    assert cache.get(mc, same_tensors) is not model and cache.builds == 3
+    other = {k: v + 1 for k, v in weights.items()}
+    assert cache.get(mc, other) is not model and cache.builds == 4 and len(cache) == 3
+    del other
+    gc.collect()
+    assert cache.get(mc, weights) is model and len(cache) == 2  # freed weights: their model is forgotten
+    threads_got = []
+    fresh = {k: v * 0.5 for k, v in weights.items()}
+    threads = [threading.Thread(target=lambda: threads_got.append(cache.get(mc, fresh))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({id(m) for m in threads_got}) == 1 and cache.builds == 5  # built once for all four
+    # encode_all and reconstruction_errors with a state dict share the process-wide cache
+    designs = image_designs(6)
+    builds = MODELS.builds
+    encode_all(weights, mc, designs)
+    reconstruction_errors(weights, mc, designs)
+    assert MODELS.builds == builds + 1
+
+
 def test_reconstruction_errors_are_each_items_nll_and_flag_a_corrupted_item():
     import dataclasses
 

@@ -158,14 +158,13 @@ class Project:
                 f"{how_to_continue}").strip()
 
     def model(self):
-        """The VAE with the best weights, in eval mode, on the CPU (built once)."""
+        """The VAE with the best weights, in eval mode, on the CPU (built once): the shared,
+        read-only model of :func:`.training.inference.cached_model`, so the app's map workers
+        decoding with these weights use the same one."""
         if self._model is None:
-            from .models import build_model
+            from .training.inference import cached_model
 
-            m = build_model(self.model_config)
-            m.load_state_dict(self.weights)
-            m.eval()
-            self._model = m
+            self._model = cached_model(self.model_config, self.weights)
         return self._model
 
     def trainer_state(self):

@@ -10,7 +10,8 @@ Modules:
 * ``control``   -- :class:`TrainControl` (pause, resume, stop, hold) and :class:`TrainEvent`.
 * ``state``     -- :class:`TrainerState` and the optimizer state as flat tensors + JSON.
 * ``devices``   -- the device to train on and torchrun's process group.
-* ``inference`` -- :func:`encode_all`, :func:`reconstruction_errors`, :func:`decode_latents`.
+* ``inference`` -- :func:`encode_all`, :func:`reconstruction_errors`, :func:`decode_latents`
+  and the shared cache of eval-mode models (:func:`cached_model`).
 
 The names below are importable from the package and load their module on first use, so that
 a light import (``core.project`` needs ``training.state``) does not load the trainer.
@@ -28,6 +29,7 @@ _HOME = {
     "init_distributed_from_env": "devices",
     "make_split": "seeds",
     "encode_all": "inference", "reconstruction_errors": "inference", "decode_latents": "inference",
+    "ModelCache": "inference", "cached_model": "inference",
     "Trainer": "trainer", "CPU_CHUNK_MACS": "trainer", "VAL_BATCH": "trainer", "EMA_EVERY": "trainer",
     "INTERACTIVE_CHUNK_DIVISOR": "epoch", "NAN_ROLLBACK_AFTER": "epoch", "NAN_GIVE_UP_AFTER": "epoch",
 }
@@ -40,10 +42,12 @@ __all__ = [
     "NAN_GIVE_UP_AFTER",
     "NAN_ROLLBACK_AFTER",
     "VAL_BATCH",
+    "ModelCache",
     "TrainControl",
     "TrainEvent",
     "Trainer",
     "TrainerState",
+    "cached_model",
     "decode_latents",
     "encode_all",
     "init_distributed_from_env",
@@ -60,7 +64,7 @@ if TYPE_CHECKING:  # what linters and type checkers see; at run time __getattr__
     from .control import INTERACTIVE_WINDOW_S, TrainControl, TrainEvent
     from .devices import init_distributed_from_env, is_distributed, is_main_process, resolve_device
     from .epoch import INTERACTIVE_CHUNK_DIVISOR, NAN_GIVE_UP_AFTER, NAN_ROLLBACK_AFTER
-    from .inference import decode_latents, encode_all, reconstruction_errors
+    from .inference import ModelCache, cached_model, decode_latents, encode_all, reconstruction_errors
     from .seeds import make_split
     from .state import TrainerState, optimizer_from_flat, optimizer_to_flat
     from .trainer import CPU_CHUNK_MACS, EMA_EVERY, VAL_BATCH, Trainer
