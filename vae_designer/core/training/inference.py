@@ -104,9 +104,12 @@ class ModelCache:
 
 
 def _build(model_config: ModelConfig, weights: dict, device: torch.device) -> VAE:
-    m = build_model(model_config)
-    m.load_state_dict(weights)
-    m = m.to(device)
+    # never as inference tensors, even when asked for inside torch.inference_mode(): the model is
+    # shared, and another caller may use it under no_grad or with autograd on its inputs
+    with torch.inference_mode(False):
+        m = build_model(model_config)
+        m.load_state_dict(weights)
+        m = m.to(device)
     m.eval()
     return m
 
