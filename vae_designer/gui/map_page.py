@@ -7,7 +7,8 @@ backdrop); :mod:`.map_exports` pins, exports and compares designs.
 
 * The cursor (:class:`pyqtgraph.TargetItem`): each move lifts the map point to a
   latent vector (``LatentMap.lift``) and asks the decoder thread for it; the
-  decoder works on a private model copy and always takes the newest request.
+  decoder works on the shared, read-only model of the saved weights
+  (:func:`.map_decoder.model_for`) and always takes the newest request.
   Hovering uses the :class:`~vae_designer.core.latent.LatentMap`'s k-d tree, not
   per-point hover; clicking a point selects it (:mod:`.item_card`).
 * While training runs, each autosave of a new best model (the save has already
