@@ -60,7 +60,7 @@ def main() -> int:
     angle = rng.uniform(0, 2 * np.pi, len(enc))
     offset = 0.25 * lm.spacing * np.stack([np.cos(angle), np.sin(angle)], axis=1)
     plane = (lm.mean + lm.coords @ lm.axes).astype(np.float32)
-    res = {"kind": project.kind, "items": int(len(enc)), "latent_dim": int(enc.shape[1]), "method": args.method}
+    res = {"kind": project.kind, "items": len(enc), "latent_dim": int(enc.shape[1]), "method": args.method}
     ref = decode_latents(model, enc, batch_size=1)
     for name, z in (("at_item", lm.lift(lm.coords)), ("quarter_spacing_away", lm.lift(lm.coords + offset)),
                     ("plane_only", plane)):

@@ -76,7 +76,7 @@ def drive(page, n: int) -> list[float]:
 
 def stats(ms: list[float]) -> dict:
     a = np.asarray(ms)
-    return {"n": int(len(a)), "p50_ms": round(float(np.percentile(a, 50)), 2),
+    return {"n": len(a), "p50_ms": round(float(np.percentile(a, 50)), 2),
             "p95_ms": round(float(np.percentile(a, 95)), 2), "max_ms": round(float(a.max()), 2)}
 
 

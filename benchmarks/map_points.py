@@ -47,7 +47,7 @@ TARGET_MS = 33.0
 
 def stats(ms: list[float]) -> dict:
     a = np.asarray(ms)
-    return {"n": int(len(a)), "p50_ms": round(float(np.percentile(a, 50)), 2),
+    return {"n": len(a), "p50_ms": round(float(np.percentile(a, 50)), 2),
             "p95_ms": round(float(np.percentile(a, 95)), 2), "max_ms": round(float(a.max()), 2)}
 
 
@@ -87,12 +87,13 @@ def interact(page, steps: int) -> dict:
     for k in range(steps):
         (x0, x1), (y0, y1) = vb.viewRange()
         sign = 1 if (k // 10) % 2 == 0 else -1
-        pans.append(frame(page, lambda: vb.translateBy(x=sign * 0.03 * (x1 - x0), y=0.5 * sign * 0.03 * (y1 - y0))))
+        dx, dy = sign * 0.03 * (x1 - x0), 0.5 * sign * 0.03 * (y1 - y0)
+        pans.append(frame(page, lambda dx=dx, dy=dy: vb.translateBy(x=dx, y=dy)))
     out["pan"] = stats(pans)
     zooms = []
     for k in range(steps):
         f = 0.9 if (k // 8) % 2 == 0 else 1 / 0.9
-        zooms.append(frame(page, lambda: vb.scaleBy((f, f))))
+        zooms.append(frame(page, lambda f=f: vb.scaleBy((f, f))))
     out["zoom"] = stats(zooms)
     x0, x1, y0, y1 = lm.bounds()
     vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
@@ -102,7 +103,7 @@ def interact(page, steps: int) -> dict:
     hovers = []
     for i in picks:
         at = vb.mapViewToScene(QPointF(*map(float, lm.coords[i])))
-        hovers.append(frame(page, lambda: page.plot.scene().sigMouseMoved.emit(at), full=False))
+        hovers.append(frame(page, lambda at=at: page.plot.scene().sigMouseMoved.emit(at), full=False))
     out["hover"] = stats(hovers)
     return out
 

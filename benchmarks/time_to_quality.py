@@ -200,7 +200,7 @@ def main() -> int:
           f"{args.seconds:g} s of training each; torch threads {torch.get_num_threads()}")
 
     print(f"ours (conv VAE through the Trainer), load average {load_avg()}:", flush=True)
-    model, mc, tc, state, ep_ours, t_ours = train_ours(designs, split, args.seconds, args.width)
+    model, mc, _tc, state, ep_ours, t_ours = train_ours(designs, split, args.seconds, args.width)
     r_o, k_o = evaluate(model, X, val_idx, mc.latent_dim)
 
     print(f"theirs (pytorch/examples MLP VAE), load average {load_avg()}:", flush=True)

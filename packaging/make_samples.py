@@ -207,7 +207,7 @@ def draw_silhouette(car: Car, rng: np.random.Generator) -> Image.Image:
     gd.rectangle([0, px(0, car.belt_height)[1], W, H], fill=0)
     gd.rectangle([0, 0, px(car.hood_length, 0)[0], H], fill=0)
     gd.rectangle([px(car.cabin_end, 0)[0], 0, W, H], fill=0)
-    pillar = max(3, int(round(75 * s)))
+    pillar = max(3, round(75 * s))
     glass = Image.fromarray(minimum_filter(np.asarray(glass), size=2 * (pillar // 2) + 1))
     a = car.hood_length + car.windscreen_slope * (car.belt_height - car.hood_height)
     b = min(car.cabin_end, car.roof_end + car.rear_slope * (car.height - car.belt_height))
@@ -278,7 +278,7 @@ def loft_body(car: Car) -> trimesh.Trimesh:
     outline = side_profile(car)
     loops = [cross_section(car, x, *profile_span(outline, x)) for x in stations(car)]
     n, m = len(loops), LOOP_POINTS
-    verts = np.vstack(loops + [loops[0].mean(axis=0), loops[-1].mean(axis=0)])
+    verts = np.vstack([*loops, loops[0].mean(axis=0), loops[-1].mean(axis=0)])
     faces = []
     for i in range(n - 1):
         for j in range(m):

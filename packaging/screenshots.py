@@ -127,7 +127,7 @@ def shoot_map(theme_name: str, out: Path, size: tuple[int, int], project: str, s
         y = 0.6 * c[i] + 0.4 * c[j]
         page.move_cursor(float(y[0]), float(y[1]))
         seq = page.request_seq
-        wait_until(lambda: page.preview.painted_seq >= seq, 30, "the preview")
+        wait_until(lambda seq=seq: page.preview.painted_seq >= seq, 30, "the preview")
         page.pin(f"variant-{k + 1}")
     a, b = c[order[len(order) // 4]], c[order[3 * len(order) // 4]]
     for t in np.linspace(0.0, 0.3, 12):  # mid-drag, leaving one design towards another
@@ -254,7 +254,7 @@ def main() -> int:
             if not args.only_map:
                 project = shoot(name, out, size, recent)
                 if project:
-                    recent = [project] + recent
+                    recent = [project, *recent]
                     map_image = map_image or project
             if map_image:
                 shoot_map(name, out, size, map_image, "")

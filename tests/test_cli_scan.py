@@ -3,9 +3,8 @@
 import json
 
 import pytest
-from PIL import Image
-
 from helpers import hostile_files, run_cli, save_silhouette
+from PIL import Image
 
 
 def test_scan_json_and_preview(mesh_folder, tmp_path):

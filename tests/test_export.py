@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import trimesh
 
-from vae_designer.core import cache as cache_module
+from vae_designer.core import fsio as fsio_module
 from vae_designer.core.errors import UserError
 from vae_designer.core.export import (
     image_from_probs,
@@ -222,7 +222,7 @@ def _fail_midway(monkeypatch):
             self.fh.flush()
             raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cache_module.os, "fdopen", lambda fd, mode: HalfWriter(real_fdopen(fd, mode)))
+    monkeypatch.setattr(fsio_module.os, "fdopen", lambda fd, mode: HalfWriter(real_fdopen(fd, mode)))
 
 
 def test_mesh_write_is_atomic(tmp_path, monkeypatch):

@@ -2,12 +2,11 @@
 
 import numpy as np
 import pytest
+from helpers import bomb_png, save_silhouette
 from PIL import Image
 
 from vae_designer.core.errors import SkipFile
 from vae_designer.core.images import ink_to_image, process_image
-
-from helpers import bomb_png, save_silhouette
 
 
 def content_box(a):

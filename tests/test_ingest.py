@@ -6,11 +6,10 @@ import time
 
 import numpy as np
 import pytest
+from helpers import bomb_png, box_mesh, hostile_files, save_silhouette
 
 from vae_designer.core.errors import Cancelled, UserError
 from vae_designer.core.ingest import Progress, ingest_steps, load_designs
-
-from helpers import bomb_png, box_mesh, hostile_files, save_silhouette
 
 
 def test_labels_voxels_and_source_units(mesh_folder):

@@ -15,9 +15,9 @@ import time
 import numpy as np
 import pytest
 import trimesh
+from helpers import REPO, TINY, fail, ok, run_cli, save_silhouette
 from PIL import Image
 
-from helpers import REPO, TINY, fail, ok, run_cli, save_silhouette
 
 @pytest.fixture(scope="module")
 def image_folder(tmp_path_factory):

@@ -17,7 +17,6 @@ import time
 
 import numpy as np
 import pytest
-
 from helpers import REPO, save_silhouette
 
 ARGS = ["--resolution", "32", "--latent-dim", "4", "--batch-size", "16", "--seed", "5"]

@@ -23,18 +23,25 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-
 from helpers import IDLE_CPU_SHARE, REPO, watched_control_class
+
 from vae_designer.core.designset import DesignSet
 from vae_designer.core.errors import UserError
 from vae_designer.core.losses import auto_pos_weight, vae_loss
 from vae_designer.core.model_config import ModelConfig, TrainConfig
 from vae_designer.core.models import build_model
 from vae_designer.core.settings import IngestSettings
-from vae_designer.core.training import (TrainControl, Trainer, TrainerState, decode_latents, encode_all,
-                                        make_split, optimizer_from_flat, optimizer_to_flat,
-                                        reconstruction_errors)
-
+from vae_designer.core.training import (
+    TrainControl,
+    Trainer,
+    TrainerState,
+    decode_latents,
+    encode_all,
+    make_split,
+    optimizer_from_flat,
+    optimizer_to_flat,
+    reconstruction_errors,
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -456,7 +463,7 @@ def test_steps_run_in_smaller_chunks_while_the_user_explores():
         trainer = Trainer(designs, mc, tc, control=control)
         trainer.chunk = 8
         n = [0]
-        trainer.model.register_forward_hook(lambda m, a, o: n.__setitem__(0, n[0] + m.training))
+        trainer.model.register_forward_hook(lambda m, a, o, n=n: n.__setitem__(0, n[0] + m.training))
         drive(trainer.run())
         calls[mode] = n[0]
     batches = [8, 8, 8, 6]  # 30 training designs (a quarter validates) in batches of 8
@@ -469,7 +476,7 @@ def test_snapshot_from_another_thread_is_a_consistent_copy():
     mc, tc = tiny(designs, epochs=1000)
     control = TrainControl()
     trainer = Trainer(designs, mc, tc, control=control)
-    thread, events, result, done, _ = _train_in_thread(trainer)
+    thread, events, _result, done, _ = _train_in_thread(trainer)
     _wait_for(lambda: len(events) >= 2)
     snap = trainer.snapshot()
     control.stop()
@@ -598,7 +605,43 @@ def test_encode_all_and_decode_latents():
     model.eval()
     assert np.allclose(encode_all(model, mc, designs), mu, atol=1e-6)
     probs = decode_latents(model, mu[:3])
-    assert probs.shape == (3, 3, 32, 32) and 0 <= probs.min() and probs.max() <= 1
+    assert probs.shape == (3, 3, 32, 32) and probs.min() >= 0 and probs.max() <= 1
+
+
+def test_models_from_weights_are_built_once_per_weights_object_and_shared():
+    import gc
+
+    from vae_designer.core.training import ModelCache
+    from vae_designer.core.training.inference import MODELS
+
+    mc = ModelConfig("image", 32, latent_dim=4, width=4)
+    weights = {k: v.clone() for k, v in build_model(mc).state_dict().items()}
+    cache = ModelCache(size=3)
+    model = cache.get(mc, weights)
+    assert not model.training and cache.get(mc, weights) is model and cache.builds == 1
+    same_tensors = dict(weights)  # another dict: its own entry, even with the same tensors
+    assert cache.get(mc, same_tensors) is not model and cache.builds == 2
+    same_tensors["to_stats.bias"] = same_tensors["to_stats.bias"].clone()  # same dict, other tensors
+    assert cache.get(mc, same_tensors) is not model and cache.builds == 3
+    other = {k: v + 1 for k, v in weights.items()}
+    assert cache.get(mc, other) is not model and cache.builds == 4 and len(cache) == 3
+    del other
+    gc.collect()
+    assert cache.get(mc, weights) is model and len(cache) == 2  # freed weights: their model is forgotten
+    threads_got = []
+    fresh = {k: v * 0.5 for k, v in weights.items()}
+    threads = [threading.Thread(target=lambda: threads_got.append(cache.get(mc, fresh))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({id(m) for m in threads_got}) == 1 and cache.builds == 5  # built once for all four
+    # encode_all and reconstruction_errors with a state dict share the process-wide cache
+    designs = image_designs(6)
+    builds = MODELS.builds
+    encode_all(weights, mc, designs)
+    reconstruction_errors(weights, mc, designs)
+    assert MODELS.builds == builds + 1
 
 
 def test_reconstruction_errors_are_each_items_nll_and_flag_a_corrupted_item():

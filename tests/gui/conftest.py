@@ -15,7 +15,6 @@ import tempfile
 
 import numpy as np
 import pytest
-
 from helpers import TINY, cli, tall_and_wide
 
 

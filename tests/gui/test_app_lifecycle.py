@@ -16,7 +16,6 @@ import sys
 import time
 
 import pytest
-
 from helpers import REPO, save_silhouette
 
 DRIVER = r"""
@@ -133,7 +132,7 @@ def test_signal_while_loading_leaves_no_process(tmp_path, big_folder, sig):
     app = App(tmp_path, "open", big_folder)
     try:
         # the pool is at work: results of several chunks are back, more are on their way
-        app.wait_for(lambda w: w[0] == "progress" and int(w[1]) >= 16 or w[0] == "opened")
+        app.wait_for(lambda w: (w[0] == "progress" and int(w[1]) >= 16) or w[0] == "opened")
         assert len(session_processes(app.proc.pid)) >= 3  # the app, its forkserver and workers
         rc, out, err = app.end(sig)
         if sig == signal.SIGTERM:

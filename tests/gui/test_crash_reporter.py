@@ -9,10 +9,9 @@ import sys
 import threading
 
 import pytest
+from helpers import REPO
 from PySide6.QtCore import QThread, QTimer
 from PySide6.QtWidgets import QApplication
-
-from helpers import REPO
 
 
 @pytest.fixture

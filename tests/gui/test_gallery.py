@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from PySide6.QtCore import Qt
-
 from helpers import cli
+from PySide6.QtCore import Qt
 
 from .gui_helpers import drag_to, open_map
 
@@ -40,7 +39,7 @@ def open_compare(qtbot, page, rows):
 
 
 def test_compare_shows_the_selected_pins_and_delete_removes_pins(qtbot, make_main_window, image_project):
-    window, page = open_map(qtbot, make_main_window, image_project)
+    _window, page = open_map(qtbot, make_main_window, image_project)
     c = page.latent_map.coords
     x0, x1, y0, y1 = page.latent_map.bounds()
     pin_at(qtbot, page, c[0], "first")  # on training items 0 (tall) and 1 (wide)
@@ -88,7 +87,7 @@ def test_sweep_and_blend_sequences_and_a_surprise_batch(qtbot, make_main_window,
                                                         monkeypatch):
     from vae_designer.core.generate import prior_latents
 
-    window, page = open_map(qtbot, make_main_window, image_project)
+    _window, page = open_map(qtbot, make_main_window, image_project)
     tools = page.tools
     c = page.latent_map.coords
     drag_to(qtbot, page, float(c[4][0]), float(c[4][1]))
@@ -151,7 +150,7 @@ def test_sweep_and_blend_sequences_and_a_surprise_batch(qtbot, make_main_window,
     assert [p.name for p in pngs] == [f"blend-a-b-{k:02d}.png" for k in range(1, 5)]
     datas = [json.loads(p.with_suffix(".json").read_text()) for p in pngs]
     assert all(d["source"] == "blend" and d["parents"] == ["a", "b"] for d in datas)
-    assert [d["weights"] for d in datas][0] == [1.0, 0.0] and datas[-1]["weights"] == [0.0, 1.0]
+    assert datas[0]["weights"] == [1.0, 0.0] and datas[-1]["weights"] == [0.0, 1.0]
     np.testing.assert_allclose(datas[0]["latent"], page.gallery.pins()[0].z, atol=1e-6)
     assert page.gallery.count() == 2  # exporting a sequence pins nothing
 
@@ -182,7 +181,7 @@ def test_sweep_and_blend_sequences_and_a_surprise_batch(qtbot, make_main_window,
 
 def test_mesh_compare_shows_shaded_renders_and_sweeps_export_meshes(qtbot, make_main_window, mesh_project,
                                                                     tmp_path):
-    window, page = open_map(qtbot, make_main_window, mesh_project)
+    _window, page = open_map(qtbot, make_main_window, mesh_project)
     c = page.latent_map.coords
     long_i = next(i for i, p in enumerate(page.paths) if p.startswith("long"))
     tall_i = next(i for i, p in enumerate(page.paths) if p.startswith("tall"))

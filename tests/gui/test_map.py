@@ -16,15 +16,14 @@ import sys
 
 import numpy as np
 import pytest
-from PIL import Image
-
 from helpers import REPO, cli, watch_train_control
+from PIL import Image
 
 from .gui_helpers import drag_to, open_map
 
 
 def test_map_shows_points_by_label_hover_and_cursor_decodes(qtbot, make_main_window, image_project, tmp_path):
-    window, page = open_map(qtbot, make_main_window, image_project)
+    _window, page = open_map(qtbot, make_main_window, image_project)
     assert page.kind == "image" and len(page.latent_map.coords) == 40
     assert sum(len(s.data) for s, _ in page.point_items) == 40 and len(page.point_items) == 2  # one per label
     assert {it[1].text for it in page.legend.items} == {"tall", "wide"}
@@ -78,7 +77,7 @@ def test_map_shows_points_by_label_hover_and_cursor_decodes(qtbot, make_main_win
 def test_surprise_sweep_and_blend(qtbot, make_main_window, image_project, tmp_path):
     import json
 
-    window, page = open_map(qtbot, make_main_window, image_project)
+    _window, page = open_map(qtbot, make_main_window, image_project)
     tools = page.tools
     c = page.latent_map.coords[2]
     drag_to(qtbot, page, float(c[0]), float(c[1]))
@@ -93,7 +92,7 @@ def test_surprise_sweep_and_blend(qtbot, make_main_window, image_project, tmp_pa
 
     meta = page.current_meta
     np.testing.assert_array_equal(z, prior_latents(len(z), 1, meta["seed"], meta["temperature"])[0])
-    side = [p for p in page.export_current(str(tmp_path / "surprise.png")) if p.suffix == ".json"][0]
+    side = next(p for p in page.export_current(str(tmp_path / "surprise.png")) if p.suffix == ".json")
     data = json.loads(side.read_text())
     assert data["source"] == "surprise" and data["seed"] == meta["seed"] and data["temperature"] == 1.0
     page.pin("b")
@@ -118,7 +117,7 @@ def test_surprise_sweep_and_blend(qtbot, make_main_window, image_project, tmp_pa
     page.gallery.clearSelection()
     page.gallery.item(3).setSelected(True)
     out = page.export_pins(str(tmp_path / "blend"))
-    side = [p for p in out if p.suffix == ".json"][0]
+    side = next(p for p in out if p.suffix == ".json")
     data = json.loads(side.read_text())
     assert data["source"] == "blend" and data["parents"] == ["a", "b"] and len(data["weights"]) == 2
     cli("sample", image_project, "--from-json", side, "-o", tmp_path / "repro")
@@ -182,7 +181,7 @@ def test_map_follows_the_saved_best_model_while_training_and_keeps_the_cursor(qt
 def test_mesh_project_previews_and_exports_a_watertight_stl(qtbot, make_main_window, mesh_project, tmp_path):
     import trimesh
 
-    window, page = open_map(qtbot, make_main_window, mesh_project)
+    _window, page = open_map(qtbot, make_main_window, mesh_project)
     assert page.kind == "mesh" and page.format_combo.isVisible()
     c = page.latent_map.coords[0]
     drag_to(qtbot, page, float(c[0]), float(c[1]))

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import cli, tall_and_wide
 from PIL import Image
 from PySide6.QtCore import QPointF, Qt
-
-from helpers import cli, tall_and_wide
 
 from .gui_helpers import open_map
 
@@ -134,7 +133,7 @@ def test_click_a_point_selects_it_and_shows_original_beside_reconstruction(qtbot
 def test_backdrop_draws_a_lattice_of_decoded_designs_behind_the_points(qtbot, make_main_window, odd_project):
     from vae_designer.gui.map_backdrop import CELL, LATTICE
 
-    window, page = open_map(qtbot, make_main_window, odd_project)
+    _window, page = open_map(qtbot, make_main_window, odd_project)
     item = page.backdrop.item
     assert not item.isVisible()
     page.backdrop_check.setChecked(True)
@@ -170,7 +169,7 @@ def test_backdrop_draws_a_lattice_of_decoded_designs_behind_the_points(qtbot, ma
 def test_umap_is_offered_only_when_installed(qtbot, make_main_window, odd_project):
     from vae_designer.core.latent import umap_available
 
-    window, page = open_map(qtbot, make_main_window, odd_project)
+    _window, page = open_map(qtbot, make_main_window, odd_project)
     methods = [page.projection.itemData(i)[0] for i in range(page.projection.count())]
     assert ("umap" in methods) == umap_available()
 

@@ -189,7 +189,7 @@ def test_ten_thousands_of_designs_render_lazily(qtbot, window):
     data = (np.random.default_rng(0).random((n, 64, 64)) * 255).astype(np.uint8)
     labels = [f"label{i % 7}" for i in range(n)]
     designs = DesignSet(root="/nowhere", settings=IngestSettings.default("image"),
-                        paths=[f"{l}/{i:05d}.png" for i, l in enumerate(labels)], labels=labels, data=data,
+                        paths=[f"{label}/{i:05d}.png" for i, label in enumerate(labels)], labels=labels, data=data,
                         meta=[{}] * n)
     page = window.dataset_page
     window.stack.setCurrentWidget(page)

@@ -4,11 +4,10 @@ autosave, Save As, reopening and continuing a project, closing while training, e
 from __future__ import annotations
 
 import pytest
+from helpers import IDLE_CPU_SHARE, watch_train_control
 from PySide6.QtCore import QCoreApplication, Qt
 
 from vae_designer.core.project import is_project, load_project
-
-from helpers import IDLE_CPU_SHARE, watch_train_control
 
 from .gui_helpers import error_dialogs, wait_opened
 

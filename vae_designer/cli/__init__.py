@@ -26,7 +26,7 @@ COMMANDS = {"scan": scan, "train": train, "sample": sample, "interpolate": inter
 class _Parser(argparse.ArgumentParser):
     """argparse, but bad usage is one line on stderr and exit status 2."""
 
-    def error(self, message: str):  # noqa: D401
+    def error(self, message: str):
         sys.stderr.write(f"{self.prog}: error: {message}\n")
         raise SystemExit(2)
 

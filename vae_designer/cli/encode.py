@@ -17,7 +17,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from vae_designer.core.cache import atomic_write_bytes
+    from vae_designer.core.fsio import atomic_write_bytes
     from vae_designer.core.project import load_project
 
     project = load_project(args.project)

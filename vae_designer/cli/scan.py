@@ -39,10 +39,11 @@ def run(args) -> int:
         desc="loading",
     )
     if args.preview:
-        from vae_designer.core.preview import contact_sheet
-        from vae_designer.core.cache import atomic_write_bytes
         import io
         from pathlib import Path
+
+        from vae_designer.core.fsio import atomic_write_bytes
+        from vae_designer.core.preview import contact_sheet
 
         buf = io.BytesIO()
         contact_sheet(designs).save(buf, format="PNG")
@@ -54,7 +55,8 @@ def run(args) -> int:
     grey = "" if designs.kind == "mesh" else (" colour" if designs.colour else " grey")
     shape = f"{designs.resolution}^3 voxels" if designs.kind == "mesh" else \
         f"{designs.resolution}x{designs.resolution}{grey}"
-    print(f"{summary['count']} {designs.kind}{'es' if designs.kind == 'mesh' else 's'} loaded as {shape} from {designs.root} "
+    noun = designs.kind + ("es" if designs.kind == "mesh" else "s")
+    print(f"{summary['count']} {noun} loaded as {shape} from {designs.root} "
           f"in {designs.seconds:.2f} s ({designs.from_cache} from cache)")
     width = max(len(k) for k in summary["labels"])
     for label, n in summary["labels"].items():

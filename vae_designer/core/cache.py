@@ -14,12 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from .discover import FoundFile
+from .fsio import atomic_write_bytes
 from .process import FileResult
 from .settings import IngestSettings
 
@@ -40,24 +40,6 @@ def cache_root() -> Path:
 def _pack_dir(root: str, settings: IngestSettings) -> Path:
     key = hashlib.sha256(f"{os.path.abspath(root)}\n{settings.to_json()}".encode()).hexdigest()[:24]
     return cache_root() / "ingest" / key
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 class IngestCache:

@@ -57,9 +57,6 @@ class DesignSet:
     def channels(self) -> int:
         return 3 if self.colour else 1
 
-    @property
-    def label_names(self) -> list[str]:
-        return sorted(set(self.labels))
 
     @property
     def label_counts(self) -> dict[str, int]:

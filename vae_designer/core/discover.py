@@ -49,15 +49,6 @@ def _ext(name: str) -> str:
     return name[dot:].lower() if dot > 0 else ""
 
 
-def kind_of(path: str | os.PathLike) -> str | None:
-    ext = _ext(os.path.basename(os.fspath(path)))
-    if ext in IMAGE_EXTENSIONS:
-        return "image"
-    if ext in MESH_EXTENSIONS:
-        return "mesh"
-    return None
-
-
 def _walk(root: str):
     """Yield (relpath, label, DirEntry, extension) for every regular file, skipping hidden folders.
 

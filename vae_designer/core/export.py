@@ -14,7 +14,7 @@ those back into what the designer handed in:
 * **Sidecars** are small JSON files beside each export holding what is needed
   to reproduce it exactly (see :func:`sidecar`).
 
-Every file is written atomically (:func:`core.cache.atomic_write_bytes`):
+Every file is written atomically (:func:`core.fsio.atomic_write_bytes`):
 a crash or a full disk during an export leaves any previous file intact.
 """
 
@@ -29,8 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .cache import atomic_write_bytes
 from .errors import UserError
+from .fsio import atomic_write_bytes
 
 MESH_FORMATS = ("stl", "obj", "ply", "glb")
 SIDECAR_FORMAT = 1

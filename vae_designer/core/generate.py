@@ -36,7 +36,7 @@ def check_format(project, fmt: str | None) -> str:
 
 def decode(project, z: np.ndarray) -> np.ndarray:
     """Probabilities for latent vectors z (B, D) with the project's best weights."""
-    from .training import decode_latents
+    from .training.inference import decode_latents
 
     z = np.atleast_2d(np.asarray(z, dtype=np.float32))
     if z.shape[1] != project.model_config.latent_dim:

@@ -70,7 +70,7 @@ def _to_float_rgba(img: Image.Image) -> np.ndarray:
     """
     try:
         img = ImageOps.exif_transpose(img)
-    except Exception:  # broken EXIF must not lose the image
+    except Exception:  # noqa: BLE001 - broken EXIF must not lose the image
         pass
     mode = img.mode
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
@@ -88,9 +88,7 @@ def _to_float_rgba(img: Image.Image) -> np.ndarray:
         return np.dstack([grey, np.ones_like(grey)])
     if mode in ("LA", "La"):
         return np.asarray(img.convert("LA"), dtype=np.float32) / 255.0
-    if mode == "P" and "transparency" in img.info:
-        img = img.convert("RGBA")
-    elif mode in ("LA", "PA", "La", "RGBa"):
+    if (mode == "P" and "transparency" in img.info) or mode in ("LA", "PA", "La", "RGBa"):
         img = img.convert("RGBA")
     elif mode != "RGBA":
         img = img.convert("RGB")  # 1, L, P, CMYK, YCbCr, LAB, HSV ...

@@ -18,9 +18,9 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Callable, Generator, Iterable
 
 import numpy as np
 

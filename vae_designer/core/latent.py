@@ -35,9 +35,8 @@ made every surprise look a hundred spacings away from everything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import importlib.util
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -67,7 +66,7 @@ class LatentMap:
 
     @classmethod
     def fit(cls, encodings: np.ndarray, method: str = "pca", dims: tuple[int, int] = (0, 1),
-            init: np.ndarray | None = None) -> "LatentMap":
+            init: np.ndarray | None = None) -> LatentMap:
         """Lay the encodings flat: "pca", "dims" (two latent dimensions) or "umap" (optional,
         non-linear; ``init``: previous coordinates to start from)."""
         z = np.asarray(encodings, np.float64)
@@ -103,7 +102,7 @@ class LatentMap:
         return m._index(z)
 
     @classmethod
-    def from_coords(cls, encodings: np.ndarray, coords: np.ndarray, method: str = "custom") -> "LatentMap":
+    def from_coords(cls, encodings: np.ndarray, coords: np.ndarray, method: str = "custom") -> LatentMap:
         """A map laid out by given 2D coordinates of the items (UMAP, t-SNE, a designer's own).
 
         No plane: ``axes`` are zero and ``residuals`` are the items' whole encodings
@@ -120,7 +119,7 @@ class LatentMap:
                 linear=False)
         return m._index(z)
 
-    def _index(self, z: np.ndarray) -> "LatentMap":
+    def _index(self, z: np.ndarray) -> LatentMap:
         """Build the 2D k-d tree and the typical spacings (in the map and in latent space)."""
         m, coords, n = self, self.coords, len(self.coords)
         m._tree2d = cKDTree(coords)

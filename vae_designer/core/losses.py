@@ -26,7 +26,6 @@ negative ELBO only by the options below.
 
 from __future__ import annotations
 
-
 import torch
 import torch.nn.functional as F
 
@@ -55,10 +54,7 @@ def vae_loss(logits: torch.Tensor, x: torch.Tensor, mu: torch.Tensor, logvar: to
         fit = recon + (pos_weight - 1.0) * (x * sp_neg).sum() / B
     kl_d = kl_per_dim(mu, logvar)
     kl = kl_d.sum() / B
-    if free_bits > 0:
-        kl_fit = torch.clamp(kl_d.mean(0), min=free_bits).sum()
-    else:
-        kl_fit = kl
+    kl_fit = torch.clamp(kl_d.mean(0), min=free_bits).sum() if free_bits > 0 else kl
     loss = fit + beta * kl_fit if beta else fit
     return loss, recon, kl
 

@@ -43,7 +43,7 @@ def load_triangles(path: str) -> np.ndarray:
         raise
     except MemoryError:
         raise SkipFile("file too large to load") from None
-    except Exception as exc:  # trimesh raises anything from ValueError to struct.error
+    except Exception as exc:  # noqa: BLE001 - trimesh raises anything from ValueError to struct.error
         raise SkipFile(f"unreadable {ext.upper()} ({_one_line(exc)})") from None
 
     if isinstance(loaded, trimesh.Scene):
@@ -81,7 +81,7 @@ def load_triangles(path: str) -> np.ndarray:
     return tris
 
 
-def _triangles(mesh: "trimesh.Trimesh", transform) -> np.ndarray:
+def _triangles(mesh: trimesh.Trimesh, transform) -> np.ndarray:
     vertices = np.asarray(mesh.vertices, dtype=np.float64)
     faces = np.asarray(mesh.faces)
     if faces.ndim != 2 or faces.shape[1] != 3:

@@ -149,7 +149,7 @@ class ModelConfig(_JsonMixin):
         return (self.channels, R, R) if self.kind == "image" else (1, R, R, R)
 
     @classmethod
-    def for_designs(cls, designs, latent_dim: int = 32, width: int | None = None, **kwargs) -> "ModelConfig":
+    def for_designs(cls, designs, latent_dim: int = 32, width: int | None = None, **kwargs) -> ModelConfig:
         """The default model for a loaded ``DesignSet`` (kind, resolution and channels from it)."""
         width = width or DEFAULT_WIDTH.get((designs.kind, designs.resolution), 32)
         return cls(kind=designs.kind, resolution=designs.resolution, channels=designs.channels,
@@ -216,7 +216,7 @@ class TrainConfig(_JsonMixin):
         _check_float("event_interval", self.event_interval, 0.0, 60.0)
 
     @classmethod
-    def for_designs(cls, designs, **overrides) -> "TrainConfig":
+    def for_designs(cls, designs, **overrides) -> TrainConfig:
         """The defaults for a DesignSet (or a kind name), with ``overrides`` applied on top.
 
         Batch size by kind; epochs by collection size: enough epochs for about

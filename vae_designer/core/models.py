@@ -81,7 +81,7 @@ class VAE(nn.Module):
         self.item_shape = tuple(config.item_shape)
         Conv = nn.Conv2d if self.dims == 2 else nn.Conv3d
         ConvT = nn.ConvTranspose2d if self.dims == 2 else nn.ConvTranspose3d
-        n = int(round(math.log2(R))) - int(math.log2(BOTTOM))
+        n = round(math.log2(R)) - int(math.log2(BOTTOM))
         chans = [min(w * 2**i, 8 * w) for i in range(n)]
         self.bottom_channels = chans[-1]
         flat = chans[-1] * BOTTOM**self.dims
@@ -106,7 +106,7 @@ class VAE(nn.Module):
         self.decoder = nn.Sequential(*dec)
         macs += flat * 2 * L + L * flat
         side = BOTTOM
-        for c_in, c_out in zip(chans[::-1], chans[::-1][1:] + [config.channels]):
+        for c_in, c_out in zip(chans[::-1], [*chans[::-1][1:], config.channels]):
             macs += side**d * c_in * c_out * 4**d
             side *= 2
         #: multiply-accumulates of one item's forward pass (the trainer sizes CPU chunks with it)
@@ -158,8 +158,3 @@ def build_model(config: ModelConfig) -> VAE:
     return VAE(config)
 
 
-def load_model(config: ModelConfig, weights: dict, device: str | torch.device = "cpu") -> VAE:
-    """A VAE in evaluation mode with ``weights`` (a state dict) loaded, on ``device``."""
-    model = build_model(config)
-    model.load_state_dict(weights)
-    return model.to(device).eval()

@@ -46,7 +46,7 @@ def process_file(path: str, relpath: str, settings: IngestSettings) -> FileResul
         result = FileResult(relpath, reason=str(exc))
     except MemoryError:
         result = FileResult(relpath, reason="not enough memory to process this file")
-    except Exception as exc:  # a bug or an exotic failure must cost one file, not the folder
+    except Exception as exc:  # noqa: BLE001 - a bug or an exotic failure must cost one file, not the folder
         text = str(exc).strip().splitlines()
         detail = text[0][:160] if text else type(exc).__name__
         result = FileResult(relpath, reason=f"could not be processed ({type(exc).__name__}: {detail})")
@@ -67,7 +67,7 @@ def process_mesh(path: str, settings: IngestSettings) -> tuple[np.ndarray, dict]
     meta = {
         "centre": [float(c) for c in centre],
         "size": size,
-        "faces": int(len(tris)),
+        "faces": len(tris),
         "leaky": bool(info["leaky"]),
         "occupancy": round(float(grid.mean()), 5),
     }

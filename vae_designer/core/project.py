@@ -22,7 +22,6 @@ Loading reads JSON and safetensors only: nothing is ever unpickled.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import time
@@ -34,15 +33,11 @@ import numpy as np
 
 from vae_designer import __version__
 
-from .cache import atomic_write_bytes
 from .errors import UserError
+from .fsio import atomic_write_bytes, read_json, write_json
 
 FORMAT = 1
 POINTER = "project.json"
-
-
-def _json_bytes(data) -> bytes:
-    return (json.dumps(data, indent=2, sort_keys=False) + "\n").encode()
 
 
 def _write_tensors(path: Path, tensors: dict, metadata: dict | None = None) -> None:
@@ -62,7 +57,7 @@ def _read_tensors(path: Path) -> dict:
         tensors = load_file(str(path))
     except FileNotFoundError:
         raise UserError(f"{path}: missing from the project") from None
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - safetensors' own error, OSError, a bad header...
         raise UserError(f"{path}: not a readable safetensors file ({exc})") from None
     tensors.pop("__empty__", None)
     return tensors
@@ -73,12 +68,7 @@ def _finite_or_inf(value) -> float:
 
 
 def _read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text())
-    except FileNotFoundError:
-        raise UserError(f"{path}: missing from the project") from None
-    except (OSError, ValueError) as exc:
-        raise UserError(f"{path}: not readable JSON ({exc})") from None
+    return read_json(path, "missing from the project")
 
 
 def is_project(path) -> bool:
@@ -102,8 +92,8 @@ def manifest_from_designs(designs) -> dict:
         "resolution": designs.resolution,
         "channels": designs.channels,
         "labels": designs.label_counts,
-        "items": [{"path": p, "label": l, "meta": m}
-                  for p, l, m in zip(designs.paths, designs.labels, designs.meta)],
+        "items": [{"path": p, "label": label, "meta": m}
+                  for p, label, m in zip(designs.paths, designs.labels, designs.meta)],
         "skipped": [s.to_dict() for s in designs.skipped],
     }
     if designs.kind == "mesh" and len(designs):
@@ -168,19 +158,18 @@ class Project:
                 f"{how_to_continue}").strip()
 
     def model(self):
-        """The VAE with the best weights, in eval mode, on the CPU (built once)."""
+        """The VAE with the best weights, in eval mode, on the CPU (built once): the shared,
+        read-only model of :func:`.training.inference.cached_model`, so the app's map workers
+        decoding with these weights use the same one."""
         if self._model is None:
-            from .models import build_model
+            from .training.inference import cached_model
 
-            m = build_model(self.model_config)
-            m.load_state_dict(self.weights)
-            m.eval()
-            self._model = m
+            self._model = cached_model(self.model_config, self.weights)
         return self._model
 
     def trainer_state(self):
         """Everything needed to continue training (weights, optimizer, history)."""
-        from .training import TrainerState
+        from .training.state import TrainerState
 
         opt_meta = _read_json(self.state_dir / "optimizer.json")
         return TrainerState(
@@ -239,10 +228,10 @@ def save_project(path, state, designs_or_manifest, encodings: np.ndarray,
             "split": state.split,
             "progress": getattr(state, "progress", {}) or {},
         }
-        atomic_write_bytes(tmp_dir / "config.json", _json_bytes(config))
-        atomic_write_bytes(tmp_dir / "manifest.json", _json_bytes(manifest))
-        atomic_write_bytes(tmp_dir / "metrics.json", _json_bytes(metrics))
-        atomic_write_bytes(tmp_dir / "optimizer.json", _json_bytes(state.optimizer_meta))
+        write_json(tmp_dir / "config.json", config)
+        write_json(tmp_dir / "manifest.json", manifest)
+        write_json(tmp_dir / "metrics.json", metrics)
+        write_json(tmp_dir / "optimizer.json", state.optimizer_meta)
         _write_tensors(tmp_dir / "weights.safetensors", state.best_weights or state.weights)
         _write_tensors(tmp_dir / "last.safetensors", state.weights)
         _write_tensors(tmp_dir / "optimizer.safetensors", state.optimizer_tensors)
@@ -265,7 +254,7 @@ def save_project(path, state, designs_or_manifest, encodings: np.ndarray,
             "autosave": bool(autosave),
             "weights_sha256": sha256_file(final_dir / "weights.safetensors"),
         }
-        atomic_write_bytes(root / POINTER, _json_bytes(pointer))
+        write_json(root / POINTER, pointer)
     except BaseException:
         shutil.rmtree(tmp_dir, ignore_errors=True)
         raise

@@ -55,7 +55,7 @@ class IngestSettings:
             )
 
     @classmethod
-    def default(cls, kind: str, resolution: int | None = None) -> "IngestSettings":
+    def default(cls, kind: str, resolution: int | None = None) -> IngestSettings:
         return cls(kind=kind, resolution=resolution or DEFAULT_RESOLUTION.get(kind, 64))
 
     def to_dict(self) -> dict:
@@ -65,10 +65,10 @@ class IngestSettings:
         return json.dumps(self.to_dict(), sort_keys=True)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "IngestSettings":
+    def from_dict(cls, data: dict) -> IngestSettings:
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
 
     @classmethod
-    def from_json(cls, text: str) -> "IngestSettings":
+    def from_json(cls, text: str) -> IngestSettings:
         return cls.from_dict(json.loads(text))

@@ -32,7 +32,9 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 
 # What the app's worker threads import on first use: torch and the trainer, the map's maths
 # (scipy), project files (safetensors), exports and previews (scikit-image, trimesh).
-PRELOAD = ("vae_designer.core.training", "vae_designer.core.latent", "vae_designer.core.project",
+# (The training package loads its modules on first use, so the trainer and inference are named.)
+PRELOAD = ("vae_designer.core.training.trainer", "vae_designer.core.training.inference",
+           "vae_designer.core.latent", "vae_designer.core.project",
            "vae_designer.core.generate", "vae_designer.core.export", "vae_designer.core.preview",
            "skimage.measure", "skimage.metrics")
 _preloaded: list[threading.Thread] = []
@@ -54,7 +56,7 @@ def preload_core() -> threading.Thread:
         for name in PRELOAD:
             try:
                 importlib.import_module(name)
-            except Exception:  # noqa: BLE001 - the feature that needs it will report the problem
+            except Exception:
                 log.debug("preloading %s failed", name, exc_info=True)
 
     t = threading.Thread(target=work, name="preload-core", daemon=True)

@@ -8,8 +8,8 @@ made, the decoded design large (meshes: the shaded voxel render), its novelty
 distance between neighbouring designs, as the map page shows it) and that
 nearest training file with its thumbnail.
 
-Decoding runs in the view's own :class:`~.workers.LatestJobThread` with its own
-model copy (:class:`CompareDecoder`), so opening it on eight mesh pins does not
+Decoding runs in the view's own :class:`~.workers.LatestJobThread` with the map's
+shared model (:class:`CompareDecoder`), so opening it on eight mesh pins does not
 block the GUI; the cards show "Decoding…" until the pictures arrive.
 """
 
@@ -20,8 +20,7 @@ import math
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from . import theme
 from .map_decoder import MapDecoder
@@ -63,7 +62,7 @@ def describe_pin(pin) -> str:
 
 
 class CompareDecoder:
-    """Worker callable: decode each latent of a job with a private model copy.
+    """Worker callable: decode each latent of a job (with the map's shared model).
 
     Job: ``{"token", "zs", "config", "weights", "weights_key", "kind", "background",
     "latent_map", "designs"}``.  Result: ``{"token", "items": [{"image", "novelty",

@@ -10,13 +10,28 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QListView, QProgressBar,
-                               QPushButton, QSplitter, QStackedWidget, QTableView, QTableWidget,
-                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QListView,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from . import icons, theme
 from .thumbnails import THUMB_SIZE, ThumbnailModel
 from .widgets import Card, ElidedLabel, label
+
+ROOT = QModelIndex()  # the invisible root item: the default parent in the Qt model API
 
 ALL_LABELS = "All designs"
 
@@ -35,10 +50,10 @@ class SkippedModel(QAbstractTableModel):
         self._rows = [(s.path, s.reason) for s in skipped]
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=ROOT) -> int:
         return 0 if parent.isValid() else 2
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -48,7 +63,7 @@ class SkippedModel(QAbstractTableModel):
             return self._rows[index.row()][index.column()]
         return None
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.HEADERS[section]
         return None
@@ -327,7 +342,7 @@ class DatasetPage(QWidget):
     def _fill_labels(self, counts: dict) -> None:
         self.labels_table.blockSignals(True)
         self.labels_table.setRowCount(0)
-        rows = [(ALL_LABELS, sum(counts.values()))] + list(counts.items())
+        rows = [(ALL_LABELS, sum(counts.values())), *counts.items()]
         self.labels_table.setRowCount(len(rows))
         for r, (name, count) in enumerate(rows):
             a = QTableWidgetItem(name)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 
 def run_with_display(main: Callable[[], int], size: tuple[int, int] = (1440, 960),

@@ -99,7 +99,7 @@ class Gallery(QListWidget):
             self.pins_changed.emit()
         return len(rows)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         editing = self.state() == QAbstractItemView.State.EditingState
         if not editing and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.selectedItems():
             self.remove_selected()
@@ -118,7 +118,7 @@ class Gallery(QListWidget):
         self._pins.clear()
         self.pins_changed.emit()
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         super().paintEvent(event)
         if self.count() == 0:  # say what the empty strip is for
             p = QPainter(self.viewport())

@@ -5,8 +5,9 @@ as it was loaded and as the model rebuilds it from its own encoding (what its
 point on the map decodes to), its file name, label and reconstruction error
 when known.  Both pictures are made the same way (``image_from_probs`` for
 images, the shaded voxel render ``core.preview.render_voxels`` for meshes) so
-that they compare like for like, in a worker thread (:class:`CardJob`) with a
-private model copy: a 64^3 render takes longer than a frame.
+that they compare like for like, in a worker thread (:class:`CardJob`) with the
+map's shared model (:func:`.map_decoder.model_for`): a 64^3 render takes longer
+than a frame.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from .map_decoder import model_for
 from .preview_view import qimage_from_rgb
 
 SIDE = 112  # pixels of each picture
@@ -39,15 +41,10 @@ def design_picture(kind: str, probs: np.ndarray, background=None, side: int = SI
 class CardJob:
     """Worker callable: the original (if given) and the reconstruction of one design, as pictures."""
 
-    def __init__(self):
-        from .map_decoder import MapDecoder
-
-        self._models = MapDecoder()  # only for its model cache (model_for)
-
     def __call__(self, job: dict) -> dict:
         import torch
 
-        model = self._models.model_for(job["config"], job["weights"], job["weights_key"])
+        model = model_for(job["config"], job["weights"])
         z = np.asarray(job["z"], np.float32).reshape(1, -1)
         with torch.inference_mode():
             probs = torch.sigmoid(model.decode(torch.from_numpy(z)).float()).numpy()[0]
@@ -106,7 +103,7 @@ class ItemCard(QFrame):
         self.hide()
         parent.installEventFilter(self)
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+    def eventFilter(self, obj, event) -> bool:
         if obj is self.parentWidget() and event.type() == QEvent.Type.Resize and self.isVisible():
             self.place()
         return False

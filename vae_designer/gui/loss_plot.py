@@ -89,7 +89,7 @@ class LossPlot(QWidget):
         self._apply_theme(theme.current())
         theme.notifier.theme_changed.connect(self._apply_theme)
 
-    def sizeHint(self):  # noqa: N802 - pyqtgraph asks for 600x480 per plot; share the page instead
+    def sizeHint(self):
         from PySide6.QtCore import QSize
 
         return QSize(800, 280)

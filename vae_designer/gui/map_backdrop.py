@@ -4,8 +4,8 @@ With "Backdrop" on, the map shows what the model makes at evenly spaced map
 points (a ``LATTICE`` x ``LATTICE`` grid over the map's bounds, lifted to latent
 vectors by ``LatentMap.lift`` exactly as the cursor is), as small thumbnails in
 one dimmed image behind the training points: the whole landscape at a glance,
-before dragging.  The decoding and drawing run in a worker thread on a private
-model copy (:meth:`.map_decoder.MapDecoder.model_for`); the GUI thread only
+before dragging.  The decoding and drawing run in a worker thread with the map's
+shared model (:func:`.map_decoder.model_for`); the GUI thread only
 tints the composite and hands it to a :class:`pyqtgraph.ImageItem`.  It is
 recomputed when the map is refitted or the model changes, only while on.
 
@@ -24,6 +24,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRectF, Signal
 from PySide6.QtGui import QColor
 
+from .map_decoder import model_for
 from .workers import LatestJobThread
 
 LATTICE = 12
@@ -45,11 +46,6 @@ def lattice_points(bounds: tuple[float, float, float, float], n: int) -> np.ndar
 class BackdropJob:
     """Worker callable: decode the lattice and compose it into one picture (rgb or None, alpha)."""
 
-    def __init__(self):
-        from .map_decoder import MapDecoder
-
-        self._models = MapDecoder()  # only for its model cache (model_for)
-
     def __call__(self, job: dict) -> dict:
         from vae_designer.core.training import decode_latents
 
@@ -57,14 +53,14 @@ class BackdropJob:
         n, cell = int(job.get("n", LATTICE)), int(job.get("cell", CELL))
         bounds = tuple(map(float, job["bounds"]))
         z = job["latent_map"].lift(lattice_points(bounds, n))
-        model = self._models.model_for(job["config"], job["weights"], job["weights_key"])
+        model = model_for(job["config"], job["weights"])
         probs = decode_latents(model, z, batch_size=36)
         # the picture is stretched onto the map's rectangle, whose cells are rarely square on screen:
         # thumbnails are drawn pre-squeezed (tw x th) so that they look square there
         cw, ch = job.get("screen_cell") or (1.0, 1.0)
         side_px = FILL * min(cw, ch)
-        tw = max(4, min(cell, int(round(side_px * cell / cw))))
-        th = max(4, min(cell, int(round(side_px * cell / ch))))
+        tw = max(4, min(cell, round(side_px * cell / cw)))
+        th = max(4, min(cell, round(side_px * cell / ch)))
         inner = max(tw, th)
         side = n * cell
         alpha = np.zeros((side, side), np.uint8)

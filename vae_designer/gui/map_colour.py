@@ -1,8 +1,9 @@
 """Colouring the map's points by a value per design (reconstruction error), and its colour bar.
 
 * :class:`ErrorColours` gets each design's reconstruction error
-  (``core.training.reconstruction_errors``) in a worker thread with its own model
-  copy, once per model (the weights' key), and says when they are ready.
+  (``core.training.reconstruction_errors``) in a worker thread with the map's shared
+  model (:func:`.map_decoder.model_for`), once per model (the weights' key), and says
+  when they are ready.
 * Points are coloured through a lookup table: the values are binned into
   ``LEVELS`` steps of a perceptual colour map and every point gets one of
   ``LEVELS`` shared :class:`QBrush` objects (an object array indexed by the bins,
@@ -25,6 +26,7 @@ from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QLinearGradient, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from .map_decoder import model_for
 from .workers import LatestJobThread
 
 LEVELS = 64
@@ -95,7 +97,7 @@ class ColourBar(QWidget):
         self.text_colour, self.border_colour = QColor(t.muted), QColor(t.border)
         self.update()
 
-    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt API
+    def paintEvent(self, _event) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self.message:
@@ -118,8 +120,8 @@ class ColourBar(QWidget):
         p.setBrush(QBrush(grad))
         p.drawRoundedRect(bar, 3, 3)
         p.setPen(self.text_colour)
-        p.drawText(QRectF(0, 0, lw - 4, self.height()), int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight),
-                   left)
+        right_aligned = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight)
+        p.drawText(QRectF(0, 0, lw - 4, self.height()), right_aligned, left)
         p.drawText(QRectF(bar.right() + 5, 0, rw, self.height()),
                    int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), right)
         p.end()
@@ -131,18 +133,13 @@ def _fmt(v: float) -> str:
 
 
 class ErrorJob:
-    """Worker callable: every design's reconstruction error under one model (a private copy)."""
-
-    def __init__(self):
-        from .map_decoder import MapDecoder
-
-        self._models = MapDecoder()  # only for its model cache (model_for)
+    """Worker callable: every design's reconstruction error under one model."""
 
     def __call__(self, job: dict) -> dict:
         from vae_designer.core.training import reconstruction_errors
 
         t0 = time.perf_counter()
-        model = self._models.model_for(job["config"], job["weights"], job["weights_key"])
+        model = model_for(job["config"], job["weights"])
         errors = reconstruction_errors(model, job["config"], job["designs"], batch_size=64)
         return {"errors": errors, "weights_key": job["weights_key"], "paths": job["paths"],
                 "seconds": time.perf_counter() - t0}

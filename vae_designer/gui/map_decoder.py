@@ -3,8 +3,17 @@ project's encodings (each autosave while training), refitting another projection
 
 They are plain callables (no Qt), run by :class:`~.workers.LatestJobThread`s, so
 a cursor dragged faster than decoding coalesces to its newest position and
-nothing queues up.  The decoder keeps its *own* model copy and loads weight
-snapshots into it: the model being trained is never touched.
+nothing queues up.
+
+Every map worker (this decoder, the error colours, the backdrop, the item card,
+the comparison, pinning) decodes with :func:`model_for`: the core's shared,
+read-only model for the map's weights (``core.training.inference.cached_model``,
+the same one ``Project.model()`` returns), built once per saved model instead of
+one copy per thread.  Sharing it is safe: they only run forward passes, under
+``inference_mode`` / ``no_grad``, which write no module state, and nothing loads
+weights into it.  The map only ever shows saved weights, never the model being
+trained.  (The training page's reconstructions keep a model of their own: they
+load every snapshot into it, see ``training_session._Reconstructor``.)
 """
 
 from __future__ import annotations
@@ -22,37 +31,11 @@ class MapDecoder:
     "verts"/"faces" (mesh in grid units), "novelty", "nearest", "seconds"}``.
     """
 
-    def __init__(self):
-        self._model = None
-        self._config = None
-        self._key = None
-
-    def model_for(self, config, weights, key):
-        import torch
-
-        from vae_designer.core.models import build_model
-
-        from .workers import training_threads
-
-        if torch.get_num_threads() > training_threads():
-            # one decode is small: on 2 cores, 2 torch threads beside the GUI thread are ~10x slower
-            # than 1 (oversubscription); the trainer makes the same choice for the process
-            torch.set_num_threads(training_threads())
-        if self._model is None or self._config != config:
-            self._model = build_model(config)
-            self._model.eval()
-            self._config = config
-            self._key = None
-        if key != self._key:
-            self._model.load_state_dict(weights)
-            self._key = key
-        return self._model
-
     def __call__(self, job: dict) -> dict:
         import torch
 
         t0 = time.perf_counter()
-        model = self.model_for(job["config"], job["weights"], job["weights_key"])
+        model = model_for(job["config"], job["weights"])
         z = np.asarray(job["z"], np.float32).reshape(1, -1)
         with torch.inference_mode():
             probs = torch.sigmoid(model.decode(torch.from_numpy(z)).float()).numpy()[0]
@@ -71,6 +54,21 @@ class MapDecoder:
             out["novelty"], out["nearest"] = float(ratio[0]), int(idx[0])
         out["seconds"] = time.perf_counter() - t0
         return out
+
+
+def model_for(config, weights):
+    """The shared eval-mode model for ``weights`` (see the module docstring)."""
+    import torch
+
+    from vae_designer.core.training.inference import cached_model
+
+    from .workers import training_threads
+
+    if torch.get_num_threads() > training_threads():
+        # one decode is small: on 2 cores, 2 torch threads beside the GUI thread are ~10x slower
+        # than 1 (oversubscription); the trainer makes the same choice for the process
+        torch.set_num_threads(training_threads())
+    return cached_model(config, weights)
 
 
 def render(kind: str, probs: np.ndarray, background=None) -> dict:

@@ -54,7 +54,7 @@ class MapExports:
         if self.config is None:
             return []
         if getattr(self, "_pin_decoder", None) is None:
-            self._pin_decoder = MapDecoder()  # its own model copy, used on this thread only
+            self._pin_decoder = MapDecoder()  # decodes here, on the GUI thread (the shared model)
         pins = []
         for k, (z, name) in enumerate(zip(zs, names)):
             out = self._pin_decoder({"seq": 0, "z": z, "config": self.config, "weights": self.weights,

@@ -7,7 +7,8 @@ backdrop); :mod:`.map_exports` pins, exports and compares designs.
 
 * The cursor (:class:`pyqtgraph.TargetItem`): each move lifts the map point to a
   latent vector (``LatentMap.lift``) and asks the decoder thread for it; the
-  decoder works on a private model copy and always takes the newest request.
+  decoder works on the shared, read-only model of the saved weights
+  (:func:`.map_decoder.model_for`) and always takes the newest request.
   Hovering uses the :class:`~vae_designer.core.latent.LatentMap`'s k-d tree, not
   per-point hover; clicking a point selects it (:mod:`.item_card`).
 * While training runs, each autosave of a new best model (the save has already
@@ -24,8 +25,18 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
-                               QSizePolicy, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from . import theme
 from .compare_view import MAX_COMPARE, MIN_COMPARE, CompareView
@@ -41,6 +52,7 @@ from .point_cloud import PointCloud
 from .preview_view import ImagePreview, gl_available, make_mesh_view
 from .training_session import INTERACTION_HOLD_S
 from .workers import LatestJobThread, interaction
+
 
 class MapPage(MapDrawing, MapExports, QWidget):
     """See the module docstring.  ``decoded(dict)`` after each preview update."""

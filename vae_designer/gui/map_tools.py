@@ -20,8 +20,18 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton,
-                               QSlider, QSpinBox, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QWidget,
+)
 
 SWEEP_DIMS = 8
 SWEEP_STEPS = 200  # slider resolution over mean +- 3 standard deviations
@@ -192,7 +202,7 @@ class MapTools(QWidget):
         self.sweep.blockSignals(True)
         if r is not None and z is not None:
             v = float(z[self.sweep_dim.currentData()])
-            self.sweep.setValue(int(round(np.clip((v - r[0]) / (r[1] - r[0]), 0, 1) * SWEEP_STEPS)))
+            self.sweep.setValue(round(float(np.clip((v - r[0]) / (r[1] - r[0]), 0, 1)) * SWEEP_STEPS))
         else:
             self.sweep.setValue(SWEEP_STEPS // 2)
         self.sweep.blockSignals(False)

@@ -78,7 +78,7 @@ class ImagePreview(QWidget):
         a = np.frombuffer(ptr, np.uint8, img.sizeInBytes()).reshape(img.height(), img.bytesPerLine())
         return a[:, : 3 * img.width()].reshape(img.height(), img.width(), 3).copy()
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         t = theme.current()
         p = QPainter(self)
         p.fillRect(self.rect(), QColor(t.base))
@@ -137,7 +137,7 @@ def make_mesh_view(parent: QWidget | None = None):
             self.setCameraPosition(distance=58, elevation=22, azimuth=-55)
             self.retheme(theme.current())
 
-        def initializeGL(self):  # noqa: N802
+        def initializeGL(self):
             # pyqtgraph compiles its shader programs once per process and keeps their ids; a view
             # in a new window has a new OpenGL context where those ids mean nothing (GLError
             # "invalid value").  Without a global share context, compile them afresh for this one.
@@ -175,7 +175,7 @@ def make_mesh_view(parent: QWidget | None = None):
                 self._mesh.setVisible(True)
             self.update()
 
-        def paintGL(self, *args, **kwargs):  # noqa: N802
+        def paintGL(self, *args, **kwargs):
             super().paintGL(*args, **kwargs)
             self.painted_seq = self.seq
             self.painted_at = time.perf_counter()

@@ -62,18 +62,18 @@ class ReconGrid(QWidget):
         by_height = (self.height() - GAP) / 2
         return int(max(24, min(self._max_tile, by_width, by_height)))
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         n = max(1, len(self._originals) or 8)
         return QSize(n * (96 + GAP), 2 * 96 + GAP)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.update()
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
+    def minimumSizeHint(self) -> QSize:
         return QSize(200, 2 * 64 + GAP)
 
-    def paintEvent(self, _event) -> None:  # noqa: N802
+    def paintEvent(self, _event) -> None:
         t = theme.current()
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)

@@ -6,8 +6,18 @@ import os
 
 from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPalette
-from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QMenu, QPushButton,
-                               QStyle, QStyledItemDelegate, QStyleOptionViewItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from vae_designer.core.project import is_project
 
@@ -20,7 +30,7 @@ PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 class _RecentDelegate(QStyledItemDelegate):
     """Two lines per recent item: the name, and the folder it lives in (muted)."""
 
-    def sizeHint(self, option, index) -> QSize:  # noqa: N802
+    def sizeHint(self, option, index) -> QSize:
         h = option.fontMetrics.height()
         return QSize(200, 2 * h + 18)
 

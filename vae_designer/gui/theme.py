@@ -174,8 +174,3 @@ def app_font() -> QFont:
     return f
 
 
-def repolish(widget) -> None:
-    """Re-apply the style sheet after a dynamic property (``role``...) changed."""
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
-    widget.update()

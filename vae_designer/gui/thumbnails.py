@@ -20,6 +20,8 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 
 from . import theme
 
+ROOT = QModelIndex()  # the invisible root item: the default parent in the Qt model API
+
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 10
 PATH_ROLE = Qt.ItemDataRole.UserRole + 11
 THUMB_SIZE = 96
@@ -72,7 +74,7 @@ class ThumbnailRenderer(QThread):
             self._queue.clear()
             self._cond.notify()
 
-    def run(self) -> None:  # noqa: D102
+    def run(self) -> None:
         from vae_designer.core.preview import thumbnail
 
         from .workers import lower_priority
@@ -149,8 +151,6 @@ class ThumbnailModel(QAbstractListModel):
             np.flatnonzero(self._labels == label).astype(np.int64)
         self.endResetModel()
 
-    def design_index(self, row: int) -> int:
-        return int(self._rows[row])
 
     def shutdown(self) -> None:
         self._stop_renderer()
@@ -166,7 +166,7 @@ class ThumbnailModel(QAbstractListModel):
         return self._renderer.pending() if self._renderer is not None else 0
 
     # Qt model API
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex = ROOT) -> int:
         return 0 if parent.isValid() or self._designs is None else len(self._rows)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):

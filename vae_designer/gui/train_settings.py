@@ -9,7 +9,7 @@ reloads the designs (``resolution_changed``).
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QSpinBox, QWidget)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QSpinBox, QWidget
 
 from vae_designer.core.model_config import DEVICES
 from vae_designer.core.settings import RESOLUTIONS

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QProgressBar, QPushButton,
-                               QSizePolicy, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QProgressBar, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from . import icons, theme
 from .loss_plot import LossPlot
@@ -17,14 +16,13 @@ from .recon_grid import ReconGrid
 from .train_settings import TrainSettingsForm, trainer_defaults
 from .widgets import Card, ElidedLabel, FitScrollArea, label
 
-
 NOT_SAVED = "Not saved yet: once training starts, the best model is saved automatically as it improves."
 
 
 def format_duration(seconds: float | None) -> str:
     if seconds is None or not math.isfinite(seconds) or seconds < 0:
         return "–"
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     h, rem = divmod(seconds, 3600)
     m, s = divmod(rem, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
@@ -311,7 +309,7 @@ class TrainingPage(QWidget):
             self.stat_best.set(f"{ev.best_val:,.1f}  (epoch {ev.best_epoch})")
 
     def _on_recon(self, out: dict) -> None:
-        if out.get("originals") is not None and len(out["originals"]) != len(self.recon_grid._originals) \
+        if (out.get("originals") is not None and len(out["originals"]) != len(self.recon_grid._originals)) \
                 or not self.recon_grid._originals:
             self.recon_grid.set_originals(out.get("originals") or [])
         self.recon_grid.set_recons(out["recons"])

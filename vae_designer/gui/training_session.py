@@ -56,7 +56,13 @@ def to_display(designs_kind: str, probs: np.ndarray, size: int = RECON_SIZE) -> 
 
 
 class _Reconstructor:
-    """Runs in the recon thread: keeps its own model copy, loads each snapshot into it."""
+    """Runs in the recon thread: keeps its own model copy, loads each snapshot into it.
+
+    Not the core's shared model cache (``core.training.inference.cached_model``): every
+    snapshot is a new weights dict, so a cache would never reuse a model and would build
+    one per snapshot, where loading into this one copies the weights; and a model that
+    weights are loaded into must not be shared with other threads.
+    """
 
     def __init__(self):
         self._model = None
@@ -205,9 +211,6 @@ class TrainingSession(QObject):
     def can_save(self) -> bool:
         return self.latest_state is not None or self.project is not None
 
-    @property
-    def recon_indices(self) -> list[int]:
-        return list(self._indices)
 
     # control
     def start(self, values: dict, latent_dim: int, continue_project: bool = False) -> bool:

@@ -24,7 +24,8 @@ import sys
 import threading
 import time
 import traceback
-from typing import Any, Callable, Generator
+from collections.abc import Callable, Generator
+from typing import Any
 
 from PySide6.QtCore import QThread, Signal
 
@@ -116,11 +117,8 @@ class GeneratorThread(QThread):
     def cancel(self) -> None:
         self._cancel.set()
 
-    @property
-    def is_cancelled(self) -> bool:
-        return self._cancel.is_set()
 
-    def run(self) -> None:  # noqa: D102 - runs in the worker thread
+    def run(self) -> None:
         gen = None
         try:
             gen = self._make(self._cancel)
@@ -242,7 +240,7 @@ class TrainingThread(QThread):
             self.control = control
         return control
 
-    def run(self) -> None:  # noqa: D102 - runs in the worker thread
+    def run(self) -> None:
         gen = None
         try:
             lower_priority()
@@ -363,7 +361,7 @@ class LatestJobThread(QThread):
         if wait:
             self.wait()
 
-    def run(self) -> None:  # noqa: D102
+    def run(self) -> None:
         if self._background:
             lower_priority()
         while True:

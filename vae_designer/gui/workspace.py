@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
-from vae_designer.core.ingest import Progress, ingest_steps
 from vae_designer.core.errors import UserError
+from vae_designer.core.ingest import Progress, ingest_steps
 
 from .workers import GeneratorThread
 
