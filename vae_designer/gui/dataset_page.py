@@ -10,9 +10,22 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QListView, QProgressBar,
-                               QPushButton, QSplitter, QStackedWidget, QTableView, QTableWidget,
-                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QListView,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from . import icons, theme
 from .thumbnails import THUMB_SIZE, ThumbnailModel
@@ -35,10 +48,10 @@ class SkippedModel(QAbstractTableModel):
         self._rows = [(s.path, s.reason) for s in skipped]
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008 - Qt's signature
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else 2
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -117,8 +130,29 @@ class DatasetPage(QWidget):
         super().__init__(parent)
         self.setObjectName("DatasetPage")
         self.designs = None
+        content = QWidget()
+        cl = QVBoxLayout(content)
+        cl.setContentsMargins(24, 20, 24, 16)
+        cl.setSpacing(12)
+        cl.addLayout(self._build_header())
+        cl.addWidget(self.note)
+        cl.addWidget(self._build_splitter(), 1)
+        empty = self._build_empty_state()
+        self.loading_panel = _LoadingPanel()
+        self.loading_panel.cancel_requested.connect(self.cancel_requested)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(empty)
+        self.stack.addWidget(self.loading_panel)
+        self.stack.addWidget(content)
+        self._empty, self._content = empty, content
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        theme.notifier.theme_changed.connect(self._retheme)
 
-        # header
+    # building
+    def _build_header(self) -> QHBoxLayout:
+        """Title, folder, summary and the Train button (and the note shown under them)."""
         self.title = label("No designs open", "title")
         self.path_label = ElidedLabel("")
         self.summary = label("", "muted", wrap=True)
@@ -138,8 +172,25 @@ class DatasetPage(QWidget):
         head = QHBoxLayout()
         head.addLayout(head_text, 1)
         head.addWidget(self.train_button, 0, Qt.AlignmentFlag.AlignTop)
+        return head
 
-        # labels
+    def _build_splitter(self) -> QSplitter:
+        """Labels on the left; the Designs and Skipped files tabs on the right."""
+        labels_box = self._build_labels_box()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("DatasetTabs")
+        self.tabs.addTab(self._build_thumbs_box(), icons.icon("dataset"), "Designs")
+        self.tabs.addTab(self._build_skipped_box(), icons.icon("warning"), "Skipped files")
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(labels_box)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([230, 900])
+        splitter.setChildrenCollapsible(False)
+        return splitter
+
+    def _build_labels_box(self) -> QWidget:
         self.labels_table = QTableWidget(0, 2)
         self.labels_table.setObjectName("LabelsTable")
         self.labels_table.setHorizontalHeaderLabels(["Label", "Items"])
@@ -156,8 +207,9 @@ class DatasetPage(QWidget):
         lb.setContentsMargins(0, 0, 0, 0)
         lb.addWidget(label("Labels", "heading"))
         lb.addWidget(self.labels_table, 1)
+        return labels_box
 
-        # thumbnails
+    def _build_thumbs_box(self) -> QWidget:
         self.model = ThumbnailModel(self)
         self.thumbs = QListView()
         self.thumbs.setObjectName("ThumbnailView")
@@ -175,8 +227,15 @@ class DatasetPage(QWidget):
         self.thumbs.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.thumbs.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.thumbs.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        thumbs_box = QWidget()
+        tb = QVBoxLayout(thumbs_box)
+        tb.setContentsMargins(8, 8, 8, 8)
+        self.thumbs_caption = label("", "muted")
+        tb.addWidget(self.thumbs_caption)
+        tb.addWidget(self.thumbs, 1)
+        return thumbs_box
 
-        # skipped
+    def _build_skipped_box(self) -> QWidget:
         self.skipped_model = SkippedModel(self)
         skipped_proxy = QSortFilterProxyModel(self)
         skipped_proxy.setSourceModel(self.skipped_model)
@@ -201,36 +260,10 @@ class DatasetPage(QWidget):
                            "folder again.", "muted", wrap=True))
         sb.addWidget(self.skipped_table, 1)
         sb.addWidget(self.skipped_empty, 1)
+        return skipped_box
 
-        thumbs_box = QWidget()
-        tb = QVBoxLayout(thumbs_box)
-        tb.setContentsMargins(8, 8, 8, 8)
-        self.thumbs_caption = label("", "muted")
-        tb.addWidget(self.thumbs_caption)
-        tb.addWidget(self.thumbs, 1)
-
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("DatasetTabs")
-        self.tabs.addTab(thumbs_box, icons.icon("dataset"), "Designs")
-        self.tabs.addTab(skipped_box, icons.icon("warning"), "Skipped files")
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(labels_box)
-        splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([230, 900])
-        splitter.setChildrenCollapsible(False)
-
-        content = QWidget()
-        cl = QVBoxLayout(content)
-        cl.setContentsMargins(24, 20, 24, 16)
-        cl.setSpacing(12)
-        cl.addLayout(head)
-        cl.addWidget(self.note)
-        cl.addWidget(splitter, 1)
-
-        # empty state
+    def _build_empty_state(self) -> QWidget:
+        """What the page shows before anything is open."""
         empty = QWidget()
         el = QVBoxLayout(empty)
         el.addStretch(1)
@@ -241,18 +274,7 @@ class DatasetPage(QWidget):
         open_button.clicked.connect(self.open_folder_requested)
         el.addWidget(open_button, 0, Qt.AlignmentFlag.AlignHCenter)
         el.addStretch(2)
-
-        self.loading_panel = _LoadingPanel()
-        self.loading_panel.cancel_requested.connect(self.cancel_requested)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(empty)
-        self.stack.addWidget(self.loading_panel)
-        self.stack.addWidget(content)
-        self._empty, self._content = empty, content
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
-        theme.notifier.theme_changed.connect(self._retheme)
+        return empty
 
     # states
     def show_loading(self, path: str) -> None:
