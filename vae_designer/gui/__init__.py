@@ -3,7 +3,9 @@
 Modules, each with one job:
 
 * ``app``              -- QApplication, theme, icon; ``run_app(path)`` (the ``vae-designer`` command).
-* ``main_window``      -- sidebar + stacked pages, menus, shortcuts, drag and drop, closing.
+* ``main_window``      -- sidebar + stacked pages, status bar, closing; its parts ``main_menus``
+  (actions, menus, shortcuts, the Help dialogs) and ``main_opening`` (file dialogs, samples,
+  recent items, drag and drop).
 * ``workspace``        -- what is open (design folder, project); loads it in a worker thread.
 * ``workers``          -- QThreads that run core generators (ingestion, training) and hand
   results back through signals; a "latest job" thread for reconstructions and saves.
@@ -11,7 +13,12 @@ Modules, each with one job:
   reconstructions, autosave of the best model.
 * ``start_page``, ``dataset_page``, ``training_page`` -- the pages; ``thumbnails``,
   ``loss_plot``, ``recon_grid``, ``train_settings`` -- the widgets they are made of.
-* ``theme``, ``icons``, ``widgets``, ``dialogs``, ``settings_store`` -- look and persistence.
+* ``map_page`` -- the latent map, made of ``map_*``, ``point_cloud``, ``gallery``, ``item_card``,
+  ``compare_view`` and ``preview_view`` (its 3D view in ``mesh_preview``, imported only when
+  OpenGL is available).
+* ``theme``, ``icons``, ``widgets``, ``dialogs``, ``settings_store`` -- look and persistence;
+  ``app_lifecycle``, ``crash_reporter``, ``display`` -- quitting on signals, error reports,
+  a display for scripts.
 
 Nothing here trains or decodes on the GUI thread: heavy work goes to threads
 and the GUI only ever sees CPU copies of the weights (snapshots).

@@ -31,10 +31,11 @@ from . import icons, theme
 from .thumbnails import THUMB_SIZE, ThumbnailModel
 from .widgets import Card, ElidedLabel, label
 
-ROOT = QModelIndex()  # the invisible root item: the default parent in the Qt model API
-
 ALL_LABELS = "All designs"
 
+
+
+ROOT = QModelIndex()  # the invisible root item: the default parent in the Qt model API
 
 class SkippedModel(QAbstractTableModel):
     """Skipped files: path relative to the folder, and the reason."""
@@ -132,8 +133,29 @@ class DatasetPage(QWidget):
         super().__init__(parent)
         self.setObjectName("DatasetPage")
         self.designs = None
+        content = QWidget()
+        cl = QVBoxLayout(content)
+        cl.setContentsMargins(24, 20, 24, 16)
+        cl.setSpacing(12)
+        cl.addLayout(self._build_header())
+        cl.addWidget(self.note)
+        cl.addWidget(self._build_splitter(), 1)
+        empty = self._build_empty_state()
+        self.loading_panel = _LoadingPanel()
+        self.loading_panel.cancel_requested.connect(self.cancel_requested)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(empty)
+        self.stack.addWidget(self.loading_panel)
+        self.stack.addWidget(content)
+        self._empty, self._content = empty, content
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        theme.notifier.theme_changed.connect(self._retheme)
 
-        # header
+    # building
+    def _build_header(self) -> QHBoxLayout:
+        """Title, folder, summary and the Train button (and the note shown under them)."""
         self.title = label("No designs open", "title")
         self.path_label = ElidedLabel("")
         self.summary = label("", "muted", wrap=True)
@@ -153,8 +175,25 @@ class DatasetPage(QWidget):
         head = QHBoxLayout()
         head.addLayout(head_text, 1)
         head.addWidget(self.train_button, 0, Qt.AlignmentFlag.AlignTop)
+        return head
 
-        # labels
+    def _build_splitter(self) -> QSplitter:
+        """Labels on the left; the Designs and Skipped files tabs on the right."""
+        labels_box = self._build_labels_box()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("DatasetTabs")
+        self.tabs.addTab(self._build_thumbs_box(), icons.icon("dataset"), "Designs")
+        self.tabs.addTab(self._build_skipped_box(), icons.icon("warning"), "Skipped files")
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(labels_box)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([230, 900])
+        splitter.setChildrenCollapsible(False)
+        return splitter
+
+    def _build_labels_box(self) -> QWidget:
         self.labels_table = QTableWidget(0, 2)
         self.labels_table.setObjectName("LabelsTable")
         self.labels_table.setHorizontalHeaderLabels(["Label", "Items"])
@@ -171,8 +210,9 @@ class DatasetPage(QWidget):
         lb.setContentsMargins(0, 0, 0, 0)
         lb.addWidget(label("Labels", "heading"))
         lb.addWidget(self.labels_table, 1)
+        return labels_box
 
-        # thumbnails
+    def _build_thumbs_box(self) -> QWidget:
         self.model = ThumbnailModel(self)
         self.thumbs = QListView()
         self.thumbs.setObjectName("ThumbnailView")
@@ -190,8 +230,15 @@ class DatasetPage(QWidget):
         self.thumbs.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.thumbs.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.thumbs.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        thumbs_box = QWidget()
+        tb = QVBoxLayout(thumbs_box)
+        tb.setContentsMargins(8, 8, 8, 8)
+        self.thumbs_caption = label("", "muted")
+        tb.addWidget(self.thumbs_caption)
+        tb.addWidget(self.thumbs, 1)
+        return thumbs_box
 
-        # skipped
+    def _build_skipped_box(self) -> QWidget:
         self.skipped_model = SkippedModel(self)
         skipped_proxy = QSortFilterProxyModel(self)
         skipped_proxy.setSourceModel(self.skipped_model)
@@ -216,36 +263,10 @@ class DatasetPage(QWidget):
                            "folder again.", "muted", wrap=True))
         sb.addWidget(self.skipped_table, 1)
         sb.addWidget(self.skipped_empty, 1)
+        return skipped_box
 
-        thumbs_box = QWidget()
-        tb = QVBoxLayout(thumbs_box)
-        tb.setContentsMargins(8, 8, 8, 8)
-        self.thumbs_caption = label("", "muted")
-        tb.addWidget(self.thumbs_caption)
-        tb.addWidget(self.thumbs, 1)
-
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("DatasetTabs")
-        self.tabs.addTab(thumbs_box, icons.icon("dataset"), "Designs")
-        self.tabs.addTab(skipped_box, icons.icon("warning"), "Skipped files")
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(labels_box)
-        splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([230, 900])
-        splitter.setChildrenCollapsible(False)
-
-        content = QWidget()
-        cl = QVBoxLayout(content)
-        cl.setContentsMargins(24, 20, 24, 16)
-        cl.setSpacing(12)
-        cl.addLayout(head)
-        cl.addWidget(self.note)
-        cl.addWidget(splitter, 1)
-
-        # empty state
+    def _build_empty_state(self) -> QWidget:
+        """What the page shows before anything is open."""
         empty = QWidget()
         el = QVBoxLayout(empty)
         el.addStretch(1)
@@ -256,18 +277,7 @@ class DatasetPage(QWidget):
         open_button.clicked.connect(self.open_folder_requested)
         el.addWidget(open_button, 0, Qt.AlignmentFlag.AlignHCenter)
         el.addStretch(2)
-
-        self.loading_panel = _LoadingPanel()
-        self.loading_panel.cancel_requested.connect(self.cancel_requested)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(empty)
-        self.stack.addWidget(self.loading_panel)
-        self.stack.addWidget(content)
-        self._empty, self._content = empty, content
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
-        theme.notifier.theme_changed.connect(self._retheme)
+        return empty
 
     # states
     def show_loading(self, path: str) -> None:
@@ -342,7 +352,7 @@ class DatasetPage(QWidget):
     def _fill_labels(self, counts: dict) -> None:
         self.labels_table.blockSignals(True)
         self.labels_table.setRowCount(0)
-        rows = [(ALL_LABELS, sum(counts.values())), *counts.items()]
+        rows = [(ALL_LABELS, sum(counts.values()))] + list(counts.items())
         self.labels_table.setRowCount(len(rows))
         for r, (name, count) in enumerate(rows):
             a = QTableWidgetItem(name)

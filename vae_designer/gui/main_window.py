@@ -1,10 +1,12 @@
-"""The main window: a sidebar of pages, menus and shortcuts, drag and drop, closing.
+"""The main window: sidebar and pages, status bar, what loading, saving and training show, closing.
 
 Pages are registered with :meth:`MainWindow.add_page` (key, title, icon, what
 they need to be usable), so a page such as the latent map can be added without
 touching the rest.  The window holds no computation: opening goes through the
 :class:`~.workspace.Workspace`, training through the
-:class:`~.training_session.TrainingSession`.
+:class:`~.training_session.TrainingSession`.  Its menus, actions and shortcuts
+are in ``main_menus``; the ways to ask for something to open (dialogs, samples,
+recent items, drag and drop) in ``main_opening``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import os
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -22,26 +24,23 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
+    QMenu,
     QProgressBar,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from vae_designer import __version__
-from vae_designer.resources import sample_folder
-
 from . import dialogs, icons, theme
 from .dataset_page import DatasetPage
+from .main_menus import APP_NAME, MenusMixin
+from .main_opening import OpeningMixin
 from .map_page import MapPage
 from .settings_store import SettingsStore
 from .start_page import StartPage
 from .training_page import TrainingPage
 from .training_session import TrainingSession
 from .workspace import Opened, Workspace
-
-APP_NAME = "VAE Designer"
 
 
 @dataclass
@@ -54,7 +53,7 @@ class PageEntry:
     item: QListWidgetItem
 
 
-class MainWindow(QMainWindow):
+class MainWindow(MenusMixin, OpeningMixin, QMainWindow):
     page_changed = Signal(str)
 
     def __init__(self, store: SettingsStore | None = None, parent: QWidget | None = None):
@@ -64,6 +63,8 @@ class MainWindow(QMainWindow):
         self.workspace = Workspace(self)
         self.training = TrainingSession(self.workspace, parent=self)
         self._pages: dict[str, PageEntry] = {}
+        self._view_menu: QMenu | None = None  # made by _make_actions: a page added later gets its action then
+        self._pages_end: QAction | None = None  # the separator after the View menu's pages
         self._closing = False
         self._allow_close = False
         self._quit_app = False  # closing was asked from outside (a signal): end the event loop too
@@ -72,8 +73,26 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icons.app_icon())
         self.setAcceptDrops(True)
         self.setMinimumSize(QSize(960, 640))
+        self._build_central()
+        self._add_pages()
+        self._build_status_bar()
+        self._make_actions()
+        self._connect()
+        self.start_page.set_recent(self.store.recent())
+        self._update_enabled()
+        self._update_title()
+        geometry = self.store.geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 820)
+        self.show_page("start")
+        self.statusBar().showMessage("Open a design folder or a project to begin", 8000)
+        theme.notifier.theme_changed.connect(self._retheme)
 
-        # sidebar + pages
+    # building
+    def _build_central(self) -> None:
+        """The sidebar (name, page list, what is going on) beside the stack of pages."""
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("SidebarList")
         self.sidebar.setIconSize(QSize(20, 20))
@@ -103,6 +122,7 @@ class MainWindow(QMainWindow):
         cl.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+    def _add_pages(self) -> None:
         self.start_page = StartPage()
         self.dataset_page = DatasetPage()
         self.training_page = TrainingPage(self.training)
@@ -113,7 +133,8 @@ class MainWindow(QMainWindow):
         self.add_page("map", "Map", "map", self.map_page, needs="model")
         self.map_page.map_changed.connect(self._update_enabled)
 
-        # status bar
+    def _build_status_bar(self) -> None:
+        """The status bar: messages, and what is loading or training with its progress."""
         self.task_label = QLabel("")
         self.task_bar = QProgressBar()
         self.task_bar.setObjectName("StatusProgress")
@@ -125,20 +146,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.task_bar)
         self.statusBar().setSizeGripEnabled(True)
 
-        self._make_actions()
-        self._connect()
-        self.start_page.set_recent(self.store.recent())
-        self._update_enabled()
-        self._update_title()
-        geometry = self.store.geometry()
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 820)
-        self.show_page("start")
-        self.statusBar().showMessage("Open a design folder or a project to begin", 8000)
-        theme.notifier.theme_changed.connect(self._retheme)
-
     # pages
     def add_page(self, key: str, title: str, icon: str, widget: QWidget, needs: str | None = None) -> None:
         item = QListWidgetItem(icons.icon(icon), title)
@@ -147,7 +154,7 @@ class MainWindow(QMainWindow):
         self.sidebar.addItem(item)
         self.stack.addWidget(widget)
         self._pages[key] = PageEntry(key, title, icon, widget, needs, item)
-        if hasattr(self, "_view_menu"):
+        if self._view_menu is not None:
             self._add_page_action(self._pages[key])
 
     def page(self, key: str) -> QWidget:
@@ -186,100 +193,6 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(entry.widget)
             self.page_changed.emit(key)
 
-    # actions, menus, shortcuts
-    def _action(self, text: str, slot, shortcut=None, icon: str | None = None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if icon:
-            action.setIcon(icons.icon(icon))
-        if shortcut:
-            seqs = shortcut if isinstance(shortcut, list) else [shortcut]
-            action.setShortcuts([QKeySequence(s) for s in seqs])
-        if tip:
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)  # shortcuts work whichever page has focus
-        return action
-
-    def _make_actions(self) -> None:
-        A = self._action
-        self.act_open_folder = A("Open Design &Folder…", self.choose_folder, QKeySequence.StandardKey.Open,
-                                 "folder", "Open a folder of design images or meshes")
-        self.act_open_project = A("Open &Project…", self.choose_project, "Ctrl+Shift+O", "project",
-                                  "Open a saved project")
-        self.act_sample_2d = A("Sample Car &Silhouettes (2D)", lambda: self.open_sample("image"), None, "car",
-                               "Open the bundled sample: 300 car silhouettes")
-        self.act_sample_3d = A("Sample Car &Bodies (3D)", lambda: self.open_sample("mesh"), None, "cube",
-                               "Open the bundled sample: 48 car-body meshes")
-        self.act_save = A("&Save Project", self.save_project, QKeySequence.StandardKey.Save, "save",
-                          "Save the trained model and its settings")
-        self.act_save_as = A("Save Project &As…", self.save_project_as, "Ctrl+Shift+S", None,
-                             "Save the project into a new folder")
-        self.act_quit = A("&Quit", self.close, "Ctrl+Q")
-        self.act_cancel = A("Cancel Loading", self.workspace.cancel, "Esc")
-        self.act_cancel.setEnabled(False)
-
-        self.act_train_start = A("&Start Training", self.training_page.start_clicked, ["F5", "Ctrl+Return"],
-                                 "play", "Train with the settings on the Training page")
-        self.act_train_pause = A("&Pause / Resume Training", self.training_page.pause_clicked, "Ctrl+P",
-                                 "pause", "Pause or resume training")
-        self.act_train_stop = A("S&top Training", self.training_page.stop_clicked, ["Shift+F5", "Ctrl+."],
-                                "stop", "Stop training and keep the best model")
-
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        file_menu.addAction(self.act_open_folder)
-        file_menu.addAction(self.act_open_project)
-        self.recent_menu = file_menu.addMenu(icons.icon("recent"), "Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        samples = file_menu.addMenu(icons.icon("car"), "Try the Samples")
-        samples.addAction(self.act_sample_2d)
-        samples.addAction(self.act_sample_3d)
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_save)
-        file_menu.addAction(self.act_save_as)
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_quit)
-
-        train_menu = menu.addMenu("&Training")
-        for a in (self.act_train_start, self.act_train_pause, self.act_train_stop):
-            train_menu.addAction(a)
-
-        self._view_menu = menu.addMenu("&View")
-        self._page_actions: list[QAction] = []
-        for entry in self._pages.values():
-            self._add_page_action(entry)
-        self._pages_end = self._view_menu.addSeparator()
-        theme_menu = self._view_menu.addMenu("&Theme")
-        group = QActionGroup(self)
-        self.theme_actions = {}
-        for name, text in (("system", "Follow the &System"), ("light", "&Light"), ("dark", "&Dark")):
-            act = QAction(text, self, checkable=True)
-            act.setChecked(self.store.theme() == name)
-            act.triggered.connect(lambda _=False, n=name: self.set_theme(n))
-            group.addAction(act)
-            theme_menu.addAction(act)
-            self.theme_actions[name] = act
-        self.act_toggle_theme = A("Switch Light/Dark", self.toggle_theme, "Ctrl+Shift+L", None,
-                                  "Switch between the light and the dark look")
-        theme_menu.addSeparator()
-        theme_menu.addAction(self.act_toggle_theme)
-
-        help_menu = menu.addMenu("&Help")
-        help_menu.addAction(A("&Keyboard Shortcuts", self.show_shortcuts, "F1"))
-        help_menu.addAction(A("&About VAE Designer", self.show_about))
-
-    def _add_page_action(self, entry: PageEntry) -> None:
-        n = len(self._page_actions) + 1
-        act = self._action(f"Go to {entry.title}", lambda _=False, k=entry.key: self.show_page(k),
-                           f"Ctrl+{n}" if n <= 9 else None, entry.icon)
-        end = getattr(self, "_pages_end", None)
-        if end is not None:
-            self._view_menu.insertAction(end, act)
-        else:
-            self._view_menu.addAction(act)
-        self._page_actions.append(act)
-        entry.item.setToolTip(f"{entry.title} (Ctrl+{n})")
-
     def _connect(self) -> None:
         sp = self.start_page
         sp.open_folder_requested.connect(self.choose_folder)
@@ -309,41 +222,7 @@ class MainWindow(QMainWindow):
         tr.idle.connect(self._on_training_idle)
         tr.event.connect(self._on_train_event)
 
-    # opening
-    def choose_folder(self) -> None:
-        path = dialogs.choose_folder(self, self.store.last_dir())
-        if path:
-            self.store.set_last_dir(os.path.dirname(path))
-            self.open_path(path)
-
-    def choose_project(self) -> None:
-        path = dialogs.choose_project(self, self.store.last_dir())
-        if path:
-            self.store.set_last_dir(os.path.dirname(path))
-            self.open_path(path)
-
-    def open_sample(self, kind: str) -> None:
-        self.open_path(str(sample_folder(kind)))
-
-    def open_path(self, path: str) -> bool:
-        """Open a design folder or a project (what the command line and drops do)."""
-        path = os.path.abspath(os.path.expanduser(str(path)))
-        if not os.path.exists(path):
-            self.show_error("Cannot open", f"{path}: no such folder or project")
-            return False
-        if os.path.isfile(path) and os.path.basename(path) != "project.json":
-            path = os.path.dirname(path)  # a file dropped from a design folder: open its folder
-        if self.training.running:
-            if not dialogs.ask(self, "Training is running",
-                               "Stop training and open something else? The best model so far is saved.",
-                               "Stop training", "Keep training"):
-                return False
-            self.training.stop()
-            self._pending_open = path
-            return True
-        self.workspace.open_path(path)
-        return True
-
+    # opening: what the workspace reports
     def _on_loading(self, path: str) -> None:
         self.dataset_page.show_loading(path)
         self._update_enabled()
@@ -467,15 +346,6 @@ class MainWindow(QMainWindow):
             self.workspace.open_path(pending)
 
     # look
-    def set_theme(self, name: str) -> None:
-        self.store.set_theme(name)
-        theme.apply_theme(name)
-        if name in self.theme_actions:
-            self.theme_actions[name].setChecked(True)
-
-    def toggle_theme(self) -> None:
-        self.set_theme("light" if theme.current().dark else "dark")
-
     def _retheme(self, _t) -> None:
         for entry in self._pages.values():
             entry.item.setIcon(icons.icon(entry.icon))
@@ -496,7 +366,7 @@ class MainWindow(QMainWindow):
             ok = self._available(entry)
             flags = entry.item.flags()
             entry.item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled if ok else flags & ~Qt.ItemFlag.ItemIsEnabled)
-        for act, key in zip(self._page_actions, self._pages):
+        for act, key in zip(self._page_actions, self._pages, strict=True):
             act.setEnabled(self._available(self._pages[key]))
         t = self.training
         has_designs = self.workspace.designs is not None and not self.workspace.busy
@@ -511,77 +381,10 @@ class MainWindow(QMainWindow):
             act.setEnabled(True)  # opening while busy asks first / replaces the load
         self.sidebar_status.setText("Training…" if t.running else ("Loading…" if busy else ""))
 
-    # errors and dialogs
+    # errors
     def show_error(self, title: str, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
         dialogs.show_error(self, title, message)
-
-    def show_about(self) -> None:
-        QMessageBox.about(self, f"About {APP_NAME}",
-                          f"<h3>{APP_NAME} {__version__}</h3>"
-                          "<p>Train a variational autoencoder on your own designs (images or 3D meshes) "
-                          "and explore it to create new variants.</p>"
-                          f"<p>Settings file: <code>{self.store.path}</code></p>")
-
-    def show_shortcuts(self) -> None:
-        rows = []
-        for act in self.findChildren(QAction):
-            if act.shortcuts() and act.text():
-                keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in act.shortcuts())
-                rows.append(f"<tr><td style='padding-right:18px'>{act.text().replace('&', '')}</td>"
-                            f"<td><b>{keys}</b></td></tr>")
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts",
-                          "<table>" + "".join(sorted(set(rows))) + "</table>", QMessageBox.StandardButton.Ok,
-                          self)
-        box.open()
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        paths = [p for p in self.store.recent() if os.path.exists(p)]
-        for p in paths:
-            self.recent_menu.addAction(os.path.basename(os.path.normpath(p)) + f"   ({os.path.dirname(p)})",
-                                       lambda _=False, path=p: self.open_path(path))
-        if not paths:
-            a = self.recent_menu.addAction("(nothing yet)")
-            a.setEnabled(False)
-        else:
-            self.recent_menu.addSeparator()
-            self.recent_menu.addAction("Clear List", self._clear_recent)
-
-    def _remove_recent(self, path: str) -> None:
-        self.store.remove_recent(path)
-        self.start_page.set_recent(self.store.recent())
-
-    def _clear_recent(self) -> None:
-        self.store.clear_recent()
-        self.start_page.set_recent([])
-
-    # drag and drop
-    @staticmethod
-    def _dropped_path(mime) -> str | None:
-        if not mime.hasUrls():
-            return None
-        for url in mime.urls():
-            if url.isLocalFile():
-                path = url.toLocalFile()
-                if os.path.isdir(path) or os.path.basename(path) == "project.json":
-                    return path
-        return None
-
-    def dragEnterEvent(self, event) -> None:
-        if self._dropped_path(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event) -> None:
-        self.dragEnterEvent(event)
-
-    def dropEvent(self, event) -> None:
-        path = self._dropped_path(event.mimeData())
-        if path:
-            event.acceptProposedAction()
-            self.open_path(path)
 
     # closing
     def quit_without_asking(self) -> None:

@@ -39,13 +39,51 @@ MAX_SEQUENCE = 64  # designs in one exported sweep
 MAX_SURPRISES = 32
 
 
+def _row(*widgets, stretch_at: int | None = None) -> QHBoxLayout:
+    """One row of controls; the widget at ``stretch_at`` takes the spare room, else a stretch ends it."""
+    r = QHBoxLayout()
+    r.setSpacing(6)
+    for k, w in enumerate(widgets):
+        r.addWidget(w, 1 if k == stretch_at else 0)
+    if stretch_at is None:
+        r.addStretch(1)
+    return r
+
+
+def _caption(text: str) -> QLabel:
+    w = QLabel(text)
+    w.setProperty("role", "muted")
+    return w
+
+
 class MapTools(QWidget):
     def __init__(self, page, parent: QWidget | None = None):
         super().__init__(parent)
         self.page = page
         self._rng = np.random.default_rng()
         self._sweep_base: np.ndarray | None = None
+        self._make_surprise_controls()
+        self._make_sweep_controls()
+        self._make_blend_controls()
+        self._count_changed(self.surprise_count.value())
 
+        lay = QGridLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setHorizontalSpacing(8)
+        lay.setVerticalSpacing(4)
+        lay.setColumnStretch(1, 1)
+        lay.addWidget(_caption("Sweep"), 0, 0)
+        lay.addLayout(_row(self.sweep_dim, self.sweep, stretch_at=1), 0, 1)
+        lay.addLayout(_row(self.sweep_steps, self.sweep_export_button), 1, 1)
+        lay.addWidget(_caption("Surprise"), 2, 0)
+        self._temp_label = QLabel("temp.")
+        lay.addLayout(_row(self.surprise_button, self.surprise_batch_button, self.surprise_count, self._temp_label,
+                           self.temperature), 2, 1)
+        lay.addWidget(_caption("Blend"), 3, 0)
+        lay.addLayout(_row(self.blend_button, self.blend_steps, self.blend_export_button), 3, 1)
+
+    # building
+    def _make_surprise_controls(self) -> None:
         self.temperature = QDoubleSpinBox()
         self.temperature.setRange(0.1, 3.0)
         self.temperature.setSingleStep(0.1)
@@ -54,7 +92,17 @@ class MapTools(QWidget):
         self.surprise_button = QPushButton("Surprise Me")
         self.surprise_button.setToolTip("Decode a random draw from the prior (scaled by the temperature)")
         self.surprise_button.clicked.connect(lambda: self.surprise())
+        self.surprise_count = QSpinBox()
+        self.surprise_count.setRange(2, MAX_SURPRISES)
+        self.surprise_count.setValue(6)
+        self.surprise_count.setToolTip("How many surprises to pin at once")
+        self.surprise_count.valueChanged.connect(self._count_changed)
+        self.surprise_batch_button = QPushButton()
+        self.surprise_batch_button.setToolTip("Pin this many random draws from the prior at the temperature "
+                                              "(each remembers its seed); export them with Export Pinned…")
+        self.surprise_batch_button.clicked.connect(lambda: self.surprise_batch())
 
+    def _make_sweep_controls(self) -> None:
         self.sweep_dim = QComboBox()
         self.sweep_dim.setToolTip("The most active latent dimensions (largest variance over the designs)")
         self.sweep_dim.currentIndexChanged.connect(self._dim_changed)
@@ -62,7 +110,6 @@ class MapTools(QWidget):
         self.sweep.setRange(0, SWEEP_STEPS)
         self.sweep.setToolTip("Sweep the chosen latent dimension of the current design (mean ± 3 std)")
         self.sweep.valueChanged.connect(self._swept)
-
         self.sweep_steps = QSpinBox()
         self.sweep_steps.setRange(2, MAX_SEQUENCE)
         self.sweep_steps.setValue(9)
@@ -73,17 +120,7 @@ class MapTools(QWidget):
                                             "at each step of the slider's range, numbered, each with a sidecar")
         self.sweep_export_button.clicked.connect(lambda: self.export_sweep())
 
-        self.surprise_count = QSpinBox()
-        self.surprise_count.setRange(2, MAX_SURPRISES)
-        self.surprise_count.setValue(6)
-        self.surprise_count.setToolTip("How many surprises to pin at once")
-        self.surprise_count.valueChanged.connect(self._count_changed)
-        self.surprise_batch_button = QPushButton()
-        self.surprise_batch_button.setToolTip("Pin this many random draws from the prior at the temperature "
-                                              "(each remembers its seed); export them with Export Pinned…")
-        self.surprise_batch_button.clicked.connect(lambda: self.surprise_batch())
-        self._count_changed(self.surprise_count.value())
-
+    def _make_blend_controls(self) -> None:
         self.blend_steps = QSpinBox()
         self.blend_steps.setRange(2, 24)
         self.blend_steps.setValue(5)
@@ -96,35 +133,6 @@ class MapTools(QWidget):
         self.blend_export_button.setToolTip("Export sequence: the blend of the two selected pins, numbered, "
                                             "each with a sidecar (parents and weights)")
         self.blend_export_button.clicked.connect(lambda: self.export_blend())
-
-        def row(*widgets, stretch_at: int | None = None) -> QHBoxLayout:
-            r = QHBoxLayout()
-            r.setSpacing(6)
-            for k, w in enumerate(widgets):
-                r.addWidget(w, 1 if k == stretch_at else 0)
-            if stretch_at is None:
-                r.addStretch(1)
-            return r
-
-        def caption(text: str) -> QLabel:
-            w = QLabel(text)
-            w.setProperty("role", "muted")
-            return w
-
-        lay = QGridLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setHorizontalSpacing(8)
-        lay.setVerticalSpacing(4)
-        lay.setColumnStretch(1, 1)
-        lay.addWidget(caption("Sweep"), 0, 0)
-        lay.addLayout(row(self.sweep_dim, self.sweep, stretch_at=1), 0, 1)
-        lay.addLayout(row(self.sweep_steps, self.sweep_export_button), 1, 1)
-        lay.addWidget(caption("Surprise"), 2, 0)
-        self._temp_label = QLabel("temp.")
-        lay.addLayout(row(self.surprise_button, self.surprise_batch_button, self.surprise_count, self._temp_label,
-                          self.temperature), 2, 1)
-        lay.addWidget(caption("Blend"), 3, 0)
-        lay.addLayout(row(self.blend_button, self.blend_steps, self.blend_export_button), 3, 1)
 
     def model_changed(self) -> None:
         """A new model or map: refill the sweep dimensions."""
@@ -270,7 +278,7 @@ class MapTools(QWidget):
         zs, ts = blend(a.z, b.z, int(steps or self.blend_steps.value()))
         width = max(2, len(str(len(zs))))
         items = [(f"blend-{a.name}-{b.name}-{k + 1:0{width}d}", z, "blend", [a.name, b.name],
-                  [float(1 - t), float(t)]) for k, (z, t) in enumerate(zip(zs, ts))]
+                  [float(1 - t), float(t)]) for k, (z, t) in enumerate(zip(zs, ts, strict=True))]
         return self._export_sequence(items, folder, f"Export the blend of {a.name} and {b.name} into")
 
     def _export_sequence(self, items, folder: str | None, title: str) -> list:

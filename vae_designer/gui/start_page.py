@@ -82,7 +82,34 @@ class StartPage(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("StartPage")
+        header = self._build_header()
+        columns = QHBoxLayout()
+        columns.setSpacing(18)
+        columns.addWidget(self._build_actions_card(), 5)
+        columns.addWidget(self._build_recent_card(), 4)
+        self.drop_hint = label("Tip: drop a design folder or a project onto this window to open it.", "hint")
+        self.drop_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
+        inner = QVBoxLayout()
+        inner.setSpacing(20)
+        inner.addStretch(1)
+        inner.addLayout(header)
+        inner.addLayout(columns)
+        inner.addWidget(self.drop_hint)
+        inner.addStretch(2)
+        holder = QWidget()
+        holder.setLayout(inner)
+        holder.setMaximumWidth(1040)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(32, 28, 32, 20)
+        outer.addStretch(1)
+        outer.addWidget(holder, 12)
+        outer.addStretch(1)
+        theme.notifier.theme_changed.connect(self._retheme)
+
+    # building
+    def _build_header(self) -> QHBoxLayout:
+        """The logo, the app's name and what it does."""
         header = QHBoxLayout()
         header.setSpacing(16)
         self._logo = label()
@@ -96,8 +123,10 @@ class StartPage(QWidget):
         titles.addStretch(1)
         header.addWidget(self._logo)
         header.addLayout(titles, 1)
+        return header
 
-        # left: actions
+    def _build_actions_card(self) -> Card:
+        """The left column: open a folder or a project, or try a sample."""
         self.open_folder_tile = ActionTile(icons.icon("folder"), "Open design folder…",
                                            "A folder of images or 3D meshes; sub-folders become labels.")
         self.open_project_tile = ActionTile(icons.icon("project"), "Open project…",
@@ -124,8 +153,10 @@ class StartPage(QWidget):
         for tile in (self.sample_2d_tile, self.sample_3d_tile):
             actions.body.addWidget(tile)
         actions.body.addStretch(1)
+        return actions
 
-        # right: recent
+    def _build_recent_card(self) -> Card:
+        """The right column: recent projects and folders."""
         self.recent_list = QListWidget()
         self.recent_list.setObjectName("RecentList")
         self.recent_list.setItemDelegate(_RecentDelegate(self.recent_list))
@@ -146,31 +177,7 @@ class StartPage(QWidget):
         recent.body.addLayout(recent_head)
         recent.body.addWidget(self.recent_list, 1)
         recent.body.addWidget(self.recent_empty)
-
-        columns = QHBoxLayout()
-        columns.setSpacing(18)
-        columns.addWidget(actions, 5)
-        columns.addWidget(recent, 4)
-
-        self.drop_hint = label("Tip: drop a design folder or a project onto this window to open it.", "hint")
-        self.drop_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-
-        inner = QVBoxLayout()
-        inner.setSpacing(20)
-        inner.addStretch(1)
-        inner.addLayout(header)
-        inner.addLayout(columns)
-        inner.addWidget(self.drop_hint)
-        inner.addStretch(2)
-        holder = QWidget()
-        holder.setLayout(inner)
-        holder.setMaximumWidth(1040)
-        outer = QHBoxLayout(self)
-        outer.setContentsMargins(32, 28, 32, 20)
-        outer.addStretch(1)
-        outer.addWidget(holder, 12)
-        outer.addStretch(1)
-        theme.notifier.theme_changed.connect(self._retheme)
+        return recent
 
     def set_recent(self, paths: list[str]) -> None:
         self.recent_list.clear()

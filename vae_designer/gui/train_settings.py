@@ -36,6 +36,17 @@ class TrainSettingsForm(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.kind = "image"
+        self._make_model_fields()
+        self._make_run_fields()
+        self._make_continue_box()
+        self._build_form()
+        self.apply_defaults(FALLBACK)
+        self.resolution.activated.connect(self._resolution_activated)
+        self._trained_epochs = 0
+
+    # building
+    def _make_model_fields(self) -> None:
+        """What shapes the model: resolution, latent size and the KL weight."""
         self.resolution = QComboBox()
         self.resolution.setObjectName("ResolutionBox")
         self.resolution.setToolTip("Side of the grid each design is resampled to (pixels, or voxels for "
@@ -55,6 +66,9 @@ class TrainSettingsForm(QWidget):
         self.beta.setToolTip("Weight of the KL term (β-VAE). Above 1: a smoother, more regular latent map "
                              "and blurrier reconstructions; below 1: sharper reconstructions, a less "
                              "regular map.")
+
+    def _make_run_fields(self) -> None:
+        """How one run trains: epochs, batch size, learning rate, seed and device."""
         self.epochs = QSpinBox()
         self.epochs.setObjectName("EpochsSpin")
         self.epochs.setRange(1, 100000)
@@ -82,6 +96,8 @@ class TrainSettingsForm(QWidget):
         self.device.addItems(DEVICES)
         self.device.setToolTip("Where to train: auto picks a GPU (CUDA or Apple MPS) when there is one, "
                                "else the CPU.")
+
+    def _make_continue_box(self) -> None:
         self.continue_box = QCheckBox("Continue the saved model")
         self.continue_box.setObjectName("ContinueBox")
         self.continue_box.setToolTip("Train the open project further (same resolution and latent size). "
@@ -89,6 +105,8 @@ class TrainSettingsForm(QWidget):
         self.continue_box.hide()
         self.continue_box.toggled.connect(self._continue_toggled)
 
+    def _build_form(self) -> None:
+        """Lay the fields out; each row's label gets its field's tooltip."""
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.setHorizontalSpacing(14)
@@ -107,9 +125,6 @@ class TrainSettingsForm(QWidget):
             field = form.itemAt(i, QFormLayout.ItemRole.FieldRole)
             if item is not None and field is not None and item.widget() is not None:
                 item.widget().setToolTip(field.widget().toolTip())
-        self.apply_defaults(FALLBACK)
-        self.resolution.activated.connect(self._resolution_activated)
-        self._trained_epochs = 0
 
     def apply_defaults(self, d: dict) -> None:
         self.epochs.setValue(int(d["epochs"]))

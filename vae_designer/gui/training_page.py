@@ -67,7 +67,44 @@ class TrainingPage(QWidget):
         self._has_designs = False
         self._last_state = "idle"
 
-        # left column: settings and controls
+        settings = self._build_settings_card()
+        right = QVBoxLayout()
+        right.setSpacing(12)
+        right.addWidget(self._build_progress_card())
+        right.addWidget(self._build_curves_card(), 1)
+        right.addWidget(self._build_recon_card())
+        body = QHBoxLayout()
+        body.setSpacing(14)
+        body.addWidget(settings)
+        body.addLayout(right, 1)
+        page = QWidget()
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(24, 20, 24, 16)
+        outer.setSpacing(12)
+        self.title = label("Training", "title")
+        outer.addWidget(self.title)
+        outer.addLayout(body, 1)
+        scroll = FitScrollArea(page)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(scroll)
+        self._connect()
+        self._on_state("idle")
+
+    def _connect(self) -> None:
+        s = self.session
+        s.event.connect(self._on_event)
+        s.recon.connect(self._on_recon)
+        s.state_changed.connect(self._on_state)
+        s.history_loaded.connect(self._on_history)
+        s.saved.connect(self._on_saved)
+        self.form.resolution_changed.connect(self._on_resolution)
+        self.form.continue_box.toggled.connect(self._refresh_buttons)
+        theme.notifier.theme_changed.connect(self._retheme)
+
+    # building
+    def _build_settings_card(self) -> Card:
+        """The left column: the settings form, Start / Pause / Stop, where the project is saved."""
         self.form = TrainSettingsForm()
         self.start_button = QPushButton(icons.icon("play", "#ffffff"), "Start training")
         self.start_button.setObjectName("StartButton")
@@ -102,8 +139,10 @@ class TrainingPage(QWidget):
         settings.body.addWidget(self.project_label)
         settings.body.addWidget(self.project_note)
         settings.body.addStretch(1)
+        return settings
 
-        # right column: progress, curves, reconstructions
+    def _build_progress_card(self) -> Card:
+        """The status line, the four figures (epochs, speed, time left, best loss) and the progress bar."""
         self.status_label = label("Ready to train", "heading")
         self.status_label.setObjectName("TrainStatus")
         self.progress = QProgressBar()
@@ -125,7 +164,9 @@ class TrainingPage(QWidget):
         progress_card.body.addWidget(self.status_label)
         progress_card.body.addLayout(stats)
         progress_card.body.addWidget(self.progress)
+        return progress_card
 
+    def _build_curves_card(self) -> Card:
         self.plot = LossPlot()
         curves = Card(spacing=6)
         self.legend = label(LossPlot.legend_html(), "muted")
@@ -135,7 +176,9 @@ class TrainingPage(QWidget):
         curves_head.addWidget(self.legend)
         curves.body.addLayout(curves_head)
         curves.body.addWidget(self.plot, 1)
+        return curves
 
+    def _build_recon_card(self) -> Card:
         self.recon_grid = ReconGrid()
         self.recon_caption = label("Originals (top) and their reconstructions (bottom)", "muted")
         recon = Card(spacing=6)
@@ -146,39 +189,7 @@ class TrainingPage(QWidget):
         recon.body.addLayout(head)
         recon.body.addWidget(self.recon_grid)
         recon.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-
-        right = QVBoxLayout()
-        right.setSpacing(12)
-        right.addWidget(progress_card)
-        right.addWidget(curves, 1)
-        right.addWidget(recon)
-
-        body = QHBoxLayout()
-        body.setSpacing(14)
-        body.addWidget(settings)
-        body.addLayout(right, 1)
-        page = QWidget()
-        outer = QVBoxLayout(page)
-        outer.setContentsMargins(24, 20, 24, 16)
-        outer.setSpacing(12)
-        self.title = label("Training", "title")
-        outer.addWidget(self.title)
-        outer.addLayout(body, 1)
-        scroll = FitScrollArea(page)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(scroll)
-
-        s = session
-        s.event.connect(self._on_event)
-        s.recon.connect(self._on_recon)
-        s.state_changed.connect(self._on_state)
-        s.history_loaded.connect(self._on_history)
-        s.saved.connect(self._on_saved)
-        self.form.resolution_changed.connect(self._on_resolution)
-        self.form.continue_box.toggled.connect(self._refresh_buttons)
-        theme.notifier.theme_changed.connect(self._retheme)
-        self._on_state("idle")
+        return recon
 
     # called by the window
     def set_opened(self, opened) -> None:

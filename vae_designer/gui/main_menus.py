@@ -1,0 +1,154 @@
+"""The main window's actions, menus and keyboard shortcuts, and the Help menu's dialogs.
+
+A part of :class:`~.main_window.MainWindow` (it inherits :class:`MenusMixin`), kept
+apart so that the window's module holds what happens and this one what the user
+can ask for.  Every action is added to the window itself, so its shortcut works
+whichever page has the focus.  The View menu lists the pages: a page added later
+(:meth:`~.main_window.MainWindow.add_page`) gets its "Go to" action and Ctrl+N too.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMessageBox
+
+from vae_designer import __version__
+
+from . import icons, theme
+
+APP_NAME = "VAE Designer"
+
+
+class MenusMixin:
+    """Actions, menus and shortcuts of the main window (uses its pages, workspace, store and slots)."""
+
+    def _action(self, text: str, slot, shortcut=None, icon: str | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if icon:
+            action.setIcon(icons.icon(icon))
+        if shortcut:
+            seqs = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(s) for s in seqs])
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work whichever page has focus
+        return action
+
+    def _make_actions(self) -> None:
+        self._make_file_actions()
+        self._make_training_actions()
+        menu = self.menuBar()
+        self._build_file_menu(menu)
+        train_menu = menu.addMenu("&Training")
+        for a in (self.act_train_start, self.act_train_pause, self.act_train_stop):
+            train_menu.addAction(a)
+        self._build_view_menu(menu)
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self._action("&Keyboard Shortcuts", self.show_shortcuts, "F1"))
+        help_menu.addAction(self._action("&About VAE Designer", self.show_about))
+
+    def _make_file_actions(self) -> None:
+        A = self._action
+        self.act_open_folder = A("Open Design &Folder…", self.choose_folder, QKeySequence.StandardKey.Open,
+                                 "folder", "Open a folder of design images or meshes")
+        self.act_open_project = A("Open &Project…", self.choose_project, "Ctrl+Shift+O", "project",
+                                  "Open a saved project")
+        self.act_sample_2d = A("Sample Car &Silhouettes (2D)", lambda: self.open_sample("image"), None, "car",
+                               "Open the bundled sample: 300 car silhouettes")
+        self.act_sample_3d = A("Sample Car &Bodies (3D)", lambda: self.open_sample("mesh"), None, "cube",
+                               "Open the bundled sample: 48 car-body meshes")
+        self.act_save = A("&Save Project", self.save_project, QKeySequence.StandardKey.Save, "save",
+                          "Save the trained model and its settings")
+        self.act_save_as = A("Save Project &As…", self.save_project_as, "Ctrl+Shift+S", None,
+                             "Save the project into a new folder")
+        self.act_quit = A("&Quit", self.close, "Ctrl+Q")
+        self.act_cancel = A("Cancel Loading", self.workspace.cancel, "Esc")
+        self.act_cancel.setEnabled(False)
+
+    def _make_training_actions(self) -> None:
+        A = self._action
+        self.act_train_start = A("&Start Training", self.training_page.start_clicked, ["F5", "Ctrl+Return"],
+                                 "play", "Train with the settings on the Training page")
+        self.act_train_pause = A("&Pause / Resume Training", self.training_page.pause_clicked, "Ctrl+P",
+                                 "pause", "Pause or resume training")
+        self.act_train_stop = A("S&top Training", self.training_page.stop_clicked, ["Shift+F5", "Ctrl+."],
+                                "stop", "Stop training and keep the best model")
+
+    def _build_file_menu(self, menu) -> None:
+        file_menu = menu.addMenu("&File")
+        file_menu.addAction(self.act_open_folder)
+        file_menu.addAction(self.act_open_project)
+        self.recent_menu = file_menu.addMenu(icons.icon("recent"), "Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        samples = file_menu.addMenu(icons.icon("car"), "Try the Samples")
+        samples.addAction(self.act_sample_2d)
+        samples.addAction(self.act_sample_3d)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_save)
+        file_menu.addAction(self.act_save_as)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+
+    def _build_view_menu(self, menu) -> None:
+        """One "Go to" action per page, then the Theme menu."""
+        self._view_menu = menu.addMenu("&View")
+        self._page_actions: list[QAction] = []
+        for entry in self._pages.values():
+            self._add_page_action(entry)
+        self._pages_end = self._view_menu.addSeparator()
+        theme_menu = self._view_menu.addMenu("&Theme")
+        group = QActionGroup(self)
+        self.theme_actions = {}
+        for name, text in (("system", "Follow the &System"), ("light", "&Light"), ("dark", "&Dark")):
+            act = QAction(text, self, checkable=True)
+            act.setChecked(self.store.theme() == name)
+            act.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+            group.addAction(act)
+            theme_menu.addAction(act)
+            self.theme_actions[name] = act
+        self.act_toggle_theme = self._action("Switch Light/Dark", self.toggle_theme, "Ctrl+Shift+L", None,
+                                             "Switch between the light and the dark look")
+        theme_menu.addSeparator()
+        theme_menu.addAction(self.act_toggle_theme)
+
+    def _add_page_action(self, entry) -> None:
+        n = len(self._page_actions) + 1
+        act = self._action(f"Go to {entry.title}", lambda _=False, k=entry.key: self.show_page(k),
+                           f"Ctrl+{n}" if n <= 9 else None, entry.icon)
+        if self._pages_end is not None:
+            self._view_menu.insertAction(self._pages_end, act)
+        else:
+            self._view_menu.addAction(act)
+        self._page_actions.append(act)
+        entry.item.setToolTip(f"{entry.title} (Ctrl+{n})")
+
+    # the Theme menu
+    def set_theme(self, name: str) -> None:
+        self.store.set_theme(name)
+        theme.apply_theme(name)
+        if name in self.theme_actions:
+            self.theme_actions[name].setChecked(True)
+
+    def toggle_theme(self) -> None:
+        self.set_theme("light" if theme.current().dark else "dark")
+
+    # the Help menu
+    def show_about(self) -> None:
+        QMessageBox.about(self, f"About {APP_NAME}",
+                          f"<h3>{APP_NAME} {__version__}</h3>"
+                          "<p>Train a variational autoencoder on your own designs (images or 3D meshes) "
+                          "and explore it to create new variants.</p>"
+                          f"<p>Settings file: <code>{self.store.path}</code></p>")
+
+    def show_shortcuts(self) -> None:
+        rows = []
+        for act in self.findChildren(QAction):
+            if act.shortcuts() and act.text():
+                keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in act.shortcuts())
+                rows.append(f"<tr><td style='padding-right:18px'>{act.text().replace('&', '')}</td>"
+                            f"<td><b>{keys}</b></td></tr>")
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts",
+                          "<table>" + "".join(sorted(set(rows))) + "</table>", QMessageBox.StandardButton.Ok,
+                          self)
+        box.open()
