@@ -199,12 +199,7 @@ def save_project(path, state, designs_or_manifest, encodings: np.ndarray,
     ``project.json`` until a save at the end of training clears it, so a project whose
     training was killed says so when it is opened again (:attr:`Project.autosave`).
     """
-    root = Path(path)
-    if root.exists() and not root.is_dir():
-        raise UserError(f"{root}: exists and is not a project folder")
-    if root.is_dir() and any(root.iterdir()) and not is_project(root):
-        raise UserError(f"{root}: folder exists, is not empty and is not a VAE Designer project")
-    root.mkdir(parents=True, exist_ok=True)
+    root = _project_folder(path)
     old = _read_json(root / POINTER) if is_project(root) else {}
     project_id = project_id or old.get("id") or uuid.uuid4().hex
     generation = int(old.get("generation", 0)) + 1
@@ -217,28 +212,7 @@ def save_project(path, state, designs_or_manifest, encodings: np.ndarray,
         shutil.rmtree(tmp_dir)
     tmp_dir.mkdir()
     try:
-        config = {"model": state.model_config.to_dict(), "train": state.train_config.to_dict()}
-        metrics = {
-            "epoch": state.epoch,
-            "best_epoch": state.best_epoch,
-            "best_val": state.best_val if np.isfinite(state.best_val) else None,
-            "lr": state.lr,
-            "pos_weight": state.pos_weight,
-            "history": state.history,
-            "split": state.split,
-            "progress": getattr(state, "progress", {}) or {},
-        }
-        write_json(tmp_dir / "config.json", config)
-        write_json(tmp_dir / "manifest.json", manifest)
-        write_json(tmp_dir / "metrics.json", metrics)
-        write_json(tmp_dir / "optimizer.json", state.optimizer_meta)
-        _write_tensors(tmp_dir / "weights.safetensors", state.best_weights or state.weights)
-        _write_tensors(tmp_dir / "last.safetensors", state.weights)
-        _write_tensors(tmp_dir / "optimizer.safetensors", state.optimizer_tensors)
-        import torch
-
-        _write_tensors(tmp_dir / "encodings.safetensors",
-                       {"mu": torch.from_numpy(np.ascontiguousarray(encodings, dtype=np.float32))})
+        _write_state(tmp_dir, state, manifest, encodings)
         final_dir = root / state_name
         os.replace(tmp_dir, final_dir)
         pointer = {
@@ -260,6 +234,43 @@ def save_project(path, state, designs_or_manifest, encodings: np.ndarray,
         raise
     _remove_old_states(root, keep={state_name}, keep_count=keep_states)
     return load_project(root)
+
+
+def _project_folder(path) -> Path:
+    """``path`` as a folder a project may be saved into (made if missing); UserError otherwise."""
+    root = Path(path)
+    if root.exists() and not root.is_dir():
+        raise UserError(f"{root}: exists and is not a project folder")
+    if root.is_dir() and any(root.iterdir()) and not is_project(root):
+        raise UserError(f"{root}: folder exists, is not empty and is not a VAE Designer project")
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def _write_state(folder: Path, state, manifest: dict, encodings: np.ndarray) -> None:
+    """One complete state: configs, manifest, metrics, weights, optimizer and encodings."""
+    import torch
+
+    config = {"model": state.model_config.to_dict(), "train": state.train_config.to_dict()}
+    metrics = {
+        "epoch": state.epoch,
+        "best_epoch": state.best_epoch,
+        "best_val": state.best_val if np.isfinite(state.best_val) else None,
+        "lr": state.lr,
+        "pos_weight": state.pos_weight,
+        "history": state.history,
+        "split": state.split,
+        "progress": getattr(state, "progress", {}) or {},
+    }
+    write_json(folder / "config.json", config)
+    write_json(folder / "manifest.json", manifest)
+    write_json(folder / "metrics.json", metrics)
+    write_json(folder / "optimizer.json", state.optimizer_meta)
+    _write_tensors(folder / "weights.safetensors", state.best_weights or state.weights)
+    _write_tensors(folder / "last.safetensors", state.weights)
+    _write_tensors(folder / "optimizer.safetensors", state.optimizer_tensors)
+    _write_tensors(folder / "encodings.safetensors",
+                   {"mu": torch.from_numpy(np.ascontiguousarray(encodings, dtype=np.float32))})
 
 
 def _remove_old_states(root: Path, keep: set[str], keep_count: int) -> None:

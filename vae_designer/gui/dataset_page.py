@@ -352,7 +352,7 @@ class DatasetPage(QWidget):
     def _fill_labels(self, counts: dict) -> None:
         self.labels_table.blockSignals(True)
         self.labels_table.setRowCount(0)
-        rows = [(ALL_LABELS, sum(counts.values()))] + list(counts.items())
+        rows = [(ALL_LABELS, sum(counts.values())), *counts.items()]
         self.labels_table.setRowCount(len(rows))
         for r, (name, count) in enumerate(rows):
             a = QTableWidgetItem(name)
