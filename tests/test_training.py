@@ -704,6 +704,10 @@ DDP_SCRIPT = textwrap.dedent("""
     out = dict(rank=torch.distributed.get_rank(), main=is_main_process(), steps=trainer.steps_per_epoch,
                order=trainer.epoch_order(0).tolist(), train_recon=ep.train_recon, val_recon=ep.val_recon,
                val_kl=ep.val_kl, best_val=state.best_val, checksum=checksum, has_state=bool(state.weights))
+    # as the CLI does: the DDP wrapper (and the gloo work it holds) goes before the process group,
+    # while the interpreter is alive -- gloo threads torn down at finalisation can abort the process
+    del trainer
+    import gc; gc.collect()
     torch.distributed.destroy_process_group()
     print("RESULT " + json.dumps(out))
 """)

@@ -50,8 +50,13 @@ def run(args) -> int:
         return _train(args)
     finally:
         if distributed:
+            import gc
+
             import torch.distributed as dist
 
+            # the trainer's DDP wrapper holds gloo work: free it (cycles too) while the interpreter
+            # is alive, then end the group; gloo threads torn down at exit can abort the process
+            gc.collect()
             dist.destroy_process_group()
 
 
