@@ -18,6 +18,7 @@ import trimesh
 from helpers import REPO, TINY, fail, ok, run_cli, save_silhouette
 from PIL import Image
 
+pytestmark = pytest.mark.slow  # the real CLI trains and exports in subprocesses
 
 @pytest.fixture(scope="module")
 def image_folder(tmp_path_factory):

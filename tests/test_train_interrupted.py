@@ -19,6 +19,8 @@ import numpy as np
 import pytest
 from helpers import REPO, save_silhouette
 
+pytestmark = pytest.mark.slow  # real training runs, ended from outside, in subprocesses
+
 ARGS = ["--resolution", "32", "--latent-dim", "4", "--batch-size", "16", "--seed", "5"]
 
 

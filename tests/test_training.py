@@ -713,6 +713,7 @@ DDP_SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_two_processes_with_ddp_on_gloo_agree(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -18,6 +18,8 @@ import time
 import pytest
 from helpers import REPO, save_silhouette
 
+pytestmark = pytest.mark.slow  # the real app in subprocesses, loading and training
+
 DRIVER = r"""
 import sys
 from vae_designer.gui.app import start_app

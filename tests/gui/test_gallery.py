@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from helpers import cli
 from PySide6.QtCore import Qt
 
@@ -83,6 +84,7 @@ def test_compare_shows_the_selected_pins_and_delete_removes_pins(qtbot, make_mai
     assert page.gallery.count() == 0
 
 
+@pytest.mark.slow
 def test_sweep_and_blend_sequences_and_a_surprise_batch(qtbot, make_main_window, image_project, tmp_path,
                                                         monkeypatch):
     from vae_designer.core.generate import prior_latents

@@ -125,6 +125,7 @@ def test_surprise_sweep_and_blend(qtbot, make_main_window, image_project, tmp_pa
     assert (tmp_path / "repro" / png.name).read_bytes() == png.read_bytes()
 
 
+@pytest.mark.slow
 def test_map_follows_the_saved_best_model_while_training_and_keeps_the_cursor(qtbot, make_main_window, image_project,
                                                                               tmp_path, monkeypatch):
     watch_train_control(monkeypatch)
@@ -255,6 +256,7 @@ def opengl_unavailable(env) -> str | None:
     return lines[-1]
 
 
+@pytest.mark.slow
 def test_opengl_mesh_preview_under_xvfb(mesh_project):
     """The GL preview in a real X display (the latency benchmark, a few moves)."""
     if not os.environ.get("DISPLAY"):

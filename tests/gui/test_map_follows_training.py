@@ -4,12 +4,14 @@ design is in view -- not the range of the first, collapsed fit from the start of
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from .gui_helpers import wait_opened
 
+pytestmark = pytest.mark.slow  # trains the bundled sample in the app
 
 def in_view(page) -> np.ndarray:
     """Which designs lie inside the map's visible range."""

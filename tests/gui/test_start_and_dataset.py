@@ -6,6 +6,7 @@ import threading
 import time
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
@@ -151,6 +152,7 @@ def test_drop_a_folder_opens_it(qtbot, window):
     assert wait_opened(qtbot, window).designs.kind == "mesh"
 
 
+@pytest.mark.slow
 def test_command_line_path_theme_and_geometry(qtbot, make_main_window):
     w = make_main_window(str(sample_folder("image")), size=(1111, 777))
     assert wait_opened(qtbot, w).designs.kind == "image"

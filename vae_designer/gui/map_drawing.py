@@ -114,7 +114,7 @@ class MapDrawing:
         labels = np.asarray(self.labels if len(self.labels) == len(lm.coords) else [""] * len(lm.coords))
         big = len(lm.coords) > BIG_MAP
         drawn = self.cloud is not None if big else bool(self._scatters)
-        if drawn and getattr(self, "_drawn_labels", None) is not None \
+        if drawn and self._drawn_labels is not None \
                 and np.array_equal(self._drawn_labels, labels):
             # same designs, new positions (a refit after an epoch): move the points, keep the items
             if big:
@@ -249,7 +249,7 @@ class MapDrawing:
             self.colour_bar.show()
             self.point_bins = bins
             return
-        if getattr(self, "_coloured_by_error", False):
+        if self._coloured_by_error:
             if self.cloud is not None:
                 self.cloud.set_colours(self._label_argb[self._point_codes])
             for s, b in zip(self._scatters, self._label_brushes):

@@ -53,7 +53,7 @@ class MapExports:
         """Pin several latent vectors at once (a blend), with thumbnails decoded here."""
         if self.config is None:
             return []
-        if getattr(self, "_pin_decoder", None) is None:
+        if self._pin_decoder is None:
             self._pin_decoder = MapDecoder()  # decodes here, on the GUI thread (the shared model)
         pins = []
         for k, (z, name) in enumerate(zip(zs, names)):

@@ -92,6 +92,10 @@ class MapPage(MapDrawing, MapExports, QWidget):
         self._legend_samples: list[pg.ScatterPlotItem] = []  # the legend's stand-ins for the cloud's labels
         self._mesh_view = None
         self._mesh_container = None
+        self._requested_key = None  # weights_key of the newest decode asked for
+        self._drawn_labels = None  # the labels the points were drawn with (redraw only if they change)
+        self._coloured_by_error = False  # the points carry per-point error brushes
+        self._pin_decoder = None  # decodes pins on the GUI thread (MapExports.pin)
 
         self._decoder = LatestJobThread(MapDecoder(), name="map-decoder", background=False, parent=self)
         self._decoder.done.connect(self._on_decoded)
@@ -426,7 +430,7 @@ class MapPage(MapDrawing, MapExports, QWidget):
         pos = self.cursor.pos()
         z = self.latent_map.lift(np.array([[pos.x(), pos.y()]]))[0]
         if self.current_z is not None and self._seq and np.array_equal(z, self.current_z) \
-                and self.weights_key == getattr(self, "_requested_key", None):
+                and self.weights_key == self._requested_key:
             return
         self.current_source = "map"
         self.current_meta = {}
