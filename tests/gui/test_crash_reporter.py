@@ -42,6 +42,7 @@ def test_error_in_a_slot_is_logged_shown_and_survived(qtbot, reporter):
     assert "broken_slot" in dialog.text.toPlainText()  # the whole traceback
     log = reporter.path.read_text()
     assert "ValueError: the slot broke" in log and "Traceback" in log and "broken_slot" in log
+    assert log.count("ValueError: the slot broke") == 1  # the hook's entry only, not the log record too
 
     qtbot.mouseClick(dialog.copy_button, qtbot_left())
     assert "ValueError: the slot broke" in QApplication.clipboard().text()
@@ -98,3 +99,16 @@ def qtbot_left():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_failures_the_workers_catch_are_logged_too(qapp, reporter):
+    from vae_designer.gui.workers import failure_message
+
+    try:
+        raise ZeroDivisionError("a worker's own failure")
+    except ZeroDivisionError as exc:
+        line = failure_message("training", exc)
+    assert line == "ZeroDivisionError: a worker's own failure"
+    log = reporter.path.read_text()
+    assert "training failed" in log and "ZeroDivisionError: a worker's own failure" in log and "Traceback" in log
+    assert log.count("training failed") == 1  # one entry, not one per handler

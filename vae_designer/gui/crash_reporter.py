@@ -6,6 +6,9 @@
   log directory at once, on the thread where it happened, and a dialog with the
   details, the log's path and a Copy button is shown on the GUI thread (queued
   signal).  The app keeps running.
+* Failures that the app's worker threads catch themselves (a training run or a load that
+  fails with an unexpected exception becomes a one-line error dialog) are logged with their
+  traceback at ERROR level; a logging handler appends those records to the same file.
 * :mod:`faulthandler` writes to the same file, so a native abort (a segfault in a C
   extension, ``Fatal Python error``) leaves the Python stacks of every thread.
 
@@ -123,6 +126,7 @@ class CrashReporter(QObject):
         self.count = 0
         self._lock = threading.Lock()
         self._fault_file = None
+        self._log_handler: logging.Handler | None = None
         self._previous = None
         self.reported.connect(self._show, Qt.ConnectionType.QueuedConnection)
 
@@ -135,6 +139,12 @@ class CrashReporter(QObject):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fault_file = open(self.path, "a", buffering=1, encoding="utf-8")  # noqa: SIM115 - kept open
             faulthandler.enable(self._fault_file, all_threads=True)
+            self._log_handler = logging.FileHandler(self.path, encoding="utf-8", delay=True)
+            self._log_handler.setLevel(logging.ERROR)
+            self._log_handler.addFilter(lambda record: not getattr(record, "in_crash_log", False))
+            self._log_handler.setFormatter(logging.Formatter("--- %(asctime)s %(name)s (thread %(threadName)s)\n"
+                                                             "%(message)s"))
+            logging.getLogger("vae_designer").addHandler(self._log_handler)
         except OSError:
             log.warning("cannot open %s: native crashes will not be logged", self.path)
 
@@ -142,6 +152,10 @@ class CrashReporter(QObject):
         if self._previous is not None:
             sys.excepthook, threading.excepthook = self._previous
             self._previous = None
+        if self._log_handler is not None:
+            logging.getLogger("vae_designer").removeHandler(self._log_handler)
+            self._log_handler.close()
+            self._log_handler = None
         if self._fault_file is not None:
             faulthandler.disable()
             self._fault_file.close()
@@ -173,7 +187,7 @@ class CrashReporter(QObject):
                     fh.write(details + "\n")
             except OSError:
                 log.error("cannot write %s:\n%s", self.path, details)
-        log.error("unexpected error:\n%s", trace)
+        log.error("unexpected error:\n%s", trace, extra={"in_crash_log": True})  # to stderr; the file has it
         text = str(value).strip().splitlines()
         summary = f"{kind.__name__}: {text[0]}" if text else kind.__name__
         self.reported.emit(summary, details)
