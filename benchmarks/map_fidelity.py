@@ -46,8 +46,8 @@ def main() -> int:
 
     import torch
 
-    from vae_designer.core.latent import LatentMap
-    from vae_designer.core.project import load_project
+    from vae_designer.core.latent.space import LatentMap
+    from vae_designer.core.project.store import load_project
     from vae_designer.core.training import decode_latents
 
     torch.set_num_threads(1)

@@ -121,8 +121,8 @@ def main() -> int:
 
     def run() -> int:
         results["platform"] = os.environ.get("QT_QPA_PLATFORM", "")
-        from vae_designer.core.model_config import ModelConfig
-        from vae_designer.core.models import build_model
+        from vae_designer.core.model.config import ModelConfig
+        from vae_designer.core.model.networks import build_model
         from vae_designer.gui.app import create_app
         from vae_designer.gui.map_page import MapPage
 

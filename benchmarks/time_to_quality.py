@@ -134,7 +134,7 @@ def evaluate(model, X, val_idx, latent_dim: int, seed: int = 12345):
     """(recon, kl) nats per image over the validation items, one fixed-noise posterior sample each."""
     import torch
 
-    from vae_designer.core.losses import vae_loss
+    from vae_designer.core.model.losses import vae_loss
 
     model.eval()
     gen = torch.Generator().manual_seed(seed)
@@ -159,7 +159,7 @@ def pixel_entropy(X) -> float:
 
 
 def train_ours(designs, split, seconds: float, width: int | None = None):
-    from vae_designer.core.model_config import ModelConfig, TrainConfig
+    from vae_designer.core.model.config import ModelConfig, TrainConfig
     from vae_designer.core.training import TrainControl, Trainer
 
     mc = ModelConfig.for_designs(designs, width=width)

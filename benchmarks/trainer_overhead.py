@@ -45,8 +45,8 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 def load(args):
     import numpy as np
 
-    from vae_designer.core.designset import DesignSet
-    from vae_designer.core.settings import IngestSettings
+    from vae_designer.core.ingest.designset import DesignSet
+    from vae_designer.core.ingest.settings import IngestSettings
 
     folder = SHARED / "mnist-test"
     if not args.synthetic and folder.is_dir():
@@ -79,7 +79,7 @@ class BareLoop:
         self.perm, self.pos, self.total = None, 0, 0.0
 
     def steps(self, k: int) -> None:
-        from vae_designer.core.losses import vae_loss
+        from vae_designer.core.model.losses import vae_loss
 
         torch = self.torch
         self.model.train()
@@ -97,7 +97,7 @@ class BareLoop:
             self.total += loss.item()
 
     def validate(self) -> None:
-        from vae_designer.core.losses import vae_loss
+        from vae_designer.core.model.losses import vae_loss
 
         self.model.eval()
         with self.torch.no_grad():
@@ -118,8 +118,8 @@ def main() -> int:
 
     import torch
 
-    from vae_designer.core.model_config import ModelConfig, TrainConfig
-    from vae_designer.core.models import build_model
+    from vae_designer.core.model.config import ModelConfig, TrainConfig
+    from vae_designer.core.model.networks import build_model
     from vae_designer.core.training import Trainer
 
     designs, split, what = load(args)

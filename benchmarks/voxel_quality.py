@@ -54,8 +54,8 @@ def iou_per_item(model, designs, indices) -> list[float]:
 
 
 def run_seed(designs, seed: int, seconds: float):
-    from vae_designer.core.model_config import ModelConfig, TrainConfig
-    from vae_designer.core.models import build_model
+    from vae_designer.core.model.config import ModelConfig, TrainConfig
+    from vae_designer.core.model.networks import build_model
     from vae_designer.core.training import TrainControl, Trainer
 
     mc = ModelConfig.for_designs(designs)

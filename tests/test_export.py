@@ -11,7 +11,7 @@ import trimesh
 
 from vae_designer.core import fsio as fsio_module
 from vae_designer.core.errors import UserError
-from vae_designer.core.export import (
+from vae_designer.core.export.files import (
     image_from_probs,
     mesh_from_probs,
     read_sidecar,
@@ -79,8 +79,8 @@ def test_scale_mapping_is_exact_for_a_block_of_voxels():
 
 
 def test_voxelized_mesh_comes_back_at_its_source_size():
-    from vae_designer.core.meshes import normalise
-    from vae_designer.core.voxelize import voxelize
+    from vae_designer.core.ingest.meshes import normalise
+    from vae_designer.core.ingest.voxelize import voxelize
 
     src = trimesh.creation.icosphere(subdivisions=3, radius=7.0)
     src.apply_translation((30.0, -12.0, 4.0))

@@ -6,7 +6,7 @@ from helpers import bomb_png, save_silhouette
 from PIL import Image
 
 from vae_designer.core.errors import SkipFile
-from vae_designer.core.images import ink_to_image, process_image
+from vae_designer.core.ingest.images import ink_to_image, process_image
 
 
 def content_box(a):

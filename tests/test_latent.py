@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from vae_designer.core.errors import UserError
-from vae_designer.core.latent import LatentMap, active_dimensions, blend, sweep, umap_available
+from vae_designer.core.latent.space import LatentMap, active_dimensions, blend, sweep, umap_available
 
 
 @pytest.fixture

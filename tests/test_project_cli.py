@@ -66,7 +66,7 @@ def test_project_holds_no_pickle_and_loads_without_it(image_project, monkeypatch
     monkeypatch.setattr(pickle, "loads", forbidden)
     monkeypatch.setattr(pickle, "Unpickler", forbidden)
     monkeypatch.setattr(torch, "load", forbidden)
-    from vae_designer.core.project import load_project
+    from vae_designer.core.project.store import load_project
 
     project = load_project(image_project)
     assert project.encodings.shape == (40, 4)
@@ -109,7 +109,7 @@ def test_interpolate_between_training_files_and_sidecars(image_project, tmp_path
     last = np.asarray(Image.open(files[-1]).convert("L"), float)
     assert np.abs(first - last).max() > 0  # the ends are different designs
     # the ends are exactly the two training items' encodings, the middle lies between
-    from vae_designer.core.project import load_project
+    from vae_designer.core.project.store import load_project
 
     proj = load_project(image_project)
     za = proj.encodings[proj.paths.index("wide/wide_01.png")]
@@ -132,7 +132,7 @@ def test_resume_continues_the_curve(image_folder, image_project, tmp_path):
     shutil.copytree(image_project, copy)
     fail(run_cli("train", image_folder, "-o", copy, "--resume"), "already trained 2 epochs")
     ok(run_cli("train", image_folder, "-o", copy, "--resume", "--epochs", "3"))
-    from vae_designer.core.project import load_project
+    from vae_designer.core.project.store import load_project
 
     before, after = load_project(image_project), load_project(copy)
     assert after.epoch == 3 and after.id == before.id
@@ -185,7 +185,7 @@ def test_mesh_project_exports_watertight_meshes_in_source_units(mesh_folder, tmp
 def test_kill_during_save_leaves_previous_project_readable(image_project, tmp_path):
     import shutil
 
-    from vae_designer.core.project import load_project
+    from vae_designer.core.project.store import load_project
 
     copy = tmp_path / "p.vaed"
     shutil.copytree(image_project, copy)
@@ -193,7 +193,7 @@ def test_kill_during_save_leaves_previous_project_readable(image_project, tmp_pa
     # a process that saves the project over and over, killed at a random moment
     code = (
         "import sys\n"
-        "from vae_designer.core.project import load_project, save_project\n"
+        "from vae_designer.core.project.store import load_project, save_project\n"
         "p = load_project(sys.argv[1]); s = p.trainer_state()\n"
         "print('ready', flush=True)\n"
         "while True:\n"
@@ -221,7 +221,7 @@ def test_two_process_torchrun_training(image_folder, tmp_path):
                         "--batch-size", "8", "--device", "cpu"],
                        capture_output=True, text=True, cwd=REPO, timeout=300, env=env)
     assert p.returncode == 0, p.stderr[-3000:]
-    from vae_designer.core.project import load_project
+    from vae_designer.core.project.store import load_project
 
     proj = load_project(project)
     assert proj.epoch == 1 and proj.encodings.shape == (40, 4)

@@ -58,7 +58,7 @@ def wait_for_save(proc, project, after: int, timeout: float = 120.0) -> int:
 
 
 def test_sigterm_saves_and_sigkill_leaves_an_autosave_that_resume_continues(folder, tmp_path):
-    from vae_designer.core.project import load_project
+    from vae_designer.core.project.store import load_project
 
     project = tmp_path / "p.vaed"
     proc = start(folder, "-o", project, "--epochs", "100000", *ARGS)

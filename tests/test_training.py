@@ -25,12 +25,12 @@ import pytest
 import torch
 from helpers import IDLE_CPU_SHARE, REPO, watched_control_class
 
-from vae_designer.core.designset import DesignSet
 from vae_designer.core.errors import UserError
-from vae_designer.core.losses import auto_pos_weight, vae_loss
-from vae_designer.core.model_config import ModelConfig, TrainConfig
-from vae_designer.core.models import build_model
-from vae_designer.core.settings import IngestSettings
+from vae_designer.core.ingest.designset import DesignSet
+from vae_designer.core.ingest.settings import IngestSettings
+from vae_designer.core.model.config import ModelConfig, TrainConfig
+from vae_designer.core.model.losses import auto_pos_weight, vae_loss
+from vae_designer.core.model.networks import build_model
 from vae_designer.core.training import (
     TrainControl,
     Trainer,
@@ -137,7 +137,7 @@ def through_disk(state: TrainerState, tmp_path: Path) -> TrainerState:
 
 def through_project(state: TrainerState, designs, tmp_path: Path) -> TrainerState:
     """The real thing: save_project, then load_project(...).trainer_state()."""
-    from vae_designer.core.project import load_project, save_project
+    from vae_designer.core.project.store import load_project, save_project
 
     mu = np.zeros((len(designs), state.model_config.latent_dim), np.float32)
     save_project(tmp_path / "project", state, designs, mu)

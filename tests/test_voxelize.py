@@ -3,8 +3,8 @@
 import numpy as np
 import trimesh
 
-from vae_designer.core.meshes import normalise
-from vae_designer.core.voxelize import voxelize
+from vae_designer.core.ingest.meshes import normalise
+from vae_designer.core.ingest.voxelize import voxelize
 
 
 def vox(mesh, R, **kw):

@@ -148,7 +148,7 @@ def test_signal_while_loading_leaves_no_process(tmp_path, big_folder, sig):
 
 
 def test_sigterm_while_training_saves_and_exits_cleanly(tmp_path, small_folder):
-    from vae_designer.core.project import load_project
+    from vae_designer.core.project.store import load_project
 
     app = App(tmp_path, "train", small_folder)
     try:
@@ -166,7 +166,7 @@ def test_sigterm_while_training_saves_and_exits_cleanly(tmp_path, small_folder):
 
 
 def test_sigkill_while_training_leaves_the_autosave(tmp_path, small_folder):
-    from vae_designer.core.project import load_project
+    from vae_designer.core.project.store import load_project
 
     app = App(tmp_path, "train", small_folder)
     try:

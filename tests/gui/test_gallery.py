@@ -87,7 +87,7 @@ def test_compare_shows_the_selected_pins_and_delete_removes_pins(qtbot, make_mai
 @pytest.mark.slow
 def test_sweep_and_blend_sequences_and_a_surprise_batch(qtbot, make_main_window, image_project, tmp_path,
                                                         monkeypatch):
-    from vae_designer.core.generate import prior_latents
+    from vae_designer.core.latent.generate import prior_latents
 
     _window, page = open_map(qtbot, make_main_window, image_project)
     tools = page.tools
@@ -120,7 +120,7 @@ def test_sweep_and_blend_sequences_and_a_surprise_batch(qtbot, make_main_window,
     assert page.status.text().startswith("Export failed") and (tmp_path / "afile").read_text() == "x"
 
     # a failure part-way (the disk fills up at the third design) keeps no partial sequence
-    import vae_designer.core.generate as generate
+    import vae_designer.core.latent.generate as generate
     from vae_designer.core.errors import UserError
 
     real, calls = generate.export_design, []

@@ -88,7 +88,7 @@ def test_surprise_sweep_and_blend(qtbot, make_main_window, image_project, tmp_pa
     np.testing.assert_array_equal(page.current_z, z)
     assert page.current_source == "surprise" and page.last_result["novelty"] > 0
     # the draw is recorded (seed, temperature) and exported with the design: the sidecar says how it was made
-    from vae_designer.core.generate import prior_latents
+    from vae_designer.core.latent.generate import prior_latents
 
     meta = page.current_meta
     np.testing.assert_array_equal(z, prior_latents(len(z), 1, meta["seed"], meta["temperature"])[0])
@@ -199,7 +199,7 @@ def test_mesh_project_previews_and_exports_a_watertight_stl(qtbot, make_main_win
 
 
 def test_a_hundred_thousand_points_map(qtbot, image_project):
-    from vae_designer.core.project import load_project
+    from vae_designer.core.project.store import load_project
     from vae_designer.gui.map_page import MapPage
 
     project = load_project(image_project)

@@ -44,7 +44,7 @@ def brush_colours(page) -> dict[int, tuple]:
 
 
 def test_colour_by_reconstruction_error_finds_the_broken_design(qtbot, make_main_window, odd_project):
-    from vae_designer.core.project import load_project
+    from vae_designer.core.project.store import load_project
     from vae_designer.core.training import reconstruction_errors
 
     window, page = open_map(qtbot, make_main_window, odd_project)
@@ -167,7 +167,7 @@ def test_backdrop_draws_a_lattice_of_decoded_designs_behind_the_points(qtbot, ma
 
 
 def test_umap_is_offered_only_when_installed(qtbot, make_main_window, odd_project):
-    from vae_designer.core.latent import umap_available
+    from vae_designer.core.latent.space import umap_available
 
     _window, page = open_map(qtbot, make_main_window, odd_project)
     methods = [page.projection.itemData(i)[0] for i in range(page.projection.count())]
@@ -176,8 +176,8 @@ def test_umap_is_offered_only_when_installed(qtbot, make_main_window, odd_projec
 
 def test_card_pictures_of_meshes_are_shaded_renders():
     """The card's worker on a mesh model (a real, untrained one): both pictures are shaded renders."""
-    from vae_designer.core.model_config import ModelConfig
-    from vae_designer.core.models import build_model
+    from vae_designer.core.model.config import ModelConfig
+    from vae_designer.core.model.networks import build_model
     from vae_designer.gui.item_card import SIDE, CardJob
 
     config = ModelConfig("mesh", 32, latent_dim=4, width=8)

@@ -120,8 +120,8 @@ def test_later_points_lie_over_earlier_ones_and_bounds_follow_the_data(qtbot, pl
 
 
 def make_page(qtbot, n: int, labels=None, seed: int = 0):
-    from vae_designer.core.model_config import ModelConfig
-    from vae_designer.core.models import build_model
+    from vae_designer.core.model.config import ModelConfig
+    from vae_designer.core.model.networks import build_model
     from vae_designer.gui.map_page import MapPage
 
     config = ModelConfig("image", 32, latent_dim=4, width=8)
@@ -222,8 +222,8 @@ def test_a_small_map_keeps_one_scatter_per_label(qtbot):
     assert page.plot.getPlotItem().getAxis("bottom").grid  # the grid is back on small maps
     assert [it[1].text for it in page.legend.items] == ["l0", "l1", "l2"]
     # a new, big model replaces the scatters by a cloud, and back
-    from vae_designer.core.model_config import ModelConfig
-    from vae_designer.core.models import build_model
+    from vae_designer.core.model.config import ModelConfig
+    from vae_designer.core.model.networks import build_model
 
     config = page.config
     n = BIG_MAP + 1

@@ -183,8 +183,8 @@ def test_run_app_refuses_a_missing_path(tmp_path, capsys):
 
 def test_ten_thousands_of_designs_render_lazily(qtbot, window):
     """Opening a big set costs one screenful of thumbnails, not one per design."""
-    from vae_designer.core.designset import DesignSet
-    from vae_designer.core.settings import IngestSettings
+    from vae_designer.core.ingest.designset import DesignSet
+    from vae_designer.core.ingest.settings import IngestSettings
     from vae_designer.gui.workspace import Opened
 
     n = 20000

@@ -7,7 +7,7 @@ import pytest
 from helpers import IDLE_CPU_SHARE, watch_train_control
 from PySide6.QtCore import QCoreApplication, Qt
 
-from vae_designer.core.project import is_project, load_project
+from vae_designer.core.project.store import is_project, load_project
 
 from .gui_helpers import error_dialogs, wait_opened
 

@@ -18,7 +18,7 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from vae_designer.core.fsio import atomic_write_bytes
-    from vae_designer.core.project import load_project
+    from vae_designer.core.project.store import load_project
 
     project = load_project(args.project)
     mu = project.encodings

@@ -44,7 +44,7 @@ def summary(project) -> dict:
 
 
 def run(args) -> int:
-    from vae_designer.core.project import load_project
+    from vae_designer.core.project.store import load_project
 
     project = load_project(args.project)
     s = summary(project)

@@ -23,8 +23,8 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from vae_designer.core.generate import check_format, export_design, prior_samples, reproduce
-    from vae_designer.core.project import load_project
+    from vae_designer.core.latent.generate import check_format, export_design, prior_samples, reproduce
+    from vae_designer.core.project.store import load_project
 
     project = load_project(args.project)
     if args.from_json:

@@ -7,7 +7,7 @@ import os
 
 from vae_designer.core.errors import UserError
 from vae_designer.core.ingest import ingest_steps
-from vae_designer.core.settings import resolution_help
+from vae_designer.core.ingest.settings import resolution_help
 
 from .progress import drive
 
@@ -42,8 +42,8 @@ def run(args) -> int:
         import io
         from pathlib import Path
 
+        from vae_designer.core.export.preview import contact_sheet
         from vae_designer.core.fsio import atomic_write_bytes
-        from vae_designer.core.preview import contact_sheet
 
         buf = io.BytesIO()
         contact_sheet(designs).save(buf, format="PNG")

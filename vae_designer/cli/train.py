@@ -5,7 +5,7 @@ trains a shard of each epoch with DistributedDataParallel; only rank 0 loads
 with progress output and writes the project.
 
 Nothing is lost when the run is ended: the best model is autosaved as it
-improves (``core.autosave``, at most every few seconds), so even SIGKILL leaves
+improves (``core.project.autosave``, at most every few seconds), so even SIGKILL leaves
 the newest autosave, which ``--resume`` continues; SIGTERM and Ctrl-C stop at
 the next chunk of work and save (every rank stops; rank 0 writes).
 """
@@ -16,8 +16,8 @@ import signal
 import sys
 
 from vae_designer.core.errors import UserError
-from vae_designer.core.model_config import DEVICES
-from vae_designer.core.settings import resolution_help
+from vae_designer.core.ingest.settings import resolution_help
+from vae_designer.core.model.config import DEVICES
 
 from .common import non_negative_float, positive_float, positive_int
 from .stop_signals import graceful_stop
@@ -67,7 +67,7 @@ def _overrides(args) -> dict:
 
 
 def _train(args) -> int:
-    from vae_designer.core.autosave import Autosaver
+    from vae_designer.core.project.autosave import Autosaver
     from vae_designer.core.training import TrainControl, Trainer, is_main_process
 
     main = is_main_process()
@@ -97,7 +97,7 @@ def _train(args) -> int:
 
 def _project_to_resume(args):
     """The project at ``-o`` with ``--resume`` (checked against the arguments), else None."""
-    from vae_designer.core.project import is_project, load_project
+    from vae_designer.core.project.store import is_project, load_project
 
     if not args.resume:
         if is_project(args.output):
@@ -140,7 +140,7 @@ def _configs(args, designs, project):
     overrides, or new ones for the designs."""
     import dataclasses
 
-    from vae_designer.core.model_config import ModelConfig, TrainConfig
+    from vae_designer.core.model.config import ModelConfig, TrainConfig
 
     if project is None:
         model_cfg = ModelConfig.for_designs(designs, **({"latent_dim": args.latent_dim}

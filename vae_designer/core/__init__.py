@@ -1,16 +1,17 @@
-"""The Qt-free core of VAE Designer.
+"""The Qt-free core of VAE Designer, in rooms (packages) that import only the rooms below them.
 
-Modules, in the order data flows through them:
+Rooms, bottom to top (``pyproject.toml``'s import-linter ``layers`` contract holds it):
 
-* ``settings``   -- frozen, JSON-round-tripping preprocessing settings.
-* ``discover``   -- walking a design folder: which files, which kind, which labels.
-* ``images``     -- one image file -> a centred R x R "ink" array (shape = bright).
-* ``meshes``     -- one mesh file -> triangles normalised into the unit cube.
-* ``voxelize``   -- triangles -> an R^3 occupancy grid (shell + outside flood fill).
-* ``cache``      -- per-file results kept under the user cache directory.
-* ``ingest``     -- the cancellable, parallel generator that ties these together
-  and returns a ``DesignSet`` (``designset``).
-* ``preview``    -- contact sheets of processed items (meshes as shaded depth).
+* shelves, usable by every room: ``errors`` (``UserError``, ``Cancelled``, ``SkipFile``) and
+  ``fsio`` (atomic writes and JSON I/O).
+* ``ingest/``   -- a design folder -> a ``DesignSet``: settings, discover, images, meshes,
+  voxelize, process (the worker-process unit), cache, designset, steps (``ingest_steps``).
+* ``model/``    -- config (``ModelConfig``, ``TrainConfig``), networks (the VAEs), losses.
+* ``training/`` -- the trainer and the use of a trained model (encoding, decoding).
+* ``export/``   -- files (PNG, meshes, sidecars) and previews (thumbnails, contact sheets);
+  beside ``training``, neither imports the other.
+* ``latent/``   -- space (the design map's maths) and generate (latent vectors -> files).
+* ``project/``  -- store (project folders on disk) and autosave; beside ``latent``.
 
 Nothing in here imports Qt (``tests/test_core_no_qt.py`` proves it).
 """

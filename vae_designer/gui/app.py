@@ -34,8 +34,8 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 # (scipy), project files (safetensors), exports and previews (scikit-image, trimesh).
 # (The training package loads its modules on first use, so the trainer and inference are named.)
 PRELOAD = ("vae_designer.core.training.trainer", "vae_designer.core.training.inference",
-           "vae_designer.core.latent", "vae_designer.core.project",
-           "vae_designer.core.generate", "vae_designer.core.export", "vae_designer.core.preview",
+           "vae_designer.core.latent.space", "vae_designer.core.project.store",
+           "vae_designer.core.latent.generate", "vae_designer.core.export.files", "vae_designer.core.export.preview",
            "skimage.measure", "skimage.metrics")
 _preloaded: list[threading.Thread] = []
 

@@ -84,7 +84,7 @@ class CompareDecoder:
             if "novelty" in out:
                 item["novelty"], item["nearest"] = out["novelty"], out["nearest"]
                 if designs is not None and 0 <= out["nearest"] < len(designs):
-                    from vae_designer.core.preview import thumbnail
+                    from vae_designer.core.export.preview import thumbnail
 
                     item["nearest_thumb"] = thumbnail(designs, out["nearest"], 2 * NEAREST_THUMB)
             items.append(item)

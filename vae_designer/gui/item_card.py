@@ -4,7 +4,7 @@ Clicking a point on the map selects that design: this card shows the design
 as it was loaded and as the model rebuilds it from its own encoding (what its
 point on the map decodes to), its file name, label and reconstruction error
 when known.  Both pictures are made the same way (``image_from_probs`` for
-images, the shaded voxel render ``core.preview.render_voxels`` for meshes) so
+images, the shaded voxel render ``core.export.preview.render_voxels`` for meshes) so
 that they compare like for like, in a worker thread (:class:`CardJob`) with the
 map's shared model (:func:`.map_decoder.model_for`): a 64^3 render takes longer
 than a frame.
@@ -28,10 +28,10 @@ def design_picture(kind: str, probs: np.ndarray, background=None, side: int = SI
     from PIL import Image
 
     if kind == "mesh":
-        from vae_designer.core.preview import render_voxels
+        from vae_designer.core.export.preview import render_voxels
 
         return render_voxels(np.asarray(probs[0] if probs.ndim == 4 else probs) > 0.5, side)
-    from vae_designer.core.export import image_from_probs
+    from vae_designer.core.export.files import image_from_probs
 
     rgb = image_from_probs(probs, background or (1.0, 1.0, 1.0))
     resample = Image.Resampling.NEAREST if side % rgb.shape[0] == 0 else Image.Resampling.BILINEAR

@@ -31,7 +31,7 @@ LATTICE = 12
 CELL = 64  # pixels per lattice cell in the composite
 FILL = 0.86  # share of a cell the thumbnail takes (a small gap between designs)
 OPACITY = {"light": 0.42, "dark": 0.5}
-MESH_BACKGROUND = (24, 26, 30)  # core.preview.render_voxels' background
+MESH_BACKGROUND = (24, 26, 30)  # core.export.preview.render_voxels' background
 
 
 def lattice_points(bounds: tuple[float, float, float, float], n: int) -> np.ndarray:
@@ -70,7 +70,7 @@ class BackdropJob:
             r, c = divmod(k, n)
             y, x = r * cell + (cell - th) // 2, c * cell + (cell - tw) // 2
             if job["kind"] == "mesh":
-                from vae_designer.core.preview import render_voxels
+                from vae_designer.core.export.preview import render_voxels
 
                 tile = render_voxels((p[0] if p.ndim == 4 else p) > 0.5, inner)
                 a = np.where((tile != MESH_BACKGROUND).any(axis=-1), 255, 0).astype(np.uint8)
@@ -80,7 +80,7 @@ class BackdropJob:
                 ink = np.clip(p.max(axis=0), 0, 1)
                 a = _fit((ink * 255).astype(np.uint8), tw, th)
                 if rgb is not None:
-                    from vae_designer.core.export import image_from_probs
+                    from vae_designer.core.export.files import image_from_probs
 
                     tile = image_from_probs(p, job.get("background") or (1.0, 1.0, 1.0))
                     rgb[y : y + th, x : x + tw] = _fit(tile, tw, th)

@@ -41,7 +41,7 @@ class MapDecoder:
             probs = torch.sigmoid(model.decode(torch.from_numpy(z)).float()).numpy()[0]
         out = {"seq": job["seq"], "z": z[0], "probs": probs}
         if job["kind"] == "mesh" and job.get("mesh_as_image"):
-            from vae_designer.core.preview import render_voxels
+            from vae_designer.core.export.preview import render_voxels
 
             out["image"] = render_voxels((probs[0] if probs.ndim == 4 else probs) > 0.5, 256)
         else:
@@ -74,7 +74,7 @@ def model_for(config, weights):
 def render(kind: str, probs: np.ndarray, background=None) -> dict:
     """Decoded probabilities -> an RGB picture (images) or a light mesh (meshes) for the preview."""
     if kind == "image":
-        from vae_designer.core.export import image_from_probs
+        from vae_designer.core.export.files import image_from_probs
 
         return {"image": np.ascontiguousarray(image_from_probs(probs, background or (1.0, 1.0, 1.0)))}
     from skimage import measure
@@ -99,7 +99,7 @@ def render(kind: str, probs: np.ndarray, background=None) -> dict:
 
 def fit_job(job: dict) -> dict:
     """Fit the 2D map of a saved project's encodings (the save already encoded the set)."""
-    from vae_designer.core.latent import LatentMap
+    from vae_designer.core.latent.space import LatentMap
 
     project = job["project"]
     method, dims = job.get("method", "pca"), tuple(job.get("dims", (0, 1)))
@@ -110,7 +110,7 @@ def fit_job(job: dict) -> dict:
 
 def projection_job(job: dict) -> dict:
     """Fit the map of given encodings with another projection (UMAP takes seconds: not on the GUI thread)."""
-    from vae_designer.core.latent import LatentMap
+    from vae_designer.core.latent.space import LatentMap
 
     t0 = time.perf_counter()
     method, dims = job["method"], tuple(job.get("dims", (0, 1)))

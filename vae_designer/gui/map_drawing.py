@@ -43,13 +43,13 @@ class MapDrawing:
 
     # ------------------------------------------------------------------ drawing
     def _fill_projection_combo(self, d: int) -> None:
-        from vae_designer.core.latent import active_dimensions
+        from vae_designer.core.latent.space import active_dimensions
 
         order = active_dimensions(self.encodings)
         self.projection.blockSignals(True)
         self.projection.clear()
         self.projection.addItem("PCA (principal components)", ("pca", (0, 1)))
-        from vae_designer.core.latent import umap_available
+        from vae_designer.core.latent.space import umap_available
 
         if umap_available() and len(self.encodings) >= 4:
             self.projection.addItem("UMAP (neighbourhoods)", ("umap", (0, 1)))
@@ -60,7 +60,7 @@ class MapDrawing:
         self.projection.blockSignals(False)
 
     def _projection_changed(self, index: int) -> None:
-        from vae_designer.core.latent import LatentMap
+        from vae_designer.core.latent.space import LatentMap
 
         data = self.projection.itemData(index)
         if data is None or self.encodings is None:

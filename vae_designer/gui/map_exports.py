@@ -1,7 +1,7 @@
 """The Map page's pins and exports (a mixin of MapPage).
 
 Pins go to the :class:`~.gallery.Gallery`; exports go through
-``core.generate.export_design`` (the file and the JSON sidecar that
+``core.latent.generate.export_design`` (the file and the JSON sidecar that
 ``vae-designer sample --from-json`` reproduces) with the saved project's best
 weights -- the weights the preview decodes with, as the sidecar records.
 The comparison of pinned designs opens :class:`~.compare_view.CompareView`.
@@ -35,7 +35,7 @@ class MapExports:
             if "image" in out:
                 thumb = out.get("small", out["image"])
             else:
-                from vae_designer.core.preview import render_voxels
+                from vae_designer.core.export.preview import render_voxels
 
                 p = out["probs"]
                 thumb = render_voxels((p[0] if p.ndim == 4 else p) > 0.5, 96)
@@ -125,7 +125,7 @@ class MapExports:
 
     def _export(self, items, fmt: str) -> list[Path]:
         from vae_designer.core.errors import UserError
-        from vae_designer.core.generate import check_format, export_design
+        from vae_designer.core.latent.generate import check_format, export_design
 
         written: list[Path] = []
         try:

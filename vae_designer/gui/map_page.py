@@ -9,7 +9,7 @@ backdrop); :mod:`.map_exports` pins, exports and compares designs.
   latent vector (``LatentMap.lift``) and asks the decoder thread for it; the
   decoder works on the shared, read-only model of the saved weights
   (:func:`.map_decoder.model_for`) and always takes the newest request.
-  Hovering uses the :class:`~vae_designer.core.latent.LatentMap`'s k-d tree, not
+  Hovering uses the :class:`~vae_designer.core.latent.space.LatentMap`'s k-d tree, not
   per-point hover; clicking a point selects it (:mod:`.item_card`).
 * While training runs, each autosave of a new best model (the save has already
   encoded the training set) refits the map in another thread and hands the
@@ -290,7 +290,7 @@ class MapPage(MapDrawing, MapExports, QWidget):
 
     def set_model(self, kind, config, weights, encodings, labels, paths, project=None, caption="") -> None:
         """Show a model's map (resets the view and puts the cursor on the first design)."""
-        from vae_designer.core.latent import LatentMap
+        from vae_designer.core.latent.space import LatentMap
 
         self.kind, self.config, self.weights = kind, config, weights
         self.weights_key += 1
@@ -351,7 +351,7 @@ class MapPage(MapDrawing, MapExports, QWidget):
         anchor = self._cursor_anchor()
         lm = out["latent_map"]
         if (out["method"], tuple(out["dims"])) != (self.method, tuple(self.dims)):  # changed meanwhile
-            from vae_designer.core.latent import LatentMap
+            from vae_designer.core.latent.space import LatentMap
 
             if self.method == "umap":  # seconds: in the projection thread; this fit shows until then
                 self._submit_projection()
@@ -560,7 +560,7 @@ class MapPage(MapDrawing, MapExports, QWidget):
         if self.designs is None or idx >= len(self.designs):
             return None
         if idx not in self._thumb_cache:
-            from vae_designer.core.preview import thumbnail
+            from vae_designer.core.export.preview import thumbnail
 
             if len(self._thumb_cache) > 512:
                 self._thumb_cache.clear()

@@ -1,7 +1,7 @@
 """Explore beyond the cursor: surprise samples from the prior, sweeps of one latent direction, blends.
 
 Rows of controls under the preview.  Each produces latent vectors with the
-core maths (``core.latent.sweep`` / ``blend``, ``core.generate.prior_latents``)
+core maths (``core.latent.space.sweep`` / ``blend``, ``core.latent.generate.prior_latents``)
 and hands them to the page: one to show (``show_latent``), several to pin
 (a blend, a batch of surprises), or a numbered sequence to export (a sweep or a
 blend, through the page's ``_export``: the saved project's weights, a sidecar
@@ -136,7 +136,7 @@ class MapTools(QWidget):
 
     def model_changed(self) -> None:
         """A new model or map: refill the sweep dimensions."""
-        from vae_designer.core.latent import active_dimensions
+        from vae_designer.core.latent.space import active_dimensions
 
         enc = self.page.encodings
         self.sweep_dim.blockSignals(True)
@@ -164,7 +164,7 @@ class MapTools(QWidget):
     def surprise(self) -> np.ndarray | None:
         if self.page.config is None:
             return None
-        from vae_designer.core.generate import prior_latents
+        from vae_designer.core.latent.generate import prior_latents
 
         temp = round(float(self.temperature.value()), 6)
         seed = int(self._rng.integers(0, 2**31 - 1))
@@ -175,7 +175,7 @@ class MapTools(QWidget):
     def surprise_batch(self, n: int | None = None, seed: int | None = None) -> list:
         """Pin ``n`` draws from the prior at the temperature, design k from seed ``seed + k``."""
         from vae_designer.core.errors import UserError
-        from vae_designer.core.generate import prior_latents
+        from vae_designer.core.latent.generate import prior_latents
 
         if self.page.config is None:
             return []
@@ -225,7 +225,7 @@ class MapTools(QWidget):
         self._centre_slider()
 
     def _swept(self, value: int) -> None:
-        from vae_designer.core.latent import sweep
+        from vae_designer.core.latent.space import sweep
 
         r = self._range()
         if r is None or self.page.current_z is None:
@@ -239,7 +239,7 @@ class MapTools(QWidget):
     def sweep_sequence(self, steps: int | None = None) -> tuple[np.ndarray, np.ndarray] | None:
         """The latents of an exported sweep: the sweep's base design with the chosen dimension at
         ``steps`` values evenly over the slider's range (mean ± 3 std), and those values."""
-        from vae_designer.core.latent import sweep
+        from vae_designer.core.latent.space import sweep
 
         r = self._range()
         base = self._sweep_base if self._sweep_base is not None else self.page.current_z
@@ -268,7 +268,7 @@ class MapTools(QWidget):
     # blend
     def export_blend(self, folder: str | None = None, steps: int | None = None) -> list:
         """Export the blend of the two selected pins into a folder: ``blend-A-B-01``..., with sidecars."""
-        from vae_designer.core.latent import blend
+        from vae_designer.core.latent.space import blend
 
         pins = self.page.gallery.selected_pins()
         if len(pins) != 2:
@@ -301,7 +301,7 @@ class MapTools(QWidget):
         return written
 
     def blend(self) -> list:
-        from vae_designer.core.latent import blend
+        from vae_designer.core.latent.space import blend
 
         pins = self.page.gallery.selected_pins()
         if len(pins) != 2:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vae_designer.core.project import is_project
+from vae_designer.core.project.store import is_project
 
 from . import icons, theme
 from .widgets import ActionTile, Card, label

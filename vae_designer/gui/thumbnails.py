@@ -3,7 +3,7 @@
 The model answers ``DecorationRole`` from a bounded pixmap cache; a miss returns
 a placeholder and queues the item.  Views only ask for the rows they paint, so
 10k or 100k items cost no more than a screenful.  The renderer thread works
-newest-request-first (what is on screen now) with ``core.preview.thumbnail``
+newest-request-first (what is on screen now) with ``core.export.preview.thumbnail``
 (meshes as shaded renders) and hands back QImages; QPixmaps are made on the GUI
 thread, where they must be.
 """
@@ -75,7 +75,7 @@ class ThumbnailRenderer(QThread):
             self._cond.notify()
 
     def run(self) -> None:
-        from vae_designer.core.preview import thumbnail
+        from vae_designer.core.export.preview import thumbnail
 
         from .workers import lower_priority
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QSpinBox, QWidget
 
-from vae_designer.core.model_config import DEVICES
-from vae_designer.core.settings import RESOLUTIONS
+from vae_designer.core.ingest.settings import RESOLUTIONS
+from vae_designer.core.model.config import DEVICES
 
 # Used only if the trainer's config module cannot be read (TrainConfig() gives the defaults).
 FALLBACK = {"epochs": 30, "batch_size": 64, "lr": 2e-3, "beta": 1.0, "seed": 0, "device": "auto"}
@@ -22,7 +22,7 @@ def trainer_defaults(designs=None) -> dict:
     """TrainConfig's defaults, for ``designs`` when given (batch size by kind, epochs by
     collection size: ``TrainConfig.for_designs``); imports the trainer's config module."""
     try:
-        from vae_designer.core.model_config import TrainConfig
+        from vae_designer.core.model.config import TrainConfig
 
         d = (TrainConfig.for_designs(designs) if designs is not None else TrainConfig()).to_dict()
     except Exception:  # noqa: BLE001 - the form still works with the fallbacks

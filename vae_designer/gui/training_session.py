@@ -41,7 +41,7 @@ def to_display(designs_kind: str, probs: np.ndarray, size: int = RECON_SIZE) -> 
     """One decoded item (C, R, R) or (1, R, R, R) probabilities -> RGB uint8 like the thumbnails."""
     from PIL import Image
 
-    from vae_designer.core.preview import render_voxels
+    from vae_designer.core.export.preview import render_voxels
 
     if designs_kind == "mesh":
         grid = probs[0] if probs.ndim == 4 else probs
@@ -73,8 +73,8 @@ class _Reconstructor:
     def __call__(self, job: dict) -> dict:
         import torch
 
-        from vae_designer.core.models import build_model
-        from vae_designer.core.preview import thumbnail
+        from vae_designer.core.export.preview import thumbnail
+        from vae_designer.core.model.networks import build_model
 
         designs, indices, config, weights = job["designs"], job["indices"], job["model_config"], job["weights"]
         key = (id(designs), tuple(indices))
@@ -96,7 +96,7 @@ class _Reconstructor:
 
 def _save_job(job: dict):
     """Runs in the save thread: latent means of the training set, then an atomic project save."""
-    from vae_designer.core.project import save_project
+    from vae_designer.core.project.store import save_project
     from vae_designer.core.training import encode_all
 
     state, designs = job["state"], job["designs"]
@@ -240,7 +240,7 @@ class TrainingSession(QObject):
             import dataclasses
 
             from vae_designer.core.errors import UserError
-            from vae_designer.core.model_config import ModelConfig, TrainConfig
+            from vae_designer.core.model.config import ModelConfig, TrainConfig
 
             if resume_from is None:
                 return ModelConfig.for_designs(designs, latent_dim=latent_dim), TrainConfig(**values), None
@@ -320,7 +320,7 @@ class TrainingSession(QObject):
                 return
             import shutil
 
-            from vae_designer.core.project import load_project
+            from vae_designer.core.project.store import load_project
 
             try:
                 shutil.copytree(self.project.path, path, dirs_exist_ok=False)

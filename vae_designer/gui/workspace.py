@@ -42,7 +42,7 @@ def folder_steps(folder: str, kind: str | None, resolution: int | None, cancel):
 
 
 def project_steps(path: str, cancel):
-    from vae_designer.core.project import load_project
+    from vae_designer.core.project.store import load_project
 
     yield Progress(0, 0, "reading the project")
     project = load_project(path)
@@ -95,7 +95,7 @@ class Workspace(QObject):
 
     def open_path(self, path: str) -> None:
         """A design folder or a project folder (or a project's ``project.json``)."""
-        from vae_designer.core.project import is_project
+        from vae_designer.core.project.store import is_project
 
         path = os.path.abspath(os.path.expanduser(str(path)))
         if os.path.basename(path) == "project.json":

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import torch
 
 from ..errors import UserError
-from ..losses import vae_loss
+from ..model.losses import vae_loss
 from .control import TrainEvent
 from .seeds import derive_seed, seeded_generator
 from .state import state_copy

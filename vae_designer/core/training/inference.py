@@ -13,8 +13,8 @@ import torch
 import torch.nn as nn
 
 from ..errors import Cancelled
-from ..model_config import ModelConfig
-from ..models import VAE, build_model
+from ..model.config import ModelConfig
+from ..model.networks import VAE, build_model
 
 
 class _Entry:

@@ -10,7 +10,7 @@ import torch
 import torch.nn as nn
 
 from ..errors import UserError
-from ..model_config import ModelConfig, TrainConfig
+from ..model.config import ModelConfig, TrainConfig
 
 
 @dataclass

@@ -69,9 +69,9 @@ import torch
 import torch.nn as nn
 
 from ..errors import UserError
-from ..losses import auto_pos_weight
-from ..model_config import ModelConfig, TrainConfig
-from ..models import VAE, build_model
+from ..model.config import ModelConfig, TrainConfig
+from ..model.losses import auto_pos_weight
+from ..model.networks import VAE, build_model
 from .control import TrainControl, TrainEvent
 from .devices import is_distributed, resolve_device
 from .epoch import EpochRun, StopRequested, augment_voxels

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import SkipFile
+from ..errors import SkipFile
 from .settings import IngestSettings
 
 

@@ -5,12 +5,12 @@ probabilities (meshes: an R^3 grid indexed ``[x, y, z]``).  This module turns
 those back into what the designer handed in:
 
 * **Images** go back to the look of the source collection with
-  :func:`core.images.ink_to_image` and the collection's background colour.
+  :func:`core.ingest.images.ink_to_image` and the collection's background colour.
 * **Meshes** are extracted with marching cubes on the *probability field*
   (not a thresholded staircase), from a grid padded with zeros so that every
   surface is closed, oriented outwards, lightly Taubin-smoothed (which moves
   vertices only, so the mesh stays watertight) and scaled back to the source
-  units by inverting :func:`core.voxelize.voxelize`'s mapping.
+  units by inverting :func:`core.ingest.voxelize.voxelize`'s mapping.
 * **Sidecars** are small JSON files beside each export holding what is needed
   to reproduce it exactly (see :func:`sidecar`).
 
@@ -29,8 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import UserError
-from .fsio import atomic_write_bytes
+from ..errors import UserError
+from ..fsio import atomic_write_bytes
 
 MESH_FORMATS = ("stl", "obj", "ply", "glb")
 SIDECAR_FORMAT = 1
@@ -67,7 +67,7 @@ def image_from_probs(probs: np.ndarray, background=(1.0, 1.0, 1.0)) -> np.ndarra
     elif a.ndim != 2:
         raise ValueError(f"image probs must be (C, R, R) or (R, R), got shape {a.shape}")
     ink = np.round(np.clip(a, 0.0, 1.0) * 255.0).astype(np.uint8)
-    from .images import ink_to_image
+    from ..ingest.images import ink_to_image
 
     return ink_to_image(ink, background)
 

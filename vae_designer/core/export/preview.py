@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from .designset import DesignSet
+from ..ingest.designset import DesignSet
 
 
 def render_voxels(grid: np.ndarray, size: int = 96) -> np.ndarray:

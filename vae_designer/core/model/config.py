@@ -52,8 +52,8 @@ import json
 import math
 from dataclasses import dataclass
 
-from .errors import UserError
-from .settings import IMAGE_RESOLUTIONS, KINDS, MESH_RESOLUTIONS
+from ..errors import UserError
+from ..ingest.settings import IMAGE_RESOLUTIONS, KINDS, MESH_RESOLUTIONS
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 

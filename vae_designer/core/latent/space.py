@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from .errors import UserError
+from ..errors import UserError
 
 NEIGHBOURS = 8
 # Variance of a dimension's means over the designs above which it counts as active.

@@ -49,8 +49,8 @@ class Autosaver:
 
     def save(self, state, autosave: bool):
         """Encode the training set with ``state``'s best weights and save the project."""
-        from .project import save_project
-        from .training.inference import encode_all
+        from ..training.inference import encode_all
+        from .store import save_project
 
         t0 = self._clock()
         mu = encode_all(state.best_weights or state.weights, state.model_config, self.designs)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import UserError
+from ..errors import UserError
 
 IMAGE_FORMATS = ("png",)
 MESH_FORMATS = ("stl", "obj", "ply", "glb")
@@ -36,7 +36,7 @@ def check_format(project, fmt: str | None) -> str:
 
 def decode(project, z: np.ndarray) -> np.ndarray:
     """Probabilities for latent vectors z (B, D) with the project's best weights."""
-    from .training.inference import decode_latents
+    from ..training.inference import decode_latents
 
     z = np.atleast_2d(np.asarray(z, dtype=np.float32))
     if z.shape[1] != project.model_config.latent_dim:
@@ -66,7 +66,7 @@ def prior_latents(latent_dim: int, n: int, seed: int, temperature: float = 1.0) 
 def latent_of(project, ref: str) -> tuple[np.ndarray, str]:
     """A training item's encoding (by relative path or unique file name) or a sidecar's latent."""
     if ref.lower().endswith(".json") and os.path.isfile(ref):
-        from .export import read_sidecar
+        from ..export.files import read_sidecar
 
         data = read_sidecar(ref)
         return np.asarray(data["latent"], np.float32), Path(ref).stem
@@ -96,7 +96,7 @@ def export_design(project, z: np.ndarray, out_stem: Path, fmt: str, *, probs: np
     order for another batch size, and a sidecar must reproduce its file byte for
     byte however many designs were exported with it.
     """
-    from .export import image_from_probs, mesh_from_probs, sidecar, write_mesh, write_png, write_sidecar
+    from ..export.files import image_from_probs, mesh_from_probs, sidecar, write_mesh, write_png, write_sidecar
 
     z = np.asarray(z, np.float32).ravel()
     if probs is None:
@@ -132,7 +132,7 @@ def export_design(project, z: np.ndarray, out_stem: Path, fmt: str, *, probs: np
 
 def reproduce(project, sidecar_path: str, out_dir: Path, fmt: str | None = None) -> list[Path]:
     """Write the design a sidecar describes, again, into ``out_dir``."""
-    from .export import read_sidecar
+    from ..export.files import read_sidecar
 
     data = read_sidecar(sidecar_path)
     if data.get("project_id") != project.id:

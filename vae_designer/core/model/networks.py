@@ -48,7 +48,7 @@ import math
 import torch
 import torch.nn as nn
 
-from .model_config import ModelConfig
+from .config import ModelConfig
 
 LOGVAR_MIN, LOGVAR_MAX = -12.0, 8.0
 BOTTOM = 4  # spatial size at the bottleneck

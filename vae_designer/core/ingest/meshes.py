@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from .errors import SkipFile
+from ..errors import SkipFile
 
 # trimesh logs loader tracebacks (missing textures, odd headers) at ERROR level;
 # those are not the user's business -- the skip reason says what went wrong.

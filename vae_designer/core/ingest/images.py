@@ -20,7 +20,7 @@ import warnings
 import numpy as np
 from PIL import Image, ImageOps
 
-from .errors import SkipFile
+from ..errors import SkipFile
 
 # Pillow's own limit (about 89 M pixels warns, 2x that raises).  Anything above
 # this is refused: no design silhouette needs a 16k x 16k canvas.

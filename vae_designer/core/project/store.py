@@ -33,8 +33,8 @@ import numpy as np
 
 from vae_designer import __version__
 
-from .errors import UserError
-from .fsio import atomic_write_bytes, read_json, write_json
+from ..errors import UserError
+from ..fsio import atomic_write_bytes, read_json, write_json
 
 FORMAT = 1
 POINTER = "project.json"
@@ -162,14 +162,14 @@ class Project:
         read-only model of :func:`.training.inference.cached_model`, so the app's map workers
         decoding with these weights use the same one."""
         if self._model is None:
-            from .training.inference import cached_model
+            from ..training.inference import cached_model
 
             self._model = cached_model(self.model_config, self.weights)
         return self._model
 
     def trainer_state(self):
         """Everything needed to continue training (weights, optimizer, history)."""
-        from .training.state import TrainerState
+        from ..training.state import TrainerState
 
         opt_meta = _read_json(self.state_dir / "optimizer.json")
         return TrainerState(
@@ -285,7 +285,7 @@ def _remove_old_states(root: Path, keep: set[str], keep_count: int) -> None:
 
 def load_project(path) -> Project:
     """Open a project folder (JSON and safetensors only).  UserError when it is not one."""
-    from .model_config import ModelConfig, TrainConfig
+    from ..model.config import ModelConfig, TrainConfig
 
     root = Path(path)
     if not root.exists():

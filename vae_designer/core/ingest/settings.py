@@ -10,7 +10,7 @@ import dataclasses
 import json
 from dataclasses import dataclass
 
-from .errors import UserError
+from ..errors import UserError
 
 KINDS = ("image", "mesh")
 IMAGE_RESOLUTIONS = (32, 64, 128)

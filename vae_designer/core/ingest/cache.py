@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..fsio import atomic_write_bytes
 from .discover import FoundFile
-from .fsio import atomic_write_bytes
 from .process import FileResult
 from .settings import IngestSettings
 

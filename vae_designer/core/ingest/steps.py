@@ -24,10 +24,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import Cancelled, UserError
 from .cache import IngestCache
 from .designset import DesignSet, Skipped
 from .discover import FoundFile, discover
-from .errors import Cancelled, UserError
 from .process import FileResult, exit_with, process_chunk, process_file
 from .settings import IngestSettings
 
@@ -57,8 +57,8 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
     if method == "forkserver":
-        ctx.set_forkserver_preload(["vae_designer.core.process", "vae_designer.core.voxelize",
-                                    "vae_designer.core.meshes", "vae_designer.core.images"])
+        ctx.set_forkserver_preload(["vae_designer.core.ingest.process", "vae_designer.core.ingest.voxelize",
+                                    "vae_designer.core.ingest.meshes", "vae_designer.core.ingest.images"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=exit_with,
                                initargs=(os.getpid(),))
 
