@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vae_designer.gui.display import scratch_app_dirs, spin, wait_until
+from vae_designer.gui.common.display import scratch_app_dirs, spin, wait_until
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -159,7 +159,7 @@ def main() -> int:
                           + ("  OK" if r["p95_ms"] <= target else "  ABOVE TARGET"))
         return 0
 
-    from vae_designer.gui.display import run_with_display
+    from vae_designer.gui.common.display import run_with_display
 
     return run_with_display(run, (1440, 960), offscreen=args.offscreen)
 

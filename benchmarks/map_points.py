@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vae_designer.gui.display import (
+from vae_designer.gui.common.display import (
     run_with_display,
     scratch_app_dirs,
     spin,
@@ -124,7 +124,7 @@ def main() -> int:
         from vae_designer.core.model.config import ModelConfig
         from vae_designer.core.model.networks import build_model
         from vae_designer.gui.app import create_app
-        from vae_designer.gui.map_page import MapPage
+        from vae_designer.gui.map.page import MapPage
 
         create_app()
         config = ModelConfig("image", 64, latent_dim=16, width=16)

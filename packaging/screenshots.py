@@ -25,7 +25,7 @@ import argparse
 import os
 from pathlib import Path
 
-from vae_designer.gui.display import scratch_app_dirs, spin, wait_until
+from vae_designer.gui.common.display import scratch_app_dirs, spin, wait_until
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -50,7 +50,7 @@ def grab(window, path: Path) -> None:
 
 def shoot(theme_name: str, out: Path, size: tuple[int, int], recent: list[str]) -> str | None:
     from vae_designer.gui.app import make_window
-    from vae_designer.gui.settings_store import SettingsStore
+    from vae_designer.gui.common.settings_store import SettingsStore
 
     store = SettingsStore()
     store.set_theme(theme_name)
@@ -97,7 +97,7 @@ def shoot(theme_name: str, out: Path, size: tuple[int, int], recent: list[str]) 
 def open_map(theme_name: str, size: tuple[int, int], project: str):
     """A main window in ``theme_name`` showing ``project``'s Map page with its first design decoded."""
     from vae_designer.gui.app import make_window
-    from vae_designer.gui.settings_store import SettingsStore
+    from vae_designer.gui.common.settings_store import SettingsStore
 
     store = SettingsStore()
     store.set_theme(theme_name)
@@ -183,7 +183,7 @@ def shoot_after_training(theme_name: str, out: Path, size: tuple[int, int], kind
     """A new user's first map: a bundled sample trained in the app with the default settings, then
     the Map page right away (``map-after-training-{2d,3d}.png``): every design must be in view."""
     from vae_designer.gui.app import make_window
-    from vae_designer.gui.settings_store import SettingsStore
+    from vae_designer.gui.common.settings_store import SettingsStore
 
     store = SettingsStore()
     store.set_theme(theme_name)
@@ -262,7 +262,7 @@ def main() -> int:
                 shoot_map(name, out, size, args.map_mesh, "-3d")
         return 0
 
-    from vae_designer.gui.display import run_with_display
+    from vae_designer.gui.common.display import run_with_display
 
     return run_with_display(run, (size[0] + 80, size[1] + 80), offscreen=args.offscreen)
 

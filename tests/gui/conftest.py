@@ -69,7 +69,7 @@ def _isolated_app_dirs(tmp_path, monkeypatch, _gui_cache_dir):
 @pytest.fixture
 def questions(monkeypatch):
     """Answer every yes/no question with yes; the questions asked are recorded."""
-    from vae_designer.gui import dialogs
+    from vae_designer.gui.common import dialogs
 
     asked = []
 

@@ -102,7 +102,7 @@ def qtbot_left():
 
 
 def test_failures_the_workers_catch_are_logged_too(qapp, reporter):
-    from vae_designer.gui.workers import failure_message
+    from vae_designer.gui.common.workers import failure_message
 
     try:
         raise ZeroDivisionError("a worker's own failure")

@@ -200,7 +200,7 @@ def test_mesh_project_previews_and_exports_a_watertight_stl(qtbot, make_main_win
 
 def test_a_hundred_thousand_points_map(qtbot, image_project):
     from vae_designer.core.project.store import load_project
-    from vae_designer.gui.map_page import MapPage
+    from vae_designer.gui.map.page import MapPage
 
     project = load_project(image_project)
     page = MapPage()

@@ -89,7 +89,7 @@ def click_at(qtbot, page, x: float, y: float) -> None:
 
 
 def test_click_a_point_selects_it_and_shows_original_beside_reconstruction(qtbot, make_main_window, odd_project):
-    from vae_designer.gui.item_card import SIDE, design_picture
+    from vae_designer.gui.map.item_card import SIDE, design_picture
 
     window, page = open_map(qtbot, make_main_window, odd_project)
     lm = page.latent_map
@@ -111,7 +111,7 @@ def test_click_a_point_selects_it_and_shows_original_beside_reconstruction(qtbot
     assert (orig.width(), orig.height()) == (SIDE, SIDE) == (recon.width(), recon.height())
     # the original is the loaded design, drawn as the reconstruction is; they differ (a 3-epoch model)
     expect = design_picture("image", window.workspace.designs.batch([far])[0], page.background)
-    from vae_designer.gui.preview_view import qimage_from_rgb
+    from vae_designer.gui.map.preview_view import qimage_from_rgb
 
     assert orig == qimage_from_rgb(expect) and orig != recon
     # the cursor decodes that item's own encoding: the preview is the reconstruction
@@ -131,7 +131,7 @@ def test_click_a_point_selects_it_and_shows_original_beside_reconstruction(qtbot
 
 
 def test_backdrop_draws_a_lattice_of_decoded_designs_behind_the_points(qtbot, make_main_window, odd_project):
-    from vae_designer.gui.map_backdrop import CELL, LATTICE
+    from vae_designer.gui.map.backdrop import CELL, LATTICE
 
     _window, page = open_map(qtbot, make_main_window, odd_project)
     item = page.backdrop.item
@@ -151,7 +151,7 @@ def test_backdrop_draws_a_lattice_of_decoded_designs_behind_the_points(qtbot, ma
     r = item.mapRectToParent(item.boundingRect())
     assert (r.left(), r.right(), r.top(), r.bottom()) == pytest.approx((x0, x1, y0, y1), rel=1e-6, abs=1e-6)
     # the top-left cell of the picture is the design decoded at the map's top-left lattice point
-    from vae_designer.gui.map_backdrop import lattice_points
+    from vae_designer.gui.map.backdrop import lattice_points
 
     assert lattice_points((x0, x1, y0, y1), LATTICE)[0] == pytest.approx(
         [x0 + (x1 - x0) / (2 * LATTICE), y1 - (y1 - y0) / (2 * LATTICE)])
@@ -178,7 +178,7 @@ def test_card_pictures_of_meshes_are_shaded_renders():
     """The card's worker on a mesh model (a real, untrained one): both pictures are shaded renders."""
     from vae_designer.core.model.config import ModelConfig
     from vae_designer.core.model.networks import build_model
-    from vae_designer.gui.item_card import SIDE, CardJob
+    from vae_designer.gui.map.item_card import SIDE, CardJob
 
     config = ModelConfig("mesh", 32, latent_dim=4, width=8)
     weights = build_model(config).state_dict()

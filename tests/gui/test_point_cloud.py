@@ -1,4 +1,4 @@
-"""The big map's points: one PointCloud that rasterises them (vae_designer/gui/point_cloud.py).
+"""The big map's points: one PointCloud that rasterises them (vae_designer/gui/map/point_cloud.py).
 
 The item is checked on a bare plot (pixels appear where the points are, in their
 colours; recolouring and hiding change them; an unchanged view reuses the raster),
@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QImage
 
-from vae_designer.gui.point_cloud import PointCloud, argb32, disc_stamp
+from vae_designer.gui.map.point_cloud import PointCloud, argb32, disc_stamp
 
 
 def grab(widget) -> QImage:
@@ -122,7 +122,7 @@ def test_later_points_lie_over_earlier_ones_and_bounds_follow_the_data(qtbot, pl
 def make_page(qtbot, n: int, labels=None, seed: int = 0):
     from vae_designer.core.model.config import ModelConfig
     from vae_designer.core.model.networks import build_model
-    from vae_designer.gui.map_page import MapPage
+    from vae_designer.gui.map.page import MapPage
 
     config = ModelConfig("image", 32, latent_dim=4, width=8)
     weights = build_model(config).state_dict()
@@ -161,9 +161,9 @@ def expected_colour(rgb, alpha: int, background: str) -> tuple[int, int, int]:
 
 
 def test_a_big_map_is_one_point_cloud_with_a_legend_and_colours(qtbot):
-    from vae_designer.gui import theme
-    from vae_designer.gui.map_colour import colour_lut
-    from vae_designer.gui.map_drawing import BIG_MAP, CLOUD_ALPHA, label_colour
+    from vae_designer.gui.common import theme
+    from vae_designer.gui.map.colour import colour_lut
+    from vae_designer.gui.map.drawing import BIG_MAP, CLOUD_ALPHA, label_colour
 
     n = BIG_MAP + 1000
     page = make_page(qtbot, n)
@@ -214,7 +214,7 @@ def test_a_big_map_is_one_point_cloud_with_a_legend_and_colours(qtbot):
 
 
 def test_a_small_map_keeps_one_scatter_per_label(qtbot):
-    from vae_designer.gui.map_drawing import BIG_MAP
+    from vae_designer.gui.map.drawing import BIG_MAP
 
     page = make_page(qtbot, 300)
     assert page.cloud is None and len(page.point_items) == 3

@@ -157,7 +157,7 @@ def test_command_line_path_theme_and_geometry(qtbot, make_main_window):
     w = make_main_window(str(sample_folder("image")), size=(1111, 777))
     assert wait_opened(qtbot, w).designs.kind == "image"
     w.set_theme("dark")
-    from vae_designer.gui import theme
+    from vae_designer.gui.common import theme
 
     assert theme.current().dark and w.palette().window().color().lightness() < 80
     w.toggle_theme()

@@ -101,7 +101,7 @@ def test_train_watch_pause_resume_stop_save_and_reopen(qtbot, window, tmp_path, 
 
     # Save As: the project goes where the user says
     target = tmp_path / "my-cars"
-    from vae_designer.gui import dialogs
+    from vae_designer.gui.common import dialogs
 
     monkeypatch.setattr(dialogs, "choose_save_location", lambda *a, **k: str(target))
     window.act_save_as.trigger()

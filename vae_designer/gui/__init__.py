@@ -1,24 +1,29 @@
 """The PySide6 desktop app: a thin layer over ``vae_designer.core``.
 
-Modules, each with one job:
+The app shell, at this level (it may import every room below):
 
 * ``app``              -- QApplication, theme, icon; ``run_app(path)`` (the ``vae-designer`` command).
 * ``main_window``      -- sidebar + stacked pages, status bar, closing; its parts ``main_menus``
   (actions, menus, shortcuts, the Help dialogs) and ``main_opening`` (file dialogs, samples,
   recent items, drag and drop).
 * ``workspace``        -- what is open (design folder, project); loads it in a worker thread.
-* ``workers``          -- QThreads that run core generators (ingestion, training) and hand
-  results back through signals; a "latest job" thread for reconstructions and saves.
-* ``training_session`` -- one training run: the trainer thread, weight snapshots,
-  reconstructions, autosave of the best model.
-* ``start_page``, ``dataset_page``, ``training_page`` -- the pages; ``thumbnails``,
-  ``loss_plot``, ``recon_grid``, ``train_settings`` -- the widgets they are made of.
-* ``map_page`` -- the latent map, made of ``map_*``, ``point_cloud``, ``gallery``, ``item_card``,
+* ``app_lifecycle``, ``crash_reporter`` -- quitting on signals, error reports.
+
+The rooms (packages), each importing only ``common``, the rooms below it and the core:
+
+* ``start/``    -- the Start page.
+* ``dataset/``  -- the Dataset page and its ``thumbnails``.
+* ``training/`` -- the Training page, ``session`` (one training run: the trainer thread, weight
+  snapshots, reconstructions, autosave of the best model) and its widgets (``settings``,
+  ``loss_plot``, ``recon_grid``).
+* ``map/``      -- the Map page (``page``), made of ``drawing``, ``colour``, ``backdrop``,
+  ``exports``, ``tools``, ``decoder``, ``point_cloud``, ``gallery``, ``item_card``,
   ``compare_view`` and ``preview_view`` (its 3D view in ``mesh_preview``, imported only when
   OpenGL is available).
-* ``theme``, ``icons``, ``widgets``, ``dialogs``, ``settings_store`` -- look and persistence;
-  ``app_lifecycle``, ``crash_reporter``, ``display`` -- quitting on signals, error reports,
-  a display for scripts.
+* ``common/``   -- ``theme``, ``icons``, ``widgets``, ``dialogs``, ``settings_store`` (look and
+  persistence); ``workers`` (QThreads that run core generators and hand results back through
+  signals; a "latest job" thread for reconstructions and saves); ``display`` (a display for
+  scripts).
 
 Nothing here trains or decodes on the GUI thread: heavy work goes to threads
 and the GUI only ever sees CPU copies of the weights (snapshots).

@@ -11,8 +11,8 @@ import threading
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from . import theme
-from .icons import app_icon
+from .common import theme
+from .common.icons import app_icon
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +67,8 @@ def preload_core() -> threading.Thread:
 
 def make_window(path: str | None = None, store=None):
     """The main window, themed, opening ``path`` (a design folder or a project) once shown."""
+    from .common.settings_store import SettingsStore
     from .main_window import MainWindow
-    from .settings_store import SettingsStore
 
     store = store or SettingsStore()
     theme.apply_theme(store.theme())

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from vae_designer import __version__
 
-from . import icons, theme
+from .common import icons, theme
 
 APP_NAME = "VAE Designer"
 

@@ -13,7 +13,7 @@ import os
 
 from vae_designer.resources import sample_folder
 
-from . import dialogs
+from .common import dialogs
 
 
 class OpeningMixin:

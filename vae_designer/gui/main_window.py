@@ -31,15 +31,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import dialogs, icons, theme
-from .dataset_page import DatasetPage
+from .common import dialogs, icons, theme
+from .common.settings_store import SettingsStore
+from .dataset.page import DatasetPage
 from .main_menus import APP_NAME, MenusMixin
 from .main_opening import OpeningMixin
-from .map_page import MapPage
-from .settings_store import SettingsStore
-from .start_page import StartPage
-from .training_page import TrainingPage
-from .training_session import TrainingSession
+from .map.page import MapPage
+from .start.page import StartPage
+from .training.page import TrainingPage
+from .training.session import TrainingSession
 from .workspace import Opened, Workspace
 
 

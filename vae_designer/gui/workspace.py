@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from vae_designer.core.errors import UserError
 from vae_designer.core.ingest import Progress, ingest_steps
 
-from .workers import GeneratorThread
+from .common.workers import GeneratorThread
 
 
 @dataclass

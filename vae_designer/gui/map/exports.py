@@ -18,8 +18,8 @@ import numpy as np
 from PySide6.QtWidgets import QFileDialog
 
 from .compare_view import MAX_COMPARE, MIN_COMPARE, CompareView
+from .decoder import MapDecoder
 from .gallery import Pin
-from .map_decoder import MapDecoder
 
 
 class MapExports:

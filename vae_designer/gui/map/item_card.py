@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from .map_decoder import model_for
+from .decoder import model_for
 from .preview_view import qimage_from_rgb
 
 SIDE = 112  # pixels of each picture

@@ -13,7 +13,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem
 
-from . import theme
+from ..common import theme
 from .preview_view import qimage_from_rgb
 
 EMPTY_HINT = ("Pinned designs appear here. Press Pin to keep the design under the cursor; "

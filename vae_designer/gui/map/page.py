@@ -38,20 +38,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import theme
+from ..common import theme
+from ..common.workers import LatestJobThread, interaction
+from ..training.session import INTERACTION_HOLD_S
+from .backdrop import MapBackdrop
+from .colour import ColourBar, ErrorColours
 from .compare_view import MAX_COMPARE, MIN_COMPARE, CompareView
+from .decoder import MapDecoder, fit_job, projection_job
+from .drawing import GRID_ALPHA, MapDrawing
+from .exports import MapExports
 from .gallery import Gallery
 from .item_card import CardJob, HoverCard, ItemCard
-from .map_backdrop import MapBackdrop
-from .map_colour import ColourBar, ErrorColours
-from .map_decoder import MapDecoder, fit_job, projection_job
-from .map_drawing import GRID_ALPHA, MapDrawing
-from .map_exports import MapExports
-from .map_tools import MapTools
 from .point_cloud import PointCloud
 from .preview_view import ImagePreview, gl_available, make_mesh_view
-from .training_session import INTERACTION_HOLD_S
-from .workers import LatestJobThread, interaction
+from .tools import MapTools
 
 
 class MapPage(MapDrawing, MapExports, QWidget):

@@ -26,8 +26,8 @@ from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QLinearGradient, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from .map_decoder import model_for
-from .workers import LatestJobThread
+from ..common.workers import LatestJobThread
+from .decoder import model_for
 
 LEVELS = 64
 COLOUR_MAP = "viridis"

@@ -62,7 +62,7 @@ def model_for(config, weights):
 
     from vae_designer.core.training.inference import cached_model
 
-    from .workers import training_threads
+    from ..common.workers import training_threads
 
     if torch.get_num_threads() > training_threads():
         # one decode is small: on 2 cores, 2 torch threads beside the GUI thread are ~10x slower

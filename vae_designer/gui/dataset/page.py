@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import icons, theme
+from ..common import icons, theme
+from ..common.widgets import Card, ElidedLabel, label
 from .thumbnails import THUMB_SIZE, ThumbnailModel
-from .widgets import Card, ElidedLabel, label
 
 ALL_LABELS = "All designs"
 

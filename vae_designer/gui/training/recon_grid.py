@@ -10,8 +10,8 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from . import theme
-from .thumbnails import rgb_to_qimage
+from ..common import theme
+from ..dataset.thumbnails import rgb_to_qimage
 
 GAP = 6
 LABEL_W = 0

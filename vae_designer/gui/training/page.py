@@ -10,11 +10,11 @@ import math
 
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QProgressBar, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from . import icons, theme
+from ..common import icons, theme
+from ..common.widgets import Card, ElidedLabel, FitScrollArea, label
 from .loss_plot import LossPlot
 from .recon_grid import ReconGrid
-from .train_settings import TrainSettingsForm, trainer_defaults
-from .widgets import Card, ElidedLabel, FitScrollArea, label
+from .settings import TrainSettingsForm, trainer_defaults
 
 NOT_SAVED = "Not saved yet: once training starts, the best model is saved automatically as it improves."
 

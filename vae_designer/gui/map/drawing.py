@@ -19,8 +19,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
-from . import theme
-from .map_colour import brush_table, colour_lut, value_bins, value_range
+from ..common import theme
+from .colour import brush_table, colour_lut, value_bins, value_range
 from .point_cloud import PointCloud, argb32
 
 MAX_LEGEND = 12
@@ -267,7 +267,7 @@ class MapDrawing:
     def _backdrop_job(self) -> dict | None:
         if self.latent_map is None or self.config is None:
             return None
-        from .map_backdrop import LATTICE
+        from .backdrop import LATTICE
 
         bounds = self.latent_map.bounds()
         vb = self.plot.getPlotItem().getViewBox()

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from vae_designer.core.project.store import is_project
 
-from . import icons, theme
-from .widgets import ActionTile, Card, label
+from ..common import icons, theme
+from ..common.widgets import ActionTile, Card, label
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 

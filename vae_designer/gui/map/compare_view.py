@@ -22,11 +22,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from . import theme
-from .map_decoder import MapDecoder
+from ..common import theme
+from ..common.widgets import ElidedLabel
+from ..common.workers import LatestJobThread
+from .decoder import MapDecoder
 from .preview_view import ImagePreview, qimage_from_rgb
-from .widgets import ElidedLabel
-from .workers import LatestJobThread
 
 MIN_COMPARE = 2
 MAX_COMPARE = 8

@@ -24,8 +24,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRectF, Signal
 from PySide6.QtGui import QColor
 
-from .map_decoder import model_for
-from .workers import LatestJobThread
+from ..common.workers import LatestJobThread
+from .decoder import model_for
 
 LATTICE = 12
 CELL = 64  # pixels per lattice cell in the composite

@@ -18,7 +18,7 @@ import numpy as np
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt, QThread, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 
-from . import theme
+from ..common import theme
 
 ROOT = QModelIndex()  # the invisible root item: the default parent in the Qt model API
 
@@ -77,7 +77,7 @@ class ThumbnailRenderer(QThread):
     def run(self) -> None:
         from vae_designer.core.export.preview import thumbnail
 
-        from .workers import lower_priority
+        from ..common.workers import lower_priority
 
         lower_priority()
         while True:

@@ -17,7 +17,7 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
-from . import theme
+from ..common import theme
 
 
 def gl_available() -> bool:

@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from .settings_store import data_dir
-from .workers import LatestJobThread, TrainingThread
+from ..common.settings_store import data_dir
+from ..common.workers import LatestJobThread, TrainingThread
 
 RECON_ITEMS = {"image": 8, "mesh": 6}
 RECON_SIZE = 96

@@ -15,7 +15,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtOpenGL import QOpenGLWindow
 
-from . import theme
+from ..common import theme
 
 
 class MeshPreview(GLViewMixin, QOpenGLWindow):

@@ -1,0 +1,16 @@
+"""The Map page: the latent map of a trained project, its tools, previews, pins and exports.
+May import ``gui.common``, ``gui.training`` (the session's interaction hold) and the core; not the app shell.
+
+Modules:
+
+* ``page``         -- :class:`MapPage`: sources, cursor, preview; made of the parts below.
+* ``drawing``      -- layout, points, colours, backdrop (``point_cloud`` draws big maps).
+* ``colour``       -- colour tables and the colour bar (labels, reconstruction errors).
+* ``backdrop``     -- the decoded lattice behind the points.
+* ``exports``      -- pins, exports, compare.
+* ``tools``        -- sweep, surprise, blend.
+* ``decoder``      -- what the map's threads run (decoding with the saved weights).
+* ``point_cloud``  -- one item that draws a big map's points.
+* ``gallery``, ``compare_view``, ``item_card``, ``preview_view`` -- the views beside the map;
+  the 3D view in ``mesh_preview``, imported only when OpenGL is available.
+"""
