@@ -64,6 +64,27 @@ class MapPage(MapDrawing, MapExports, QWidget):
     def __init__(self, session=None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("MapPage")
+        self._init_state(session)
+        self._start_workers()
+        head = self._build_header()
+        self._build_plot()
+        split = self._build_preview_side()
+        gallery = self._build_gallery()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(16, 12, 16, 12)
+        lay.addLayout(head)
+        lay.addWidget(split, 1)
+        lay.addLayout(gallery)
+
+        self.image_view.painted.connect(self._on_painted)
+        if session is not None:
+            session.saved.connect(self.on_saved)
+        self._retheme(theme.current())
+        theme.notifier.theme_changed.connect(self._retheme)
+        self._update_enabled()
+
+    def _init_state(self, session) -> None:
+        """What the page shows and where it stands (the map's model, the cursor's design, pins)."""
         self.session = session
         self.kind: str | None = None
         self.config = None
@@ -97,6 +118,9 @@ class MapPage(MapDrawing, MapExports, QWidget):
         self._coloured_by_error = False  # the points carry per-point error brushes
         self._pin_decoder = None  # decodes pins on the GUI thread (MapExports.pin)
 
+
+    def _start_workers(self) -> None:
+        """The page's threads: decoding, refitting, projections, errors and the item card."""
         self._decoder = LatestJobThread(MapDecoder(), name="map-decoder", background=False, parent=self)
         self._decoder.done.connect(self._on_decoded)
         self._decoder.failed.connect(lambda _t, msg: self.status.setText(f"Decoding failed: {msg}"))
@@ -117,7 +141,8 @@ class MapPage(MapDrawing, MapExports, QWidget):
         self._card_jobs.done.connect(lambda _t, out: self.item_card.set_pictures(out["index"], out["original"],
                                                                                  out["reconstruction"]))
 
-        # header
+    def _build_header(self) -> QHBoxLayout:
+        """Title, projection, colour by, backdrop, status."""
         title = QLabel("Latent map")
         title.setProperty("role", "title")
         self.projection = QComboBox()
@@ -158,8 +183,10 @@ class MapPage(MapDrawing, MapExports, QWidget):
         head.addWidget(self.backdrop_check)
         head.addSpacing(12)
         head.addWidget(self.status, 1)
+        return head
 
-        # the map
+    def _build_plot(self) -> None:
+        """The map: the plot, the draggable cursor, hover and item cards, the selection, the backdrop."""
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("MapPlot")
         pi = self.plot.getPlotItem()
@@ -191,7 +218,8 @@ class MapPage(MapDrawing, MapExports, QWidget):
         self.backdrop = MapBackdrop(pi, self)
         self.backdrop.failed.connect(lambda msg: self.status.setText(f"Backdrop failed: {msg}"))
 
-        # the preview and what it is
+    def _build_preview_side(self) -> QSplitter:
+        """The decoded design beside the map, what it is, the tools and the export buttons."""
         self.image_view = ImagePreview()
         self.preview_stack = QStackedWidget()
         self.preview_stack.addWidget(self.image_view)
@@ -230,8 +258,10 @@ class MapPage(MapDrawing, MapExports, QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([640, 420])
+        return split
 
-        # the gallery
+    def _build_gallery(self) -> QHBoxLayout:
+        """The pinned designs and what can be done with them."""
         self.gallery = Gallery()
         self.gallery.pins_changed.connect(self._update_enabled)
         self.gallery.itemSelectionChanged.connect(self._update_enabled)
@@ -255,19 +285,7 @@ class MapPage(MapDrawing, MapExports, QWidget):
         gl = QHBoxLayout()
         gl.addWidget(self.gallery, 1)
         gl.addLayout(gb)
-
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(16, 12, 16, 12)
-        lay.addLayout(head)
-        lay.addWidget(split, 1)
-        lay.addLayout(gl)
-
-        self.image_view.painted.connect(self._on_painted)
-        if session is not None:
-            session.saved.connect(self.on_saved)
-        self._retheme(theme.current())
-        theme.notifier.theme_changed.connect(self._retheme)
-        self._update_enabled()
+        return gl
 
     # ------------------------------------------------------------------ sources
     def set_opened(self, opened) -> None:
