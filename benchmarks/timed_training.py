@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
+from vae_designer.core.generators import run_to_end
+
 
 def train_for(trainer, seconds: float, on_epoch=None):
     """Drive ``trainer.run()`` until it ends or ``seconds`` have passed (then it is stopped
@@ -16,16 +18,12 @@ def train_for(trainer, seconds: float, on_epoch=None):
     timer = threading.Timer(seconds, trainer.control.stop)
     t0 = time.perf_counter()
     timer.start()
-    gen = trainer.run()
+    def epoch(ev) -> None:
+        if ev.kind == "epoch" and on_epoch is not None:
+            on_epoch(ev, time.perf_counter() - t0)
+
     try:
-        while True:
-            try:
-                ev = next(gen)
-            except StopIteration as stop:
-                state = stop.value
-                break
-            if ev.kind == "epoch" and on_epoch is not None:
-                on_epoch(ev, time.perf_counter() - t0)
+        state = run_to_end(trainer.run(), epoch)
     finally:
         timer.cancel()
     return state, time.perf_counter() - t0

@@ -26,6 +26,7 @@ import torch
 from helpers import IDLE_CPU_SHARE, REPO, watched_control_class
 
 from vae_designer.core.errors import UserError
+from vae_designer.core.generators import run_to_end
 from vae_designer.core.ingest.designset import DesignSet
 from vae_designer.core.ingest.settings import IngestSettings
 from vae_designer.core.model.config import ModelConfig, TrainConfig
@@ -89,14 +90,13 @@ def tiny(designs, **train) -> tuple[ModelConfig, TrainConfig]:
 def drive(gen, on_event=None):
     """Run a trainer generator to the end; return (events, final state)."""
     events = []
-    while True:
-        try:
-            ev = next(gen)
-        except StopIteration as stop:
-            return events, stop.value
+
+    def keep(ev):
         events.append(ev)
         if on_event:
             on_event(ev)
+
+    return events, run_to_end(gen, keep)
 
 
 TIMING = {"seconds", "items_per_second"}

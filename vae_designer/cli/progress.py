@@ -6,22 +6,22 @@ import sys
 
 from tqdm import tqdm
 
+from vae_designer.core.generators import run_to_end
+
 
 def drive(gen, desc: str, unit: str = "file"):
     """Iterate a core generator that yields ``done``/``total`` events; return its result."""
-    bar = None
+    bars = []
+
+    def show(event) -> None:
+        if not bars:
+            bars.append(tqdm(total=event.total, desc=desc, unit=unit, file=sys.stderr,
+                             disable=None, leave=False, dynamic_ncols=True))
+        bars[0].n = event.done
+        bars[0].refresh()
+
     try:
-        while True:
-            try:
-                event = next(gen)
-            except StopIteration as stop:
-                return stop.value
-            if bar is None:
-                bar = tqdm(total=event.total, desc=desc, unit=unit, file=sys.stderr,
-                           disable=None, leave=False, dynamic_ncols=True)
-            bar.n = event.done
-            bar.refresh()
+        return run_to_end(gen, show)
     finally:
-        gen.close()
-        if bar is not None:
+        for bar in bars:
             bar.close()

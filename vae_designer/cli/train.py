@@ -16,6 +16,7 @@ import signal
 import sys
 
 from vae_designer.core.errors import UserError
+from vae_designer.core.generators import run_to_end
 from vae_designer.core.ingest.settings import resolution_help
 from vae_designer.core.model.config import DEVICES
 
@@ -126,7 +127,7 @@ def _load(args, project, main: bool):
     else:
         kind, resolution = args.kind, args.resolution
     steps = ingest_steps(args.folder, kind, resolution, workers=None if main else 1)
-    designs = drive(steps, desc="loading") if main else _exhaust(steps)
+    designs = drive(steps, desc="loading") if main else run_to_end(steps)
     if main and designs.skipped:
         print(f"{len(designs.skipped)} files skipped (see 'vae-designer scan')", file=sys.stderr)
     if project is not None and designs.paths != project.paths:
@@ -154,46 +155,44 @@ def _configs(args, designs, project):
     return state.model_config, train_cfg, state
 
 
-def _exhaust(gen):
-    while True:
-        try:
-            next(gen)
-        except StopIteration as stop:
-            return stop.value
-
-
 def _run(trainer, main: bool, saver):
     """Iterate the trainer with a progress bar (rank 0); autosave after improving epochs."""
-    from tqdm import tqdm
-
-    gen = trainer.run()
-    bar = None
+    report = _Report(trainer, saver) if main else None
     try:
-        while True:
-            try:
-                ev = next(gen)
-            except StopIteration as stop:
-                return stop.value
-            if not main:
-                continue
-            if ev.kind in ("start",):
-                bar = tqdm(total=ev.epochs * max(1, ev.steps_per_epoch), desc="training", unit="step",
-                           file=sys.stderr, disable=None, dynamic_ncols=True,
-                           initial=ev.epoch * max(1, ev.steps_per_epoch))
-            elif bar is not None and ev.kind == "step":
-                bar.n = ev.epoch * ev.steps_per_epoch + ev.step
-                bar.set_postfix_str(f"recon {ev.train_recon:.1f} kl {ev.train_kl:.1f} "
-                                    f"{ev.items_per_second:.0f} it/s", refresh=True)
-            elif ev.kind == "epoch":
-                line = (f"epoch {ev.epoch}/{ev.epochs}: train {ev.train_recon + ev.train_kl:.2f} "
-                        f"val {ev.val_recon + ev.val_kl:.2f} nats"
-                        f"{' (best)' if ev.improved else ''}")
-                (bar.write if bar is not None else print)(line, file=sys.stderr)
-                if saver is not None:
-                    saver.offer(trainer, ev.improved)
-            elif ev.kind == "nan":
-                (bar.write if bar is not None else print)(f"warning: {ev.message}", file=sys.stderr)
+        return run_to_end(trainer.run(), report)
     finally:
-        gen.close()
-        if bar is not None:
-            bar.close()
+        if report is not None:
+            report.close()
+
+
+class _Report:
+    """Rank 0's view of the events: a tqdm bar over the steps, a line per epoch, autosaves."""
+
+    def __init__(self, trainer, saver):
+        self.trainer, self.saver, self.bar = trainer, saver, None
+
+    def __call__(self, ev) -> None:
+        from tqdm import tqdm
+
+        if ev.kind == "start":
+            self.bar = tqdm(total=ev.epochs * max(1, ev.steps_per_epoch), desc="training", unit="step",
+                            file=sys.stderr, disable=None, dynamic_ncols=True,
+                            initial=ev.epoch * max(1, ev.steps_per_epoch))
+        elif self.bar is not None and ev.kind == "step":
+            self.bar.n = ev.epoch * ev.steps_per_epoch + ev.step
+            self.bar.set_postfix_str(f"recon {ev.train_recon:.1f} kl {ev.train_kl:.1f} "
+                                     f"{ev.items_per_second:.0f} it/s", refresh=True)
+        elif ev.kind == "epoch":
+            self._line(f"epoch {ev.epoch}/{ev.epochs}: train {ev.train_recon + ev.train_kl:.2f} "
+                       f"val {ev.val_recon + ev.val_kl:.2f} nats{' (best)' if ev.improved else ''}")
+            if self.saver is not None:
+                self.saver.offer(self.trainer, ev.improved)
+        elif ev.kind == "nan":
+            self._line(f"warning: {ev.message}")
+
+    def _line(self, text: str) -> None:
+        (self.bar.write if self.bar is not None else print)(text, file=sys.stderr)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()

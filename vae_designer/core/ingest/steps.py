@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import Cancelled, UserError
+from ..generators import run_to_end
 from .cache import IngestCache
 from .designset import DesignSet, Skipped
 from .discover import FoundFile, discover
@@ -228,11 +229,4 @@ def _assemble(root: str, settings: IngestSettings, found, results: dict[str, Fil
 def load_designs(folder, kind=None, resolution=None, *, on_progress: Callable[[Progress], None] | None = None,
                  **kwargs) -> DesignSet:
     """Drive :func:`ingest_steps` to the end and return the DesignSet."""
-    gen = ingest_steps(folder, kind, resolution, **kwargs)
-    while True:
-        try:
-            event = next(gen)
-        except StopIteration as stop:
-            return stop.value
-        if on_progress:
-            on_progress(event)
+    return run_to_end(ingest_steps(folder, kind, resolution, **kwargs), on_progress)
