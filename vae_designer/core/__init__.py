@@ -2,8 +2,9 @@
 
 Rooms, bottom to top (``pyproject.toml``'s import-linter ``layers`` contract holds it):
 
-* shelves, usable by every room: ``errors`` (``UserError``, ``Cancelled``, ``SkipFile``) and
-  ``fsio`` (atomic writes and JSON I/O).
+* shelves, usable by every room: ``errors`` (``UserError``, ``Cancelled``, ``SkipFile``),
+  ``fsio`` (atomic writes and JSON I/O), ``generators`` (``run_to_end``) and
+  ``lazy_exports`` (a room's package exporting names without importing every module).
 * ``ingest/``   -- a design folder -> a ``DesignSet``: settings, discover, images, meshes,
   voxelize, process (the worker-process unit), cache, designset, steps (``ingest_steps``).
 * ``model/``    -- config (``ModelConfig``, ``TrainConfig``), networks (the VAEs), losses.

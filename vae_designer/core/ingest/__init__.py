@@ -25,8 +25,9 @@ light import (``model.config`` needs ``ingest.settings``; worker processes prelo
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from ..lazy_exports import lazy_exports
 
 _HOME = {"Progress": "steps", "ingest_steps": "steps", "load_designs": "steps"}
 
@@ -36,14 +37,4 @@ if TYPE_CHECKING:  # what linters and type checkers see; at run time __getattr__
     from .steps import Progress, ingest_steps, load_designs
 
 
-def __getattr__(name: str):
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value  # the next look-up is a plain attribute
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _HOME, __all__)

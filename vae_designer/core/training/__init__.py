@@ -19,8 +19,9 @@ a light import (``core.project`` needs ``training.state``) does not load the tra
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from ..lazy_exports import lazy_exports
 
 _HOME = {
     "TrainControl": "control", "TrainEvent": "control", "INTERACTIVE_WINDOW_S": "control",
@@ -70,14 +71,4 @@ if TYPE_CHECKING:  # what linters and type checkers see; at run time __getattr__
     from .trainer import CPU_CHUNK_MACS, EMA_EVERY, VAL_BATCH, Trainer
 
 
-def __getattr__(name: str):
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value  # the next look-up is a plain attribute
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _HOME, __all__)
