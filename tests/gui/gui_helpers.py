@@ -45,3 +45,19 @@ def broken_image_folder(root: Path) -> set[str]:
     (root / "b" / "empty.jpg").write_bytes(b"")
     (root / "b" / "mesh.stl").write_text("solid x\nendsolid x\n")
     return {"a/truncated.png", "b/notes.txt", "b/empty.jpg", "b/mesh.stl"}
+
+
+def open_small_sample(qtbot, window, **form_values):
+    """The bundled 2D samples at 32x32 (the resolution is changed in the form: a reload), on the
+    Training page with ``form_values`` (TrainConfig names, latent_dim) set; returns the page."""
+    window.open_sample("image")
+    wait_opened(qtbot, window)
+    window.show_page("training")
+    form = window.training_page.form
+    form.resolution.setCurrentIndex(form.resolution.findData(32))
+    form.resolution.activated.emit(form.resolution.currentIndex())
+    qtbot.waitUntil(lambda: not window.workspace.busy and window.workspace.designs is not None
+                    and window.workspace.designs.resolution == 32, timeout=60000)
+    window.show_page("training")
+    form.set_values(**form_values)
+    return window.training_page

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from .gui_helpers import wait_opened
+from .gui_helpers import open_small_sample
 
 pytestmark = pytest.mark.slow  # trains the bundled sample in the app
 
@@ -37,16 +37,9 @@ def cursor_distance_to_nearest(page) -> tuple[float, float]:
 
 
 def test_map_after_in_app_training_shows_every_design(qtbot, window):
-    window.open_sample("image")
-    wait_opened(qtbot, window)
-    window.show_page("training")
-    form = window.training_page.form
-    form.resolution.setCurrentIndex(form.resolution.findData(32))
-    form.resolution.activated.emit(form.resolution.currentIndex())
-    qtbot.waitUntil(lambda: not window.workspace.busy and window.workspace.designs.resolution == 32,
-                    timeout=60000)
-    form.set_values(epochs=6, batch_size=32, latent_dim=8)
-    window.training_page.start_clicked()
+    training_page = open_small_sample(qtbot, window, epochs=6, batch_size=32, latent_dim=8)
+    form = training_page.form
+    training_page.start_clicked()
     page = window.map_page
     # the map is opened while training runs, as a curious user does
     qtbot.waitUntil(lambda: window.show_page("map"), timeout=120000)

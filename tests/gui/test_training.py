@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 
 from vae_designer.core.project.store import is_project, load_project
 
-from .gui_helpers import error_dialogs, wait_opened
+from .gui_helpers import error_dialogs, open_small_sample, wait_opened
 
 TINY = dict(latent_dim=8, batch_size=32, epochs=60)  # stopped long before 60 epochs
 
@@ -19,24 +19,9 @@ def click(qtbot, button):
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
-def open_small_sample(qtbot, window):
-    """The bundled 2D samples at 32x32 (the resolution is changed in the form: a reload)."""
-    window.open_sample("image")
-    wait_opened(qtbot, window)
-    window.show_page("training")
-    form = window.training_page.form
-    form.resolution.setCurrentIndex(form.resolution.findData(32))
-    form.resolution.activated.emit(form.resolution.currentIndex())
-    qtbot.waitUntil(lambda: not window.workspace.busy and window.workspace.designs is not None
-                    and window.workspace.designs.resolution == 32, timeout=60000)
-    window.show_page("training")
-    form.set_values(**TINY)
-    return window.training_page
-
-
 def test_train_watch_pause_resume_stop_save_and_reopen(qtbot, window, tmp_path, monkeypatch):
     watch_train_control(monkeypatch)
-    page = open_small_sample(qtbot, window)
+    page = open_small_sample(qtbot, window, **TINY)
     session = window.training
     assert window.current_page() == "training"
     click(qtbot, page.start_button)
@@ -129,7 +114,7 @@ def test_train_watch_pause_resume_stop_save_and_reopen(qtbot, window, tmp_path, 
 
 
 def test_close_while_training_asks_then_stops_cleanly(qtbot, window, questions):
-    page = open_small_sample(qtbot, window)
+    page = open_small_sample(qtbot, window, **TINY)
     click(qtbot, page.start_button)
     session = window.training
     qtbot.waitUntil(lambda: session.state == "running", timeout=60000)
@@ -145,7 +130,7 @@ def test_training_error_is_a_dialog_and_the_app_stays_usable(qtbot, window):
 
     if torch.cuda.is_available():
         pytest.skip("needs a machine without CUDA")
-    page = open_small_sample(qtbot, window)
+    page = open_small_sample(qtbot, window, **TINY)
     page.form.set_values(device="cuda")
     click(qtbot, page.start_button)
     qtbot.waitUntil(lambda: bool(error_dialogs(window)), timeout=30000)
