@@ -48,7 +48,8 @@ def grab(window, path: Path) -> None:
           f"({pixmap.width()}x{pixmap.height()})")
 
 
-def shoot(theme_name: str, out: Path, size: tuple[int, int], recent: list[str]) -> str | None:
+def new_window(theme_name: str, size: tuple[int, int], recent: tuple[str, ...] = ()):
+    """A shown main window in ``theme_name`` at ``size``, with ``recent`` on its start page."""
     from vae_designer.gui.app import make_window
     from vae_designer.gui.common.settings_store import SettingsStore
 
@@ -59,12 +60,21 @@ def shoot(theme_name: str, out: Path, size: tuple[int, int], recent: list[str]) 
     window = make_window(store=store)
     window.resize(*size)
     window.show()
+    return window
+
+
+def wait_opened(window, what: str) -> None:
+    wait_until(lambda: window.workspace.current is not None and not window.workspace.busy, 300, what)
+
+
+def shoot(theme_name: str, out: Path, size: tuple[int, int], recent: list[str]) -> str | None:
+    window = new_window(theme_name, size, tuple(recent))
     spin(0.8)
     grab(window, out / f"{theme_name}-start.png")
 
     # the 3D samples: shaded renders of the voxelized meshes
     window.open_sample("mesh")
-    wait_until(lambda: window.workspace.current is not None and not window.workspace.busy, 300, "the 3D samples")
+    wait_opened(window, "the 3D samples")
     page = window.dataset_page
     wait_until(lambda: page.model.rendered_count() >= 24 and page.model.pending_count() == 0, 120, "3D thumbnails")
     grab(window, out / f"{theme_name}-dataset-3d.png")
@@ -96,16 +106,9 @@ def shoot(theme_name: str, out: Path, size: tuple[int, int], recent: list[str]) 
 
 def open_map(theme_name: str, size: tuple[int, int], project: str):
     """A main window in ``theme_name`` showing ``project``'s Map page with its first design decoded."""
-    from vae_designer.gui.app import make_window
-    from vae_designer.gui.common.settings_store import SettingsStore
-
-    store = SettingsStore()
-    store.set_theme(theme_name)
-    window = make_window(store=store)
-    window.resize(*size)
-    window.show()
+    window = new_window(theme_name, size)
     window.open_path(project)
-    wait_until(lambda: window.workspace.current is not None and not window.workspace.busy, 300, "the project")
+    wait_opened(window, "the project")
     if not window.show_page("map"):
         raise SystemExit(f"screenshots: no map for {project}")
     page = window.map_page
@@ -182,16 +185,9 @@ def shoot_map_views(theme_name: str, out: Path, size: tuple[int, int], project: 
 def shoot_after_training(theme_name: str, out: Path, size: tuple[int, int], kind: str) -> None:
     """A new user's first map: a bundled sample trained in the app with the default settings, then
     the Map page right away (``map-after-training-{2d,3d}.png``): every design must be in view."""
-    from vae_designer.gui.app import make_window
-    from vae_designer.gui.common.settings_store import SettingsStore
-
-    store = SettingsStore()
-    store.set_theme(theme_name)
-    window = make_window(store=store)
-    window.resize(*size)
-    window.show()
+    window = new_window(theme_name, size)
     window.open_sample(kind)
-    wait_until(lambda: window.workspace.current is not None and not window.workspace.busy, 300, "the sample")
+    wait_opened(window, "the sample")
     window.show_page("training")
     window.training_page.start_button.click()  # the defaults, as a newcomer trains
     session, page = window.training, window.map_page
