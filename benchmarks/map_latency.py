@@ -47,10 +47,10 @@ def wait_painted(page, seq: int, timeout: float = 10.0) -> None:
     """Run the event loop (sleeping, not spinning) until the preview has painted decode ``seq``."""
     from PySide6.QtCore import QEventLoop, QTimer
 
-    if page.preview.painted_seq >= seq:
+    if page.panel.preview.painted_seq >= seq:
         return
     loop = QEventLoop()
-    preview = page.preview
+    preview = page.panel.preview
 
     def check(_s=None):
         if preview.painted_seq >= seq:
@@ -65,13 +65,13 @@ def wait_painted(page, seq: int, timeout: float = 10.0) -> None:
 
 
 def drive(page, n: int) -> list[float]:
-    page.latencies.clear()
-    for x, y in path_points(page.latent_map, n):
-        seq = page.request_seq
+    page.live.latencies.clear()
+    for x, y in path_points(page.session.latent_map, n):
+        seq = page.live.request_seq
         page.move_cursor(float(x), float(y))
-        if page.request_seq != seq:
-            wait_painted(page, page.request_seq)
-    return [1000.0 * v for v in page.latencies]
+        if page.live.request_seq != seq:
+            wait_painted(page, page.live.request_seq)
+    return [1000.0 * v for v in page.live.latencies]
 
 
 def stats(ms: list[float]) -> dict:
@@ -109,14 +109,15 @@ def main() -> int:
         if not window.show_page("map"):
             raise SystemExit("map_latency: the Map page is not available for this project")
         page = window.map_page
-        wait_until(lambda: page.latent_map is not None and page.preview.painted_seq >= 1, 60, "the first preview")
+        wait_until(lambda: page.session.latent_map is not None and page.panel.preview.painted_seq >= 1, 60,
+                   "the first preview")
         from vae_designer.gui.app import preload_core
 
         wait_until(lambda: not preload_core().is_alive(), 120, "the core's modules to load")  # steady state
         spin(0.5)
-        kind = page.kind
+        kind = page.session.kind
         results["kind"] = kind
-        results["preview"] = type(page.preview).__name__
+        results["preview"] = type(page.panel.preview).__name__
         results["platform"] = os.environ.get("QT_QPA_PLATFORM", "")
         drive(page, 20)  # warm up
         results["idle"] = stats(drive(page, args.moves))
@@ -127,16 +128,16 @@ def main() -> int:
             session.start(values, project.model_config.latent_dim, continue_project=True)
             wait_until(lambda: session.state == "running" and session.last_event is not None
                  and session.last_event.kind == "step", 120, "training to run")
-            refits = page.refits
+            refits = page.session.refits
             control = session.control
             held0, t0 = control.held_seconds, time.perf_counter()
             ms = []
             end = t0 + 600
-            while (len(ms) < args.moves or page.refits <= refits) and time.perf_counter() < end:
+            while (len(ms) < args.moves or page.session.refits <= refits) and time.perf_counter() < end:
                 ms += drive(page, 30)
                 spin(1.0)  # the hand rests: training carries on
             results["training"] = stats(ms)
-            results["training"]["map_refits"] = page.refits - refits
+            results["training"]["map_refits"] = page.session.refits - refits
             results["training"]["held_share"] = (control.held_seconds - held0) / (time.perf_counter() - t0)
             session.stop()
             wait_until(lambda: not session.busy, 180, "training to stop")

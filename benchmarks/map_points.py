@@ -81,7 +81,7 @@ def interact(page, steps: int) -> dict:
     from PySide6.QtCore import QPointF
 
     vb = page.plot.getPlotItem().getViewBox()
-    lm = page.latent_map
+    lm = page.session.latent_map
     out = {}
     pans = []
     for k in range(steps):
@@ -140,7 +140,7 @@ def main() -> int:
         t0 = time.perf_counter()
         page.plot.viewport().repaint()
         results["first_draw_ms"] = round(1000 * (time.perf_counter() - t0), 1)
-        wait_until(lambda: page.preview.painted_seq >= 1, 60, "the first preview")
+        wait_until(lambda: page.panel.preview.painted_seq >= 1, 60, "the first preview")
         spin(0.3)
         interact(page, 10)  # warm up
         results["by_label"] = interact(page, args.steps)

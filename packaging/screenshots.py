@@ -112,7 +112,7 @@ def open_map(theme_name: str, size: tuple[int, int], project: str):
     if not window.show_page("map"):
         raise SystemExit(f"screenshots: no map for {project}")
     page = window.map_page
-    wait_until(lambda: page.last_result is not None, 60, "the first decoded design")
+    wait_until(lambda: page.live.last_result is not None, 60, "the first decoded design")
     return window, page
 
 
@@ -121,7 +121,7 @@ def shoot_map(theme_name: str, out: Path, size: tuple[int, int], project: str, s
     import numpy as np
 
     window, page = open_map(theme_name, size, project)
-    lm = page.latent_map
+    lm = page.session.latent_map
     c = lm.coords
     order = np.argsort(c[:, 0])
     picks = [order[len(order) // 6], order[len(order) // 2], order[-len(order) // 6]]
@@ -129,18 +129,18 @@ def shoot_map(theme_name: str, out: Path, size: tuple[int, int], project: str, s
         j = order[min(len(order) - 1, np.searchsorted(c[order, 0], c[i, 0]) + 3)]
         y = 0.6 * c[i] + 0.4 * c[j]
         page.move_cursor(float(y[0]), float(y[1]))
-        seq = page.request_seq
-        wait_until(lambda seq=seq: page.preview.painted_seq >= seq, 30, "the preview")
+        seq = page.live.request_seq
+        wait_until(lambda seq=seq: page.panel.preview.painted_seq >= seq, 30, "the preview")
         page.pin(f"variant-{k + 1}")
     a, b = c[order[len(order) // 4]], c[order[3 * len(order) // 4]]
     for t in np.linspace(0.0, 0.3, 12):  # mid-drag, leaving one design towards another
         y = (1 - t) * a + t * b + np.array([0.0, 0.05 * (lm.bounds()[3] - lm.bounds()[2]) * np.sin(np.pi * t)])
         page.move_cursor(float(y[0]), float(y[1]))
         spin(0.04)
-    seq = page.request_seq
-    wait_until(lambda: page.preview.painted_seq >= seq, 30, "the preview")
-    if page.mesh_view is not None:
-        page.mesh_view.setCameraPosition(distance=46, elevation=24, azimuth=-60)
+    seq = page.live.request_seq
+    wait_until(lambda: page.panel.preview.painted_seq >= seq, 30, "the preview")
+    if page.panel.mesh_view is not None:
+        page.panel.mesh_view.setCameraPosition(distance=46, elevation=24, azimuth=-60)
     vb = page.plot.getPlotItem().getViewBox()
     from PySide6.QtCore import QPointF
 
@@ -159,23 +159,23 @@ def shoot_map_views(theme_name: str, out: Path, size: tuple[int, int], project: 
 
     window, page = open_map(theme_name, size, project)
     page.colour_combo.setCurrentIndex(page.colour_combo.findData("error"))
-    wait_until(lambda: page.point_bins is not None, 300, "the reconstruction errors")
+    wait_until(lambda: page.points.bins is not None, 300, "the reconstruction errors")
     worst = int(np.argmax(page.errors.errors))
     page.select_item(worst)
     wait_until(page.item_card.has_pictures, 60, "the selected design's pictures")
-    seq = page.request_seq
-    wait_until(lambda: page.preview.painted_seq >= seq, 30, "the preview")
+    seq = page.live.request_seq
+    wait_until(lambda: page.panel.preview.painted_seq >= seq, 30, "the preview")
     spin(0.5)
     grab(window, out / "map-error-colour.png")
     page.item_card.close_button.click()
     page.colour_combo.setCurrentIndex(page.colour_combo.findData("label"))
     page.backdrop_check.setChecked(True)
     wait_until(lambda: page.backdrop.updates >= 1, 120, "the backdrop")
-    c = page.latent_map.coords
+    c = page.session.latent_map.coords
     mid = c[int(np.argmin(np.linalg.norm(c - np.median(c, axis=0), axis=1)))]
     page.move_cursor(float(mid[0]) * 0.8, float(mid[1]) * 0.8)
-    seq = page.request_seq
-    wait_until(lambda: page.preview.painted_seq >= seq, 30, "the preview")
+    seq = page.live.request_seq
+    wait_until(lambda: page.panel.preview.painted_seq >= seq, 30, "the preview")
     spin(0.5)
     grab(window, out / "map-backdrop.png")
     window.close()
@@ -194,16 +194,16 @@ def shoot_after_training(theme_name: str, out: Path, size: tuple[int, int], kind
     wait_until(lambda: session.state != "idle", 60, "training to start")
     wait_until(lambda: not session.busy, 1800, "training to finish")
     window.show_page("map")
-    wait_until(lambda: page.project is not None and session.project is not None and not page.refitting
-               and page.project.info.get("generation") == session.project.info.get("generation"), 120,
+    wait_until(lambda: page.session.project is not None and session.project is not None and not page.refitting
+               and page.session.project.info.get("generation") == session.project.info.get("generation"), 120,
                "the map to follow the final save")
-    seq = page.request_seq
-    wait_until(lambda: page.preview.painted_seq >= seq, 30, "the preview")
+    seq = page.live.request_seq
+    wait_until(lambda: page.panel.preview.painted_seq >= seq, 30, "the preview")
     spin(0.8)
     name = f"map-after-training-{'2d' if kind == 'image' else '3d'}.png"
     grab(window, out / name)
     (x0, x1), (y0, y1) = page.plot.getPlotItem().getViewBox().viewRange()
-    c = page.latent_map.coords
+    c = page.session.latent_map.coords
     inside = ((c[:, 0] >= x0) & (c[:, 0] <= x1) & (c[:, 1] >= y0) & (c[:, 1] <= y1)).mean()
     print(f"{name}: {inside:.0%} of {len(c)} designs in view; {page.novelty_label.text()}")
     window.close()

@@ -12,14 +12,14 @@ def open_map(qtbot, make_main_window, project):
     wait_opened(qtbot, window)
     assert window.show_page("map")
     page = window.map_page
-    qtbot.waitUntil(lambda: page.last_result is not None and page.preview.painted_seq >= 1, timeout=30000)
+    qtbot.waitUntil(lambda: page.live.last_result is not None and page.panel.preview.painted_seq >= 1, timeout=30000)
     return window, page
 
 
 def drag_to(qtbot, page, x, y):
     page.move_cursor(x, y)
-    seq = page.request_seq
-    qtbot.waitUntil(lambda: page.preview.painted_seq >= seq, timeout=15000)
+    seq = page.live.request_seq
+    qtbot.waitUntil(lambda: page.panel.preview.painted_seq >= seq, timeout=15000)
 
 
 def wait_opened(qtbot, window, timeout=60000):

@@ -41,8 +41,8 @@ def open_compare(qtbot, page, rows):
 
 def test_compare_shows_the_selected_pins_and_delete_removes_pins(qtbot, make_main_window, image_project):
     _window, page = open_map(qtbot, make_main_window, image_project)
-    c = page.latent_map.coords
-    x0, x1, y0, y1 = page.latent_map.bounds()
+    c = page.session.latent_map.coords
+    x0, x1, y0, y1 = page.session.latent_map.bounds()
     pin_at(qtbot, page, c[0], "first")  # on training items 0 (tall) and 1 (wide)
     pin_at(qtbot, page, c[1], "second")
     pin_at(qtbot, page, (x1 + 5 * (x1 - x0), y1 + 5 * (y1 - y0)), "far")
@@ -61,8 +61,8 @@ def test_compare_shows_the_selected_pins_and_delete_removes_pins(qtbot, make_mai
     assert not np.array_equal(pixels[0], pixels[1]) and not np.array_equal(pixels[0], pixels[2])
     # novelty and the nearest training file, as the map computes them
     first, second, far = view.panels
-    assert first.novelty < 1e-3 and first.nearest == 0 and first.nearest_label.full_text() == page.paths[0]
-    assert second.nearest == 1 and second.nearest_label.full_text() == page.paths[1]
+    assert first.novelty < 1e-3 and first.nearest == 0 and first.nearest_label.full_text() == page.session.paths[0]
+    assert second.nearest == 1 and second.nearest_label.full_text() == page.session.paths[1]
     assert far.novelty > 2 and "far out" in far.novelty_label.text()
     assert first.nearest_thumb.pixmap() is not None and not first.nearest_thumb.pixmap().isNull()
 
@@ -91,9 +91,9 @@ def test_sweep_and_blend_sequences_and_a_surprise_batch(qtbot, make_main_window,
 
     _window, page = open_map(qtbot, make_main_window, image_project)
     tools = page.tools
-    c = page.latent_map.coords
+    c = page.session.latent_map.coords
     drag_to(qtbot, page, float(c[4][0]), float(c[4][1]))
-    base = page.current_z.copy()
+    base = page.session.design.z.copy()
     dim = int(tools.sweep_dim.currentData())
 
     # a sweep of 5 from the current design: 5 numbered PNGs + 5 sidecars
@@ -184,9 +184,9 @@ def test_sweep_and_blend_sequences_and_a_surprise_batch(qtbot, make_main_window,
 def test_mesh_compare_shows_shaded_renders_and_sweeps_export_meshes(qtbot, make_main_window, mesh_project,
                                                                     tmp_path):
     _window, page = open_map(qtbot, make_main_window, mesh_project)
-    c = page.latent_map.coords
-    long_i = next(i for i, p in enumerate(page.paths) if p.startswith("long"))
-    tall_i = next(i for i, p in enumerate(page.paths) if p.startswith("tall"))
+    c = page.session.latent_map.coords
+    long_i = next(i for i, p in enumerate(page.session.paths) if p.startswith("long"))
+    tall_i = next(i for i, p in enumerate(page.session.paths) if p.startswith("tall"))
     pin_at(qtbot, page, c[long_i], "long")
     pin_at(qtbot, page, c[tall_i], "tall")
     view = open_compare(qtbot, page, [0, 1])

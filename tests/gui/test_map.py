@@ -24,10 +24,10 @@ from .gui_helpers import drag_to, open_map
 
 def test_map_shows_points_by_label_hover_and_cursor_decodes(qtbot, make_main_window, image_project, tmp_path):
     _window, page = open_map(qtbot, make_main_window, image_project)
-    assert page.kind == "image" and len(page.latent_map.coords) == 40
-    assert sum(len(s.data) for s, _ in page.point_items) == 40 and len(page.point_items) == 2  # one per label
-    assert {it[1].text for it in page.legend.items} == {"tall", "wide"}
-    c0 = page.latent_map.coords[0]
+    assert page.session.kind == "image" and len(page.session.latent_map.coords) == 40
+    assert sum(len(s.data) for s, _ in page.points.items) == 40 and len(page.points.items) == 2  # one per label
+    assert {it[1].text for it in page.points.legend.items} == {"tall", "wide"}
+    c0 = page.session.latent_map.coords[0]
     drag_to(qtbot, page, float(c0[0]), float(c0[1]))
     first = page.image_view.pixels()
     first_novelty = page.novelty_label.text()
@@ -37,29 +37,29 @@ def test_map_shows_points_by_label_hover_and_cursor_decodes(qtbot, make_main_win
     vb = page.plot.getPlotItem().getViewBox()
     from PySide6.QtCore import QPointF
 
-    at = vb.mapViewToScene(QPointF(*map(float, page.latent_map.coords[3])))
+    at = vb.mapViewToScene(QPointF(*map(float, page.session.latent_map.coords[3])))
     page.plot.scene().sigMouseMoved.emit(at)
-    assert page.hover.isVisible() and page.hover.name.text() == page.paths[3]
+    assert page.hover.isVisible() and page.hover.name.text() == page.session.paths[3]
     assert page.hover.thumb.pixmap() is not None and not page.hover.thumb.pixmap().isNull()
 
     # drag the cursor far out: the preview changes, novelty goes up
-    x0, x1, y0, y1 = page.latent_map.bounds()
+    x0, x1, y0, y1 = page.session.latent_map.bounds()
     drag_to(qtbot, page, x1 + 20 * (x1 - x0), y1 + 20 * (y1 - y0))
     far = page.image_view.pixels()
     assert far is not None and far.shape == first.shape and not np.array_equal(far, first)
     assert page.novelty_label.text() != first_novelty
-    assert page.last_result["novelty"] > 2
+    assert page.live.last_result["novelty"] > 2
 
     # onto a training item: exact lift, novelty ~0, that item is the nearest
-    c = page.latent_map.coords[5]
+    c = page.session.latent_map.coords[5]
     drag_to(qtbot, page, float(c[0]), float(c[1]))
-    assert page.last_result["novelty"] < 1e-3 and page.nearest_label.text().endswith(page.paths[5])
+    assert page.live.last_result["novelty"] < 1e-3 and page.nearest_label.text().endswith(page.session.paths[5])
 
     # another projection keeps the same design under the cursor
-    z = page.current_z.copy()
+    z = page.session.design.z.copy()
     page.projection.setCurrentIndex(1)
-    assert page.latent_map.method == "dims"
-    np.testing.assert_allclose(page.current_z, z, atol=1e-4)
+    assert page.session.latent_map.method == "dims"
+    np.testing.assert_allclose(page.session.design.z, z, atol=1e-4)
 
     # pin, rename, export a PNG and reproduce it from its sidecar through the CLI
     pin = page.pin("favourite")
@@ -79,18 +79,18 @@ def test_surprise_sweep_and_blend(qtbot, make_main_window, image_project, tmp_pa
 
     _window, page = open_map(qtbot, make_main_window, image_project)
     tools = page.tools
-    c = page.latent_map.coords[2]
+    c = page.session.latent_map.coords[2]
     drag_to(qtbot, page, float(c[0]), float(c[1]))
     page.pin("a")
-    before = page.request_seq
+    before = page.live.request_seq
     z = tools.surprise()
-    qtbot.waitUntil(lambda: page.preview.painted_seq > before, timeout=15000)
-    np.testing.assert_array_equal(page.current_z, z)
-    assert page.current_source == "surprise" and page.last_result["novelty"] > 0
+    qtbot.waitUntil(lambda: page.panel.preview.painted_seq > before, timeout=15000)
+    np.testing.assert_array_equal(page.session.design.z, z)
+    assert page.session.design.source == "surprise" and page.live.last_result["novelty"] > 0
     # the draw is recorded (seed, temperature) and exported with the design: the sidecar says how it was made
     from vae_designer.core.latent.generate import prior_latents
 
-    meta = page.current_meta
+    meta = page.session.design.meta
     np.testing.assert_array_equal(z, prior_latents(len(z), 1, meta["seed"], meta["temperature"])[0])
     side = next(p for p in page.export_current(str(tmp_path / "surprise.png")) if p.suffix == ".json")
     data = json.loads(side.read_text())
@@ -98,13 +98,13 @@ def test_surprise_sweep_and_blend(qtbot, make_main_window, image_project, tmp_pa
     page.pin("b")
     assert page.gallery.pins()[-1].seed == meta["seed"]
     # sweep the most active dimension of the current design: only that value changes
-    base = page.current_z.copy()
+    base = page.session.design.z.copy()
     dim = tools.sweep_dim.currentData()
     # move the slider to an end it is not already at (setValue to the current value emits nothing)
     tools.sweep.setValue(tools.sweep.minimum() if tools.sweep.value() != tools.sweep.minimum()
                          else tools.sweep.maximum())
-    changed = np.nonzero(page.current_z != base)[0]
-    assert list(changed) in ([dim], []) and page.current_source == "sweep"
+    changed = np.nonzero(page.session.design.z != base)[0]
+    assert list(changed) in ([dim], []) and page.session.design.source == "sweep"
     # blend the two pins in 4 steps: pinned, exported with weights, reproducible
     page.gallery.clearSelection()
     page.gallery.item(0).setSelected(True)
@@ -132,25 +132,25 @@ def test_map_follows_the_saved_best_model_while_training_and_keeps_the_cursor(qt
     project_copy = tmp_path / "shapes.vaed"  # training saves into it: the shared one stays as it is
     shutil.copytree(image_project, project_copy)
     window, page = open_map(qtbot, make_main_window, project_copy)
-    c = page.latent_map.coords[7] * 0.5
+    c = page.session.latent_map.coords[7] * 0.5
     drag_to(qtbot, page, float(c[0]), float(c[1]))
     # the design the cursor is nearest to: after a refit the cursor is on that design again
-    anchor = int(np.argmin(np.linalg.norm(page.latent_map.coords - c, axis=1)))
-    key, refits = page.weights_key, page.refits
+    anchor = int(np.argmin(np.linalg.norm(page.session.latent_map.coords - c, axis=1)))
+    key, refits = page.session.context.key, page.session.refits
     session = window.training
     project = window.workspace.project
     values = dict(window.training_page.form.values(), epochs=project.epoch + 200)
     assert session.start(values, project.model_config.latent_dim, continue_project=True)
-    qtbot.waitUntil(lambda: page.refits > refits, timeout=60000)
-    assert page.weights_key > key
+    qtbot.waitUntil(lambda: page.session.refits > refits, timeout=60000)
+    assert page.session.context.key != key
     # the preview decodes with exactly the weights an export records: the saved project's
-    assert page.project is not project and page.weights is page.project.weights
-    assert page.project.epoch > project.epoch
+    assert page.session.project is not project and page.session.context.weights is page.session.project.weights
+    assert page.session.project.epoch > project.epoch
     pos = page.cursor.pos()
-    at = page.latent_map.coords[anchor]
+    at = page.session.latent_map.coords[anchor]
     assert (pos.x(), pos.y()) == pytest.approx((float(at[0]), float(at[1])), abs=1e-5)
-    seq = page.request_seq
-    qtbot.waitUntil(lambda: page.preview.painted_seq >= seq, timeout=15000)
+    seq = page.live.request_seq
+    qtbot.waitUntil(lambda: page.panel.preview.painted_seq >= seq, timeout=15000)
     # dragging while training runs: the trainer waits for the user (a self-expiring hold)
     control = session.control
     asked = []  # the holds asked for, as the trainer's control receives them
@@ -183,10 +183,10 @@ def test_mesh_project_previews_and_exports_a_watertight_stl(qtbot, make_main_win
     import trimesh
 
     _window, page = open_map(qtbot, make_main_window, mesh_project)
-    assert page.kind == "mesh" and page.format_combo.isVisible()
-    c = page.latent_map.coords[0]
+    assert page.session.kind == "mesh" and page.format_combo.isVisible()
+    c = page.session.latent_map.coords[0]
     drag_to(qtbot, page, float(c[0]), float(c[1]))
-    assert page.preview.pixels() is not None  # the voxel picture (no OpenGL offscreen)
+    assert page.panel.preview.pixels() is not None  # the voxel picture (no OpenGL offscreen)
     page.pin()
     written = page.export_current(str(tmp_path / "shape.stl"))
     assert tmp_path / "shape.stl" in written
@@ -213,11 +213,11 @@ def test_a_hundred_thousand_points_map(qtbot, image_project):
     labels = [f"l{i % 7}" for i in range(n)]
     page.set_model("image", project.model_config, project.weights, enc, labels, [f"d{i}.png" for i in range(n)],
                    project=project)
-    assert page.cloud is not None and len(page.cloud.pos) == n  # one PointCloud: a big map
-    qtbot.waitUntil(lambda: page.preview.painted_seq >= 1, timeout=15000)
+    assert page.points.cloud is not None and len(page.points.cloud.pos) == n  # one PointCloud: a big map
+    qtbot.waitUntil(lambda: page.panel.preview.painted_seq >= 1, timeout=15000)
     page.plot.grab()  # draws all points
     drag_to(qtbot, page, 0.5, 0.5)
-    assert page.last_result["nearest"] >= 0
+    assert page.live.last_result["nearest"] >= 0
     page.shutdown()
 
 

@@ -35,7 +35,7 @@ def odd_project(tmp_path_factory):
 def brush_colours(page) -> dict[int, tuple]:
     """Each point's fill colour (RGBA), by item index."""
     out = {}
-    for s, sel in page.point_items:
+    for s, sel in page.points.items:
         items = np.nonzero(sel)[0]
         for i, b in zip(items, s.data["brush"]):
             b = b if b is not None else s.opts["brush"]
@@ -48,14 +48,14 @@ def test_colour_by_reconstruction_error_finds_the_broken_design(qtbot, make_main
     from vae_designer.core.training import reconstruction_errors
 
     window, page = open_map(qtbot, make_main_window, odd_project)
-    n = len(page.paths)
-    noise = page.paths.index(NOISE)
+    n = len(page.session.paths)
+    noise = page.session.paths.index(NOISE)
     labels = brush_colours(page)
     assert len(set(labels.values())) == 2  # one colour per label
-    assert page.legend.isVisible() and not page.colour_bar.isVisible()
+    assert page.points.legend.isVisible() and not page.colour_bar.isVisible()
 
     page.colour_combo.setCurrentIndex(page.colour_combo.findData("error"))
-    qtbot.waitUntil(lambda: page.point_bins is not None, timeout=60000)
+    qtbot.waitUntil(lambda: page.points.bins is not None, timeout=60000)
     err = page.errors.errors
     assert err.shape == (n,) and np.isfinite(err).all()
     # what the thread computed is the core's figure for the saved model on these designs
@@ -66,10 +66,10 @@ def test_colour_by_reconstruction_error_finds_the_broken_design(qtbot, make_main
     assert int(np.argmax(err)) == noise and err[noise] > 1.2 * np.median(err)
     colours = brush_colours(page)
     assert colours != labels and len(set(colours.values())) > 4
-    assert page.point_bins[noise] == page.point_bins.max()
+    assert page.points.bins[noise] == page.points.bins.max()
     worst_first = np.argsort(-err)
-    assert page.point_bins[worst_first[0]] >= page.point_bins[worst_first[-1]]
-    assert not page.legend.isVisible() and page.colour_bar.isVisible()
+    assert page.points.bins[worst_first[0]] >= page.points.bins[worst_first[-1]]
+    assert not page.points.legend.isVisible() and page.colour_bar.isVisible()
     assert page.colour_bar.lo < page.colour_bar.hi and page.colour_bar.unit == "nats"
 
     # after a refit of the same model (another projection) the points keep their error colours
@@ -79,7 +79,7 @@ def test_colour_by_reconstruction_error_finds_the_broken_design(qtbot, make_main
     # and back to labels
     page.colour_combo.setCurrentIndex(page.colour_combo.findData("label"))
     assert brush_colours(page) == labels
-    assert page.legend.isVisible() and not page.colour_bar.isVisible()
+    assert page.points.legend.isVisible() and not page.colour_bar.isVisible()
 
 
 def click_at(qtbot, page, x: float, y: float) -> None:
@@ -92,15 +92,15 @@ def test_click_a_point_selects_it_and_shows_original_beside_reconstruction(qtbot
     from vae_designer.gui.map.item_card import SIDE, design_picture
 
     window, page = open_map(qtbot, make_main_window, odd_project)
-    lm = page.latent_map
+    lm = page.session.latent_map
     c = lm.coords
     # the item farthest from the others is the one a click lands on unambiguously
     far = int(np.argmax(np.sort(np.linalg.norm(c[:, None] - c[None], axis=2), axis=1)[:, 1]))
     click_at(qtbot, page, float(c[far, 0]), float(c[far, 1]))
-    assert page.selected == far
+    assert page.session.selected == far
     card = page.item_card
-    assert card.isVisible() and card.name.toolTip() == page.paths[far]
-    assert page.selection_ring.isVisible()
+    assert card.isVisible() and card.name.toolTip() == page.session.paths[far]
+    assert page.view.selection_ring.isVisible()
     pos = page.cursor.pos()
     assert (pos.x(), pos.y()) == pytest.approx((float(c[far, 0]), float(c[far, 1])))
     qtbot.waitUntil(card.has_pictures, timeout=15000)
@@ -110,14 +110,14 @@ def test_click_a_point_selects_it_and_shows_original_beside_reconstruction(qtbot
     recon = card.reconstruction.pixmap().toImage().convertToFormat(QImage.Format.Format_RGB888)
     assert (orig.width(), orig.height()) == (SIDE, SIDE) == (recon.width(), recon.height())
     # the original is the loaded design, drawn as the reconstruction is; they differ (a 3-epoch model)
-    expect = design_picture("image", window.workspace.designs.batch([far])[0], page.background)
+    expect = design_picture("image", window.workspace.designs.batch([far])[0], page.session.context.background)
     from vae_designer.gui.map.preview_view import qimage_from_rgb
 
     assert orig == qimage_from_rgb(expect) and orig != recon
     # the cursor decodes that item's own encoding: the preview is the reconstruction
-    seq = page.request_seq
-    qtbot.waitUntil(lambda: page.preview.painted_seq >= seq, timeout=15000)
-    np.testing.assert_allclose(page.current_z, lm.encodings[far], atol=1e-5)
+    seq = page.live.request_seq
+    qtbot.waitUntil(lambda: page.panel.preview.painted_seq >= seq, timeout=15000)
+    np.testing.assert_allclose(page.session.design.z, lm.encodings[far], atol=1e-5)
 
     # a click on empty map space just moves the cursor (the card stays, for comparing)
     x0, x1, y0, y1 = lm.bounds(pad=0.0)
@@ -125,9 +125,9 @@ def test_click_a_point_selects_it_and_shows_original_beside_reconstruction(qtbot
     click_at(qtbot, page, float(empty[0]), float(empty[1]))
     pos = page.cursor.pos()
     assert (pos.x(), pos.y()) == pytest.approx((float(empty[0]), float(empty[1])), rel=0.05, abs=0.05)
-    assert page.selected == far and card.isVisible()
+    assert page.session.selected == far and card.isVisible()
     card.close_button.click()
-    assert page.selected == -1 and not card.isVisible() and not page.selection_ring.isVisible()
+    assert page.session.selected == -1 and not card.isVisible() and not page.view.selection_ring.isVisible()
 
 
 def test_backdrop_draws_a_lattice_of_decoded_designs_behind_the_points(qtbot, make_main_window, odd_project):
@@ -145,9 +145,9 @@ def test_backdrop_draws_a_lattice_of_decoded_designs_behind_the_points(qtbot, ma
     # cells differ: the lattice shows different designs across the map
     cells = alpha.reshape(LATTICE, CELL, LATTICE, CELL).transpose(0, 2, 1, 3).reshape(LATTICE * LATTICE, -1)
     assert len({c.tobytes() for c in cells}) > LATTICE * LATTICE // 2
-    assert item.isVisible() and item.zValue() < min(s.zValue() for s, _ in page.point_items)
+    assert item.isVisible() and item.zValue() < min(s.zValue() for s, _ in page.points.items)
     assert 0.2 < item.opacity() < 0.8
-    x0, x1, y0, y1 = page.latent_map.bounds()
+    x0, x1, y0, y1 = page.session.latent_map.bounds()
     r = item.mapRectToParent(item.boundingRect())
     assert (r.left(), r.right(), r.top(), r.bottom()) == pytest.approx((x0, x1, y0, y1), rel=1e-6, abs=1e-6)
     # the top-left cell of the picture is the design decoded at the map's top-left lattice point
@@ -160,7 +160,7 @@ def test_backdrop_draws_a_lattice_of_decoded_designs_behind_the_points(qtbot, ma
     updates = page.backdrop.updates
     page.projection.setCurrentIndex(1)
     qtbot.waitUntil(lambda: page.backdrop.updates > updates, timeout=60000)
-    x0, x1, y0, y1 = page.latent_map.bounds()
+    x0, x1, y0, y1 = page.session.latent_map.bounds()
     assert page.backdrop.last["bounds"] == pytest.approx((x0, x1, y0, y1))
     page.backdrop_check.setChecked(False)
     assert not item.isVisible()

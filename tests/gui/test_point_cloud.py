@@ -144,7 +144,7 @@ def isolated_point(page, min_px: float = 6.0) -> int:
 
     vb = page.plot.getPlotItem().getViewBox()
     (x0, x1), (y0, y1) = vb.viewRange()
-    c = page.latent_map.coords
+    c = page.session.latent_map.coords
     px = np.column_stack([(c[:, 0] - x0) / (x1 - x0) * vb.width(), (c[:, 1] - y0) / (y1 - y0) * vb.height()])
     d, _ = cKDTree(px).query(px, k=2)
     inside = (px[:, 0] > 10) & (px[:, 0] < vb.width() - 10) & (px[:, 1] > 10) & (px[:, 1] < vb.height() - 10)
@@ -167,22 +167,22 @@ def test_a_big_map_is_one_point_cloud_with_a_legend_and_colours(qtbot):
 
     n = BIG_MAP + 1000
     page = make_page(qtbot, n)
-    assert page.cloud is not None and not page.point_items
-    assert len(page.cloud.pos) == n
-    np.testing.assert_array_equal(page.cloud.pos, page.latent_map.coords)
-    assert [it[1].text for it in page.legend.items] == ["l0", "l1", "l2"] and page.legend.isVisible()
+    assert page.points.cloud is not None and not page.points.items
+    assert len(page.points.cloud.pos) == n
+    np.testing.assert_array_equal(page.points.cloud.pos, page.session.latent_map.coords)
+    assert [it[1].text for it in page.points.legend.items] == ["l0", "l1", "l2"] and page.points.legend.isVisible()
     assert not page.plot.getPlotItem().getAxis("bottom").grid  # no grid lines on big maps
 
     base = theme.current().base
     i = isolated_point(page)
-    x, y = map(float, page.latent_map.coords[i])
+    x, y = map(float, page.session.latent_map.coords[i])
     img = grab(page.plot)
     lc = label_colour(i % 3)
     assert close(pixel_at(page.plot, img, x, y), expected_colour((lc.red(), lc.green(), lc.blue()), CLOUD_ALPHA,
                                                                   base), tol=6)
 
     # clicking a legend entry hides that label's points (as with the per-label scatters)
-    sample = page.legend.items[i % 3][0].item
+    sample = page.points.legend.items[i % 3][0].item
     sample.setVisible(False)
     assert close(pixel_at(page.plot, grab(page.plot), x, y), expected_colour((0, 0, 0), 0, base), tol=6)
     sample.setVisible(True)
@@ -194,13 +194,13 @@ def test_a_big_map_is_one_point_cloud_with_a_legend_and_colours(qtbot):
     errors[i] = 1e6  # the worst design: the top colour
     page.show_errors(errors)
     page.colour_combo.setCurrentIndex(page.colour_combo.findData("error"))
-    assert page.point_bins is not None and page.point_bins[i] == page.point_bins.max()
-    assert not page.legend.isVisible() and page.colour_bar.isVisible()
+    assert page.points.bins is not None and page.points.bins[i] == page.points.bins.max()
+    assert not page.points.legend.isVisible() and page.colour_bar.isVisible()
     top = colour_lut(theme.current())[-1]
     assert close(pixel_at(page.plot, grab(page.plot), x, y), expected_colour(top[:3], CLOUD_ALPHA, base), tol=6)
     # and back to labels
     page.colour_combo.setCurrentIndex(page.colour_combo.findData("label"))
-    assert page.point_bins is None and page.legend.isVisible()
+    assert page.points.bins is None and page.points.legend.isVisible()
     assert close(pixel_at(page.plot, grab(page.plot), x, y), expected_colour((lc.red(), lc.green(), lc.blue()),
                                                                               CLOUD_ALPHA, base), tol=6)
 
@@ -209,7 +209,7 @@ def test_a_big_map_is_one_point_cloud_with_a_legend_and_colours(qtbot):
     page.plot.scene().sigMouseMoved.emit(vb.mapViewToScene(QPointF(x, y)))
     assert page.hover.isVisible() and page.hover.index == i
     page.projection.setCurrentIndex(page.projection.count() - 1)  # two latent dimensions
-    np.testing.assert_array_equal(page.cloud.pos, page.latent_map.coords)
+    np.testing.assert_array_equal(page.points.cloud.pos, page.session.latent_map.coords)
     page.shutdown()
 
 
@@ -217,23 +217,24 @@ def test_a_small_map_keeps_one_scatter_per_label(qtbot):
     from vae_designer.gui.map.drawing import BIG_MAP
 
     page = make_page(qtbot, 300)
-    assert page.cloud is None and len(page.point_items) == 3
-    assert sum(len(s.data) for s, _ in page.point_items) == 300
+    assert page.points.cloud is None and len(page.points.items) == 3
+    assert sum(len(s.data) for s, _ in page.points.items) == 300
     assert page.plot.getPlotItem().getAxis("bottom").grid  # the grid is back on small maps
-    assert [it[1].text for it in page.legend.items] == ["l0", "l1", "l2"]
+    assert [it[1].text for it in page.points.legend.items] == ["l0", "l1", "l2"]
     # a new, big model replaces the scatters by a cloud, and back
     from vae_designer.core.model.config import ModelConfig
     from vae_designer.core.model.networks import build_model
 
-    config = page.config
+    config = page.session.config
     n = BIG_MAP + 1
     enc = np.random.default_rng(1).standard_normal((n, config.latent_dim)).astype(np.float32)
     page.set_model("image", config, build_model(config).state_dict(), enc, ["a"] * n, [f"e{i}" for i in range(n)])
-    assert page.cloud is not None and not page.point_items and page.plot.getPlotItem().getAxis("bottom").grid is False
-    assert [it[1].text for it in page.legend.items] == ["a"]
+    assert page.points.cloud is not None and not page.points.items
+    assert page.plot.getPlotItem().getAxis("bottom").grid is False
+    assert [it[1].text for it in page.points.legend.items] == ["a"]
     assert len([it for it in page.plot.getPlotItem().items if isinstance(it, PointCloud)]) == 1
     page.set_model("image", config, build_model(ModelConfig("image", 32, latent_dim=4, width=8)).state_dict(),
                    enc[:50], ["b"] * 50, [f"f{i}" for i in range(50)])
-    assert page.cloud is None and len(page.point_items) == 1
+    assert page.points.cloud is None and len(page.points.items) == 1
     assert not [it for it in page.plot.getPlotItem().items if isinstance(it, PointCloud)]
     page.shutdown()

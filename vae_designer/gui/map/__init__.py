@@ -1,16 +1,23 @@
 """The Map page: the latent map of a trained project, its tools, previews, pins and exports.
 May import ``gui.common``, ``gui.training`` (the session's interaction hold) and the core; not the app shell.
 
+The state is the core's Qt-free ``core.latent.session.MapSession``; these modules are
+views that get state and callbacks, and the page that composes them.
+
 Modules:
 
-* ``page``         -- :class:`MapPage`: sources, cursor, preview; made of the parts below.
-* ``drawing``      -- layout, points, colours, backdrop (``point_cloud`` draws big maps).
-* ``colour``       -- colour tables and the colour bar (labels, reconstruction errors).
-* ``backdrop``     -- the decoded lattice behind the points.
-* ``exports``      -- pins, exports, compare.
-* ``tools``        -- sweep, surprise, blend.
-* ``decoder``      -- what the map's threads run (decoding with the saved weights).
-* ``point_cloud``  -- one item that draws a big map's points.
-* ``gallery``, ``compare_view``, ``item_card``, ``preview_view`` -- the views beside the map;
-  the 3D view in ``mesh_preview``, imported only when OpenGL is available.
+* ``page``            -- :class:`MapPage`: composes the views, follows the session's signals.
+* ``session_signals`` -- the map session's observer callbacks as Qt signals.
+* ``header``          -- title, projection, colour by, backdrop toggle, status.
+* ``plot_view``       -- the plot: cursor, hover, clicks, selection ring, backdrop item.
+* ``drawing``         -- the points and their legend (``point_cloud`` draws big maps).
+* ``colour``          -- colour tables, the colour bar, colouring points by reconstruction error.
+* ``projections``     -- the chosen projection, fitted here or (UMAP) in a worker.
+* ``preview_panel``   -- the decoded design, novelty, Pin / Export (``preview_view`` pictures;
+  the 3D view in ``mesh_preview``, imported only when OpenGL is available).
+* ``live_decode``     -- decoding the cursor's design, newest request wins, latency measured.
+* ``tools``           -- sweep, surprise, blend.
+* ``exports``         -- pin thumbnails, exports of designs, pins and sequences.
+* ``decoder``         -- what the map's workers run (decoding with the saved weights).
+* ``backdrop``, ``gallery``, ``compare_view``, ``item_card`` -- the other views.
 """

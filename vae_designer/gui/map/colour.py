@@ -196,3 +196,74 @@ class ErrorColours(QObject):
 
     def shutdown(self) -> None:
         self._thread.shutdown(wait=True)
+
+
+class PointColours(QObject):
+    """Colour the map's points by label or by reconstruction error, and keep the colour bar in step.
+
+    ``session`` (the map session) says what is shown, ``points`` (a PointLayer) is coloured,
+    ``colour_by()`` says what the user chose; ``errors_ready`` when new errors are in.
+    """
+
+    errors_ready = Signal()
+
+    def __init__(self, session, points, bar: ColourBar, colour_by, parent: QObject | None = None):
+        super().__init__(parent)
+        self.session, self.points, self.bar, self._colour_by = session, points, bar, colour_by
+        self.errors = ErrorColours(self)
+        self.errors.ready.connect(self._ready)
+        self.errors.failed.connect(lambda msg: self.bar.set_message(f"Reconstruction errors failed: {msg}"))
+
+    def current_errors(self) -> np.ndarray | None:
+        """The reconstruction errors of the shown designs (maybe of the previous model while the
+        newest are computed), or None."""
+        s, err, key = self.session, self.errors.errors, self.errors.key
+        if err is None or key is None or key[1] != tuple(s.paths) or s.latent_map is None \
+                or len(err) != len(s.latent_map.coords):
+            return None
+        return err
+
+    def show_errors(self, errors: np.ndarray) -> None:
+        """Reconstruction errors of the shown designs computed elsewhere (a benchmark's or a test's
+        synthetic ones), used as if the error worker had delivered them for the current model."""
+        self.errors.provide(np.asarray(errors, np.float32), (self.session.context.key, tuple(self.session.paths)))
+
+    def changed(self) -> None:
+        """The user chose another colouring."""
+        self.request()
+        self.apply()
+
+    def request(self) -> None:
+        """Ask for the errors of the model on show when the points are coloured by them."""
+        s = self.session
+        if self._colour_by() != "error" or not s.has_map:
+            return
+        if s.designs is None or len(s.designs) != len(s.paths):
+            self.bar.set_message("Reconstruction errors need the design folder")
+            return
+        self.errors.request(s.config, s.context.weights, s.context.key, s.designs, s.paths)
+
+    def apply(self) -> None:
+        """Colour the points by label, or by reconstruction error with the colour bar."""
+        by_error = self._colour_by() == "error"
+        bar = self.points.colour(self.current_errors() if by_error else None)
+        if bar is not None:
+            self.bar.set_range(*bar, "nats", "updating…" if self.errors.pending else "")
+            self.bar.show()
+        elif by_error:
+            if self.errors.pending:
+                self.bar.set_message("Computing reconstruction errors…")
+            self.bar.show()
+        else:
+            self.bar.hide()
+
+    def clear(self) -> None:
+        self.errors.clear()
+        self.bar.hide()
+
+    def _ready(self) -> None:
+        self.apply()
+        self.errors_ready.emit()
+
+    def shutdown(self) -> None:
+        self.errors.shutdown()

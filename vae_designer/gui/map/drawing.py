@@ -1,16 +1,14 @@
-"""The Map page's points: how the encodings are laid out, drawn and coloured (a mixin of MapPage).
+"""The map's points: one layer of the plot that draws the encodings' layout and colours it.
 
-* Layout: the projection combo (PCA, two latent dimensions, UMAP when installed);
-  a refit runs in a thread (``projection_job``) and comes back to ``_show_projection``.
-* Drawing: one :class:`pyqtgraph.ScatterPlotItem` per label (one brush each, pixel
-  mode, cached symbols) up to ``BIG_MAP`` points; above, one
+* :class:`PointLayer` draws one :class:`pyqtgraph.ScatterPlotItem` per label (one
+  brush each, pixel mode, cached symbols) up to ``BIG_MAP`` points; above, one
   :class:`~.point_cloud.PointCloud` that rasterises all points with numpy into one
   image (a pan or zoom frame of 100k points in ~10 ms, recolouring = replacing a
   colour array), its legend drawn from small stand-in items.
-* Colour by label, or by reconstruction error (computed once per model in a thread,
-  :mod:`.map_colour`); the optional backdrop of decoded designs (:mod:`.map_backdrop`).
+* Colours: by label, or by a value per design (reconstruction error, binned through
+  the colour table of :mod:`.colour`).
 
-State lives on the page (``self`` is the :class:`~.map_page.MapPage`).
+It knows nothing of the session: the page hands it a layout, labels and values.
 """
 
 from __future__ import annotations
@@ -38,122 +36,86 @@ def label_colour(i: int) -> QColor:
     return QColor(pg.intColor(i, hues=13))
 
 
-class MapDrawing:
-    """Projection, points, legend, colouring and backdrop of the :class:`~.map_page.MapPage`."""
+class PointLayer:
+    """The points of the map in ``plot`` (a PlotWidget) and their legend."""
 
-    # ------------------------------------------------------------------ drawing
-    def _fill_projection_combo(self, d: int) -> None:
-        from vae_designer.core.latent.space import active_dimensions
+    def __init__(self, plot) -> None:
+        self.plot = plot
+        self.legend = plot.getPlotItem().addLegend(offset=(8, 8), labelTextSize="9pt")
+        self.scatters: list[pg.ScatterPlotItem] = []
+        self.cloud: PointCloud | None = None  # the points of a big map (BIG_MAP), instead of scatters
+        self.bins: np.ndarray | None = None  # each point's colour level when coloured by values
+        self._legend_samples: list[pg.ScatterPlotItem] = []  # the legend's stand-ins for the cloud's labels
+        self._label_masks: list[np.ndarray] = []
+        self._label_brushes: list = []
+        self._drawn_labels: np.ndarray | None = None  # redraw only when the labels change
+        self._by_values = False  # the points carry per-point value brushes
+        self._grid = True
 
-        order = active_dimensions(self.encodings)
-        self.projection.blockSignals(True)
-        self.projection.clear()
-        self.projection.addItem("PCA (principal components)", ("pca", (0, 1)))
-        from vae_designer.core.latent.space import umap_available
+    @property
+    def items(self) -> list[tuple[object, np.ndarray]]:
+        """The scatter items of a small map with each one's item mask (empty for a big map)."""
+        return list(zip(self.scatters, self._label_masks))
 
-        if umap_available() and len(self.encodings) >= 4:
-            self.projection.addItem("UMAP (neighbourhoods)", ("umap", (0, 1)))
-        pairs = [(order[a], order[b]) for a in range(min(d, 6)) for b in range(a + 1, min(d, 6))]
-        for i, j in pairs:
-            self.projection.addItem(f"latent dims {i} × {j}", ("dims", (i, j)))
-        self.projection.setCurrentIndex(0)
-        self.projection.blockSignals(False)
+    def owns(self, item) -> bool:
+        """``item`` is one of the point items (a click on it is a click on the map)."""
+        return any(item is s for s in self.scatters)
 
-    def _projection_changed(self, index: int) -> None:
-        from vae_designer.core.latent.space import LatentMap
+    def clear(self) -> None:
+        self._remove()
+        self._drawn_labels = None
+        self.legend.clear()
+        self.bins = None
 
-        data = self.projection.itemData(index)
-        if data is None or self.encodings is None:
-            return
-        self.method, self.dims = data[0], tuple(data[1])
-        if self.method == "umap":  # seconds to minutes: fitted in a thread, the map changes when it is done
-            self._submit_projection()
-            return
-        self._show_projection(LatentMap.fit(self.encodings, self.method, self.dims))
-
-    def _submit_projection(self) -> None:
-        init = self.latent_map.coords if self.latent_map is not None and self.latent_map.method == "umap" \
-            and len(self.latent_map.coords) == len(self.encodings) else None
-        self.colour_bar.set_message("Fitting UMAP…")
-        self._projector.submit({"encodings": self.encodings, "method": self.method, "dims": self.dims,
-                                "init": init})
-
-    def _on_projected(self, _tag, out: dict) -> None:
-        if (out["method"], tuple(out["dims"])) != (self.method, tuple(self.dims)):
-            return  # another projection was chosen meanwhile
-        if out["encodings"] is not self.encodings:  # a newer model meanwhile: fit its encodings
-            self._submit_projection()
-            return
-        self._show_projection(out["latent_map"])
-
-    def _projection_failed(self, _tag, msg: str) -> None:
-        self.status.setText(f"Projection failed: {msg}")
-        self.projection.setCurrentIndex(0)  # back to PCA
-
-    def _show_projection(self, lm) -> None:
-        z = self.current_z
-        self.latent_map = lm
-        self._draw_points()
-        self.show_all_designs()  # another projection: a new picture, shown whole
-        if z is not None:  # the same design, where it lies on the new map
-            y = self.latent_map.project(z)[0]
-            self.move_cursor(float(y[0]), float(y[1]))
-        self._map_refitted(new_model=False)
-
-    def _remove_points(self) -> None:
-        for s in self._scatters:
+    def _remove(self) -> None:
+        for s in self.scatters:
             self.plot.removeItem(s)
-        self._scatters = []
+        self.scatters = []
         if self.cloud is not None:
             self.plot.removeItem(self.cloud)
             self.cloud = None
         self._legend_samples = []
 
-    def _draw_points(self) -> None:
-        lm = self.latent_map
-        labels = np.asarray(self.labels if len(self.labels) == len(lm.coords) else [""] * len(lm.coords))
-        big = len(lm.coords) > BIG_MAP
-        drawn = self.cloud is not None if big else bool(self._scatters)
-        if drawn and self._drawn_labels is not None \
-                and np.array_equal(self._drawn_labels, labels):
+    def draw(self, coords: np.ndarray, labels) -> None:
+        """Show points at ``coords`` (N, 2) with their labels; the same labels again only move them."""
+        labels = np.asarray(labels if len(labels) == len(coords) else [""] * len(coords))
+        big = len(coords) > BIG_MAP
+        drawn = self.cloud is not None if big else bool(self.scatters)
+        if drawn and self._drawn_labels is not None and np.array_equal(self._drawn_labels, labels):
             # same designs, new positions (a refit after an epoch): move the points, keep the items
             if big:
-                self.cloud.set_data(lm.coords)  # keeps the colours
+                self.cloud.set_data(coords)  # keeps the colours
             else:
-                for s, sel in zip(self._scatters, self._label_masks):
-                    s.setData(x=lm.coords[sel, 0], y=lm.coords[sel, 1])
-                self._coloured_by_error = False  # setData dropped the per-point brushes
-            self._apply_point_colours()
-            self._place_selection()
+                for s, sel in zip(self.scatters, self._label_masks):
+                    s.setData(x=coords[sel, 0], y=coords[sel, 1])
+                self._by_values = False  # setData dropped the per-point brushes
             return
         self._drawn_labels = labels
-        self._label_masks = []
-        self._label_brushes = []
-        self._remove_points()
+        self._label_masks, self._label_brushes = [], []
+        self._remove()
         self.legend.clear()
         self._show_grid(not big)
-        if big:
-            names = self._draw_cloud(lm, labels)
-        else:
-            names = list(dict.fromkeys(labels.tolist()))
-            size = 7 if len(lm.coords) < 5000 else (4 if len(lm.coords) < 50000 else 3)
-            for k, name in enumerate(names):
-                sel = labels == name
-                self._label_masks.append(sel)
-                colour = label_colour(k)
-                colour.setAlpha(220 if len(lm.coords) < 5000 else 150)
-                s = pg.ScatterPlotItem(x=lm.coords[sel, 0], y=lm.coords[sel, 1], pen=None,
-                                       brush=pg.mkBrush(colour), size=size, pxMode=True, useCache=True,
-                                       hoverable=False, name=(name or "designs") if k < MAX_LEGEND else None)
-                self.plot.addItem(s)
-                self._scatters.append(s)
-                self._label_brushes.append(pg.mkBrush(colour))
+        names = self._draw_cloud(coords, labels) if big else self._draw_scatters(coords, labels)
         if len(names) > MAX_LEGEND:
             self.legend.addItem(pg.PlotDataItem(pen=None), f"… {len(names) - MAX_LEGEND} more labels")
         self.legend.setLabelTextColor(theme.current().text)
-        self._coloured_by_error = False
-        self._apply_point_colours()
-        self._place_selection()
+        self._by_values = False
+
+    def _draw_scatters(self, coords: np.ndarray, labels: np.ndarray) -> list[str]:
+        names = list(dict.fromkeys(labels.tolist()))
+        size = 7 if len(coords) < 5000 else (4 if len(coords) < 50000 else 3)
+        for k, name in enumerate(names):
+            sel = labels == name
+            self._label_masks.append(sel)
+            colour = label_colour(k)
+            colour.setAlpha(220 if len(coords) < 5000 else 150)
+            s = pg.ScatterPlotItem(x=coords[sel, 0], y=coords[sel, 1], pen=None, brush=pg.mkBrush(colour),
+                                   size=size, pxMode=True, useCache=True, hoverable=False,
+                                   name=(name or "designs") if k < MAX_LEGEND else None)
+            self.plot.addItem(s)
+            self.scatters.append(s)
+            self._label_brushes.append(pg.mkBrush(colour))
+        return names
 
     def _show_grid(self, on: bool) -> None:
         """The grid lines (off on big maps: pyqtgraph draws them as the axes' ticks, ~10 ms a
@@ -162,7 +124,7 @@ class MapDrawing:
             self._grid = on
             self.plot.getPlotItem().showGrid(x=on, y=on, alpha=GRID_ALPHA)
 
-    def _draw_cloud(self, lm, labels: np.ndarray) -> list[str]:
+    def _draw_cloud(self, coords: np.ndarray, labels: np.ndarray) -> list[str]:
         """A big map: all points in one PointCloud, coloured per point; the legend's entries are
         stand-in items (clicking one hides or shows that label's points, as with the scatters)."""
         uniq, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
@@ -173,8 +135,8 @@ class MapDrawing:
         names = [str(uniq[i]) for i in order]
         colours = [label_colour(k) for k in range(len(names))]
         self._label_argb = argb32([(c.red(), c.green(), c.blue(), CLOUD_ALPHA) for c in colours])
-        self.cloud = PointCloud(lm.coords, self._label_argb[self._point_codes], size=3.0 if len(lm.coords) >= 50000
-                                else 4.0)
+        self.cloud = PointCloud(coords, self._label_argb[self._point_codes],
+                                size=3.0 if len(coords) >= 50000 else 4.0)
         self.plot.addItem(self.cloud)
         for k, name in enumerate(names[:MAX_LEGEND]):
             c = QColor(colours[k])
@@ -192,100 +154,38 @@ class MapDrawing:
         hidden = [k for k, s in enumerate(self._legend_samples) if not s.isVisible()]
         self.cloud.set_shown(~np.isin(self._point_codes, hidden) if hidden else None)
 
-    # ------------------------------------------------------------------ colour by, backdrop
-    def _current_errors(self) -> np.ndarray | None:
-        """The reconstruction errors of the shown designs (maybe of the previous model while the
-        newest are computed), or None."""
-        err, key = self.errors.errors, self.errors.key
-        if err is None or key is None or key[1] != tuple(self.paths) or self.latent_map is None \
-                or len(err) != len(self.latent_map.coords):
+    def colour(self, values: np.ndarray | None) -> tuple[float, float, np.ndarray] | None:
+        """Colour the points by ``values`` (one per point; the legend hides), or by label (None).
+        Returns the colour bar's (lo, hi, colour table) when coloured by values."""
+        if not (self.scatters or self.cloud is not None):
             return None
-        return err
-
-    def _colour_changed(self, _index: int = 0) -> None:
-        self.colour_by = self.colour_combo.currentData() or "label"
-        self._request_errors()
-        self._apply_point_colours()
-
-    def show_errors(self, errors: np.ndarray) -> None:
-        """Reconstruction errors of the shown designs computed elsewhere (a benchmark's or a test's
-        synthetic ones), used as if the error thread had delivered them for the current model."""
-        self.errors.provide(np.asarray(errors, np.float32), ((id(self.weights), self.weights_key),
-                                                              tuple(self.paths)))
-
-    def _request_errors(self) -> None:
-        if self.colour_by != "error" or self.config is None or self.latent_map is None:
-            return
-        if self.designs is None or len(self.designs) != len(self.paths):
-            self.colour_bar.set_message("Reconstruction errors need the design folder")
-            return
-        self.errors.request(self.config, self.weights, (id(self.weights), self.weights_key), self.designs,
-                            self.paths)
-
-    def _errors_ready(self) -> None:
-        self._apply_point_colours()
-        if self.selected >= 0:
-            self.item_card.set_details(self._card_details(self.selected))
-
-    def _apply_point_colours(self) -> None:
-        """Brushes of the points: one per label, or per point from the error colour table."""
-        lm = self.latent_map
-        if lm is None or not (self._scatters or self.cloud is not None):
-            return
-        err = self._current_errors() if self.colour_by == "error" else None
-        if err is not None:
-            lo, hi = value_range(err)
+        if values is not None:
+            lo, hi = value_range(values)
             lut = colour_lut(theme.current())
-            bins = value_bins(err, lo, hi, len(lut))
+            bins = value_bins(values, lo, hi, len(lut))
             if self.cloud is not None:  # one colour array: no per-point brushes
                 self.cloud.set_colours(argb32(np.column_stack([lut[:, :3], np.full(len(lut), CLOUD_ALPHA)]))[bins])
             else:
-                table = brush_table(lut, 230 if len(err) < 5000 else 170)
-                for s, sel in zip(self._scatters, self._label_masks):
+                table = brush_table(lut, 230 if len(values) < 5000 else 170)
+                for s, sel in zip(self.scatters, self._label_masks):
                     s.setBrush(table[bins[sel]])
-            self._coloured_by_error = True
+            self._by_values = True
             self.legend.setVisible(False)
-            self.colour_bar.set_range(lo, hi, lut, "nats", "updating…" if self.errors.pending else "")
-            self.colour_bar.show()
-            self.point_bins = bins
-            return
-        if self._coloured_by_error:
+            self.bins = bins
+            return lo, hi, lut
+        if self._by_values:
             if self.cloud is not None:
                 self.cloud.set_colours(self._label_argb[self._point_codes])
-            for s, b in zip(self._scatters, self._label_brushes):
-                s.setBrush([b] * len(s.data))  # per point again: replaces the error brushes
-            self._coloured_by_error = False
-        self.point_bins = None
+            for s, b in zip(self.scatters, self._label_brushes):
+                s.setBrush([b] * len(s.data))  # per point again: replaces the value brushes
+            self._by_values = False
+        self.bins = None
         self.legend.setVisible(True)
-        if self.colour_by == "error":
-            if self.errors.pending:
-                self.colour_bar.set_message("Computing reconstruction errors…")
-            self.colour_bar.show()
-        else:
-            self.colour_bar.hide()
+        return None
 
-    def _backdrop_job(self) -> dict | None:
-        if self.latent_map is None or self.config is None:
-            return None
-        from .backdrop import LATTICE
-
-        bounds = self.latent_map.bounds()
-        vb = self.plot.getPlotItem().getViewBox()
-        (vx0, vx1), (vy0, vy1) = vb.viewRange()
-        # on-screen pixels of one lattice cell (the thumbnails are drawn to look square there)
-        cw = (bounds[1] - bounds[0]) / max(vx1 - vx0, 1e-12) * max(vb.width(), 1.0) / LATTICE
-        ch = (bounds[3] - bounds[2]) / max(vy1 - vy0, 1e-12) * max(vb.height(), 1.0) / LATTICE
-        return {"latent_map": self.latent_map, "bounds": bounds, "config": self.config, "screen_cell": (cw, ch),
-                "weights": self.weights, "weights_key": (id(self.weights), self.weights_key), "kind": self.kind,
-                "background": self.background}
-
-    def _backdrop_toggled(self, on: bool) -> None:
-        self.backdrop.set_enabled(on, self._backdrop_job())
-
-    def _map_refitted(self, new_model: bool) -> None:
-        """The map was refitted (another projection) or shows a new model: what depends on it follows."""
-        self.backdrop.refresh(self._backdrop_job())
-        if new_model:
-            self._request_errors()
-            if 0 <= self.selected < len(self.latent_map.coords):
-                self._refresh_card()  # the new model's reconstruction; the cursor stays where it is
+    def retheme(self, t) -> None:
+        bg = QColor(t.base)
+        bg.setAlpha(215)
+        self.legend.setBrush(pg.mkBrush(bg))
+        self.legend.setPen(pg.mkPen(t.border))
+        self.legend.setLabelTextColor(t.text)

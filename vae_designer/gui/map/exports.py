@@ -1,144 +1,151 @@
-"""The Map page's pins and exports (a mixin of MapPage).
+"""Pins and exports of the map's designs.
 
-Pins go to the :class:`~.gallery.Gallery`; exports go through
-``core.latent.generate.export_design`` (the file and the JSON sidecar that
-``vae-designer sample --from-json`` reproduces) with the saved project's best
-weights -- the weights the preview decodes with, as the sidecar records.
-The comparison of pinned designs opens :class:`~.compare_view.CompareView`.
-
-State lives on the page (``self`` is the :class:`~.map_page.MapPage`).
+* :class:`PinMaker` makes the pins' thumbnails: the cursor's design from the decoder
+  result on show, several latents at once (a blend, surprises) decoded here with
+  the map's shared model; the session keeps the pins.
+* :class:`MapExporter` writes designs through ``core.latent.generate.export_design``
+  (the file and the JSON sidecar that ``vae-designer sample --from-json``
+  reproduces) with the saved project's best weights -- the weights the preview
+  decodes with, as the sidecar records.  A sequence (a sweep, a blend) is written
+  whole or not at all.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QWidget
 
-from .compare_view import MAX_COMPARE, MIN_COMPARE, CompareView
+from vae_designer.core.latent.session import MapSession, Pin
+
 from .decoder import MapDecoder
-from .gallery import Pin
+from .preview_panel import MESH_FORMATS
 
 
-class MapExports:
-    """Pin, export and compare for the :class:`~.map_page.MapPage`."""
+class PinMaker:
+    """Pin designs of ``session`` with thumbnails."""
 
-    # ------------------------------------------------------------------ pins and export
-    def pin(self, name: str | None = None) -> Pin | None:
-        if self.current_z is None:
-            return None
-        out = self.last_result
-        thumb = None
-        if out is not None:
-            if "image" in out:
-                thumb = out.get("small", out["image"])
+    def __init__(self, session: MapSession) -> None:
+        self.session = session
+        self._decoder: MapDecoder | None = None  # decodes pins on the GUI thread (the shared model)
+
+    def pin_current(self, shown: dict | None, name: str | None = None) -> Pin | None:
+        """Pin the design on show; ``shown`` is the decoder's result for it (its picture)."""
+        thumb, nearest = None, None
+        if shown is not None:
+            if "image" in shown:
+                thumb = shown.get("small", shown["image"])
             else:
                 from vae_designer.core.export.preview import render_voxels
 
-                p = out["probs"]
+                p = shown["probs"]
                 thumb = render_voxels((p[0] if p.ndim == 4 else p) > 0.5, 96)
-        nearest = ""
-        if out is not None and "nearest" in out and out["nearest"] < len(self.paths):
-            nearest = Path(self.paths[out["nearest"]]).stem
-        pin = Pin(name or (f"near-{nearest}" if nearest else "design"), self.current_z.copy(), thumb,
-                  source=self.current_source,
-                  parents=[self.paths[out["nearest"]]] if nearest and self.current_source == "map" else [],
-                  seed=self.current_meta.get("seed"),
-                  extra={k: v for k, v in self.current_meta.items() if k != "seed"})
-        return self.gallery.add_pin(pin)
+            nearest = shown.get("nearest")
+        return self.session.pin_design(thumb, nearest, name)
 
     def pin_latents(self, zs, names, source: str, parents=None, weights=None) -> list[Pin]:
-        """Pin several latent vectors at once (a blend), with thumbnails decoded here."""
-        if self.config is None:
+        """Pin several latent vectors at once (a blend, surprises), with thumbnails decoded here."""
+        ctx = self.session.context
+        if ctx is None:
             return []
-        if self._pin_decoder is None:
-            self._pin_decoder = MapDecoder()  # decodes here, on the GUI thread (the shared model)
+        if self._decoder is None:
+            self._decoder = MapDecoder()
         pins = []
         for k, (z, name) in enumerate(zip(zs, names)):
-            out = self._pin_decoder({"seq": 0, "z": z, "config": self.config, "weights": self.weights,
-                                     "weights_key": (id(self.weights), self.weights_key), "kind": self.kind,
-                                     "background": self.background, "mesh_as_image": True})
-            thumb = out["image"]  # meshes: the shaded voxel picture (mesh_as_image)
-            pins.append(self.gallery.add_pin(Pin(name, np.asarray(z, np.float32).copy(), thumb, source=source,
-                                                 parents=list(parents or []),
-                                                 weights=list(weights[k]) if weights is not None else None)))
-        return pins
+            out = self._decoder(ctx.job(seq=0, z=z, mesh_as_image=True))
+            pins.append(Pin(name, np.asarray(z, np.float32).copy(), out["image"], source=source,
+                            parents=list(parents or []),
+                            weights=list(weights[k]) if weights is not None else None))
+        return self.session.add_pins(pins)
 
-    def export_format(self) -> str:
-        return "png" if self.kind == "image" else self.format_combo.currentText().lower() or "stl"
 
-    def ask_export_file(self, default_name: str) -> str:
+class MapExporter:
+    """Export the session's designs; ``status(text)`` says what happened, ``exported(paths)`` after."""
+
+    def __init__(self, session: MapSession, parent: QWidget, export_format: Callable[[], str],
+                 status: Callable[[str], None], exported: Callable[[list], None]) -> None:
+        self.session = session
+        self._parent = parent
+        self.export_format = export_format
+        self._status = status
+        self._exported = exported
+
+    def _saved(self) -> bool:
+        if self.session.project is None:
+            self._status("Save the project first: exports record the saved model's weights")
+            return False
+        return True
+
+    def ask_file(self, default_name: str) -> str:
         fmt = self.export_format()
-        filters = "PNG image (*.png)" if self.kind == "image" else \
-            ";;".join(f"{f.upper()} mesh (*.{f})" for f in ([fmt] + [f for f in ("stl", "obj", "ply", "glb")
-                                                              if f != fmt]))
-        path, _ = QFileDialog.getSaveFileName(self, "Export design", default_name + "." + fmt, filters)
+        filters = "PNG image (*.png)" if self.session.kind == "image" else \
+            ";;".join(f"{f.upper()} mesh (*.{f})" for f in ([fmt] + [f for f in MESH_FORMATS if f != fmt]))
+        path, _ = QFileDialog.getSaveFileName(self._parent, "Export design", default_name + "." + fmt, filters)
         return path
 
-    def ask_export_folder(self) -> str:
-        return QFileDialog.getExistingDirectory(self, "Export pinned designs into")
-
     def export_current(self, path: str | None = None) -> list[Path]:
-        if self.current_z is None:
+        """Export the design on show (asks where when ``path`` is None)."""
+        d = self.session.design
+        if d is None or not self._saved():
             return []
-        if self.project is None:
-            self.status.setText("Save the project first: exports record the saved model's weights")
-            return []
-        path = path or self.ask_export_file("design")
+        path = path or self.ask_file("design")
         if not path:
             return []
         p = Path(path)
         fmt = p.suffix.lower().lstrip(".") or self.export_format()
-        meta = self.current_meta
-        return self._export([(p.with_suffix("") if p.suffix else p, self.current_z, self.current_source, None,
-                              None, {"seed": meta.get("seed"),
-                                     "extra": {k: v for k, v in meta.items() if k != "seed"}})], fmt)
+        return self.export([(p.with_suffix("") if p.suffix else p, d.z, d.source, None, None, d.export_fields())],
+                           fmt)
 
-    def export_pins(self, folder: str | None = None) -> list[Path]:
-        pins = self.gallery.selected_pins() or self.gallery.pins()
-        if not pins or self.project is None:
+    def export_pins(self, pins: list[Pin], folder: str | None = None) -> list[Path]:
+        """Export pins into a folder (asks which when ``folder`` is None), each with a sidecar."""
+        if not pins or not self._saved():
             return []
-        folder = folder or self.ask_export_folder()
+        folder = folder or QFileDialog.getExistingDirectory(self._parent, "Export pinned designs into")
         if not folder:
             return []
-        fmt = self.export_format()
-        return self._export([(Path(folder) / pin.name, pin.z, pin.source, pin.parents or None, pin.weights,
-                              {"seed": pin.seed, "extra": pin.extra}) for pin in pins], fmt)
+        return self.export([(Path(folder) / pin.name, pin.z, pin.source, pin.parents or None, pin.weights,
+                             pin.export_fields()) for pin in pins], self.export_format())
 
-    def compare_pins(self) -> CompareView | None:
-        """Open the side-by-side comparison of the selected pins (2..8), decoded in its own thread."""
-        pins = self.gallery.selected_pins()
-        if not MIN_COMPARE <= len(pins) <= MAX_COMPARE or self.config is None:
-            self.status.setText(f"Select {MIN_COMPARE} to {MAX_COMPARE} pins to compare them")
-            return None
-        if self.compare_view is None:
-            self.compare_view = CompareView(self)
-        self.compare_view.show_pins(pins, config=self.config, weights=self.weights,
-                                    weights_key=(id(self.weights), self.weights_key), kind=self.kind,
-                                    background=self.background, latent_map=self.latent_map, paths=self.paths,
-                                    designs=self.designs)
-        self.compare_view.show()
-        self.compare_view.raise_()
-        return self.compare_view
+    def export_sequence(self, items, folder: str | None, title: str) -> list[Path]:
+        """Export a numbered sequence ``(name, z, source, parents, weights[, fields])`` into a folder:
+        every design or none (a failure part-way removes what was written)."""
+        if not self._saved():
+            return []
+        folder = folder or QFileDialog.getExistingDirectory(self._parent, title)
+        if not folder:
+            return []
+        root = Path(folder)
+        if root.exists() and not root.is_dir():
+            self._status(f"Export failed: {root} is a file, not a folder")
+            return []
+        written = self.export([(root / name, *rest) for name, *rest in items], self.export_format())
+        if len(written) != 2 * len(items):  # it failed part-way (the status says why): keep no partial sequence
+            for path in written:
+                path.unlink(missing_ok=True)
+            return []
+        return written
 
-    def _export(self, items, fmt: str) -> list[Path]:
+    def export(self, items, fmt: str) -> list[Path]:
+        """Write ``(stem, z, source, parents, weights[, fields])`` items; the files written."""
         from vae_designer.core.errors import UserError
         from vae_designer.core.latent.generate import check_format, export_design
 
+        project = self.session.project
         written: list[Path] = []
         try:
-            fmt = check_format(self.project, fmt)
+            fmt = check_format(project, fmt)
             for stem, z, source, parents, weights, *more in items:  # more: {"seed", "extra"} (optional)
                 stem.parent.mkdir(parents=True, exist_ok=True)
-                written += export_design(self.project, z, stem, fmt, source=source, parents=parents,
+                written += export_design(project, z, stem, fmt, source=source, parents=parents,
                                          weights=weights, **(more[0] if more else {}))
         except (UserError, OSError) as exc:
-            self.status.setText(f"Export failed: {exc}")
+            self._status(f"Export failed: {exc}")
             return written
         files = [w for w in written if w.suffix != ".json"]
-        self.status.setText(f"Exported {len(files)} design{'s' if len(files) != 1 else ''} to "
-                            f"{os.path.dirname(str(files[0])) if files else ''}")
-        self.exported.emit(written)
+        self._status(f"Exported {len(files)} design{'s' if len(files) != 1 else ''} to "
+                     f"{os.path.dirname(str(files[0])) if files else ''}")
+        self._exported(written)
         return written

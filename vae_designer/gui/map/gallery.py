@@ -1,14 +1,15 @@
 """Pinned designs: a strip of named thumbnails the designer keeps while exploring the map.
 
+The pins live in the map session (``core.latent.session.MapSession.pins``); the
+:class:`Gallery` shows them (``sync`` after each change) and sends removals and
+renames to the session.
+
 Keys: Delete / Backspace remove the selected pins; Space asks to compare them
 (``compare_requested``; the page opens :mod:`.compare_view`); F2 renames.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem
@@ -22,26 +23,15 @@ EMPTY_HINT = ("Pinned designs appear here. Press Pin to keep the design under th
 THUMB = 72
 
 
-@dataclass
-class Pin:
-    name: str
-    z: np.ndarray  # latent vector (D,)
-    thumb: np.ndarray | None = None  # RGB uint8
-    source: str = "map"
-    parents: list = field(default_factory=list)
-    weights: list | None = None  # blend weights, one per parent
-    seed: int | None = None  # a surprise's random seed (its sidecar's "seed")
-    extra: dict = field(default_factory=dict)  # more sidecar fields (a surprise's "temperature"...)
-
-
 class Gallery(QListWidget):
     """Pins in insertion order; names are editable in place (double-click)."""
 
     pins_changed = Signal()
     compare_requested = Signal()
 
-    def __init__(self, parent=None):
+    def __init__(self, session, parent=None):
         super().__init__(parent)
+        self.session = session
         self.setObjectName("MapGallery")
         self.setViewMode(QListWidget.ViewMode.IconMode)
         self.setFlow(QListWidget.Flow.LeftToRight)
@@ -55,49 +45,50 @@ class Gallery(QListWidget):
         self.setFixedHeight(THUMB + 44)
         self.setToolTip("Pinned designs: double-click a name to rename it; select several to compare (Space) "
                         "or export them; Delete removes the selected ones")
-        self._pins: list[Pin] = []
+        self._pins: list = []  # the session's pins as shown, row by row
         self.itemChanged.connect(self._renamed)
 
-    def pins(self) -> list[Pin]:
+    def pins(self) -> list:
         return list(self._pins)
 
-    def selected_pins(self) -> list[Pin]:
+    def selected_pins(self) -> list:
         rows = sorted(self.row(it) for it in self.selectedItems())
         return [self._pins[r] for r in rows]
 
-    def unique_name(self, base: str) -> str:
-        names = {p.name for p in self._pins}
-        if base not in names:
-            return base
-        n = 2
-        while f"{base}-{n}" in names:
-            n += 1
-        return f"{base}-{n}"
+    def sync(self) -> None:
+        """Show the session's pins: new ones added at the end, removed ones taken out, names updated."""
+        pins = list(self.session.pins)
+        keep = {id(p) for p in pins}
+        self.blockSignals(True)
+        for r in reversed(range(len(self._pins))):
+            if id(self._pins[r]) not in keep:
+                self.takeItem(r)
+                del self._pins[r]
+        shown = {id(p) for p in self._pins}
+        for pin in pins:
+            if id(pin) not in shown:
+                self._pins.append(pin)
+                self.addItem(self._item(pin))
+        for r, pin in enumerate(self._pins):
+            if self.item(r).text() != pin.name:
+                self.item(r).setText(pin.name)
+                self.item(r).setToolTip(pin.name)
+        self.blockSignals(False)
+        self.pins_changed.emit()
 
-    def add_pin(self, pin: Pin) -> Pin:
-        pin.name = self.unique_name(pin.name)
-        self._pins.append(pin)
+    @staticmethod
+    def _item(pin) -> QListWidgetItem:
         item = QListWidgetItem(pin.name)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
         if pin.thumb is not None:
             item.setIcon(QIcon(QPixmap.fromImage(qimage_from_rgb(pin.thumb)).scaled(
                 THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)))
         item.setToolTip(pin.name)
-        self.blockSignals(True)
-        self.addItem(item)
-        self.blockSignals(False)
-        self.pins_changed.emit()
-        return pin
+        return item
 
     def remove_selected(self) -> int:
         """Remove the selected pins; how many went."""
-        rows = sorted((self.row(it) for it in self.selectedItems()), reverse=True)
-        for r in rows:
-            self.takeItem(r)
-            del self._pins[r]
-        if rows:
-            self.pins_changed.emit()
-        return len(rows)
+        return self.session.remove_pins(self.selected_pins())
 
     def keyPressEvent(self, event) -> None:
         editing = self.state() == QAbstractItemView.State.EditingState
@@ -113,11 +104,6 @@ class Gallery(QListWidget):
             return
         super().keyPressEvent(event)
 
-    def clear_pins(self) -> None:
-        self.clear()
-        self._pins.clear()
-        self.pins_changed.emit()
-
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
         if self.count() == 0:  # say what the empty strip is for
@@ -130,8 +116,7 @@ class Gallery(QListWidget):
     def _renamed(self, item: QListWidgetItem) -> None:
         r = self.row(item)
         if 0 <= r < len(self._pins):
-            name = "".join(c for c in item.text().strip() if c not in '/\\:*?"<>|') or self._pins[r].name
-            self._pins[r].name = name
+            name = self.session.rename_pin(self._pins[r], item.text())
             if item.text() != name:
                 self.blockSignals(True)
                 item.setText(name)

@@ -4,8 +4,9 @@ Rows of controls under the preview.  Each produces latent vectors with the
 core maths (``core.latent.space.sweep`` / ``blend``, ``core.latent.generate.prior_latents``)
 and hands them to the page: one to show (``show_latent``), several to pin
 (a blend, a batch of surprises), or a numbered sequence to export (a sweep or a
-blend, through the page's ``_export``: the saved project's weights, a sidecar
-per design).
+blend: the saved project's weights, a sidecar per design).  They read the map
+session (``core.latent.session``) and act through :class:`ToolActions`, the
+callbacks the page gives them.
 
 Sidecars say how each design was made: ``source`` "blend" with ``parents`` and
 ``weights``; "sweep" with ``sweep`` = {dimension, value, base_value, step, steps};
@@ -16,14 +17,14 @@ Sidecars say how each design was made: ``source`` "blend" with ``parents`` and
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -56,10 +57,22 @@ def _caption(text: str) -> QLabel:
     return w
 
 
+@dataclass
+class ToolActions:
+    """What the tools may do on the page."""
+
+    show: Callable  # show(z, source, meta=None): the design to show (the cursor goes where it projects)
+    pin_latents: Callable  # pin_latents(zs, names, source, parents=None, weights=None) -> pins
+    export_sequence: Callable  # export_sequence(items, folder, title) -> paths written (all or none)
+    selected_pins: Callable  # () -> the pins selected in the gallery
+    status: Callable  # status(text)
+
+
 class MapTools(QWidget):
-    def __init__(self, page, parent: QWidget | None = None):
+    def __init__(self, session, actions: ToolActions, parent: QWidget | None = None):
         super().__init__(parent)
-        self.page = page
+        self.session = session
+        self.actions = actions
         self._rng = np.random.default_rng()
         self._sweep_base: np.ndarray | None = None
         self._make_surprise_controls()
@@ -138,7 +151,7 @@ class MapTools(QWidget):
         """A new model or map: refill the sweep dimensions."""
         from vae_designer.core.latent.space import active_dimensions
 
-        enc = self.page.encodings
+        enc = self.session.encodings
         self.sweep_dim.blockSignals(True)
         self.sweep_dim.clear()
         if enc is not None:
@@ -152,7 +165,7 @@ class MapTools(QWidget):
         for w in (self.surprise_button, self.temperature, self.sweep_dim, self.sweep, self.surprise_batch_button,
                   self.surprise_count, self.sweep_steps):
             w.setEnabled(has_map)
-        saved = has_map and self.page.project is not None
+        saved = has_map and self.session.project is not None
         self.sweep_export_button.setEnabled(saved)
         self.blend_button.setEnabled(has_map and selected_pins == 2)
         self.blend_export_button.setEnabled(saved and selected_pins == 2)
@@ -162,14 +175,14 @@ class MapTools(QWidget):
 
     # surprise
     def surprise(self) -> np.ndarray | None:
-        if self.page.config is None:
+        if self.session.config is None:
             return None
         from vae_designer.core.latent.generate import prior_latents
 
         temp = round(float(self.temperature.value()), 6)
         seed = int(self._rng.integers(0, 2**31 - 1))
-        z = prior_latents(self.page.config.latent_dim, 1, seed, temp)[0]
-        self.page.show_latent(z, source="surprise", meta={"seed": seed, "temperature": temp})
+        z = prior_latents(self.session.config.latent_dim, 1, seed, temp)[0]
+        self.actions.show(z, "surprise", {"seed": seed, "temperature": temp})
         return z
 
     def surprise_batch(self, n: int | None = None, seed: int | None = None) -> list:
@@ -177,28 +190,32 @@ class MapTools(QWidget):
         from vae_designer.core.errors import UserError
         from vae_designer.core.latent.generate import prior_latents
 
-        if self.page.config is None:
+        if self.session.config is None:
             return []
         n = int(n or self.surprise_count.value())
         temp = round(float(self.temperature.value()), 6)
         if seed is None:
             seed = int(self._rng.integers(0, 2**31 - MAX_SURPRISES * 4))
         try:
-            zs = [prior_latents(self.page.config.latent_dim, 1, seed + k, temp)[0] for k in range(n)]
+            zs = [prior_latents(self.session.config.latent_dim, 1, seed + k, temp)[0] for k in range(n)]
         except UserError as exc:
-            self.page.status.setText(f"Surprise failed: {exc}")
+            self.actions.status(f"Surprise failed: {exc}")
             return []
-        pins = self.page.pin_latents(zs, [f"surprise-{seed + k}" for k in range(n)], source="surprise")
+        pins = self.actions.pin_latents(zs, [f"surprise-{seed + k}" for k in range(n)], source="surprise")
         for k, pin in enumerate(pins):
             pin.seed = seed + k
             pin.extra = {"temperature": temp}
-        self.page.status.setText(f"Pinned {len(pins)} surprise{'s' if len(pins) != 1 else ''} "
+        self.actions.status(f"Pinned {len(pins)} surprise{'s' if len(pins) != 1 else ''} "
                                  f"(temperature {temp:g}, seeds {seed}–{seed + n - 1})")
         return pins
 
     # sweep
+    def _current_z(self) -> np.ndarray | None:
+        d = self.session.design
+        return d.z if d is not None else None
+
     def _range(self) -> tuple[float, float] | None:
-        enc, d = self.page.encodings, self.sweep_dim.currentData()
+        enc, d = self.session.encodings, self.sweep_dim.currentData()
         if enc is None or d is None:
             return None
         m, s = float(enc[:, d].mean()), float(enc[:, d].std()) or 1.0
@@ -206,7 +223,7 @@ class MapTools(QWidget):
 
     def _centre_slider(self) -> None:
         r = self._range()
-        z = self.page.current_z
+        z = self._current_z()
         self.sweep.blockSignals(True)
         if r is not None and z is not None:
             v = float(z[self.sweep_dim.currentData()])
@@ -228,13 +245,13 @@ class MapTools(QWidget):
         from vae_designer.core.latent.space import sweep
 
         r = self._range()
-        if r is None or self.page.current_z is None:
+        if r is None or self._current_z() is None:
             return
         if self._sweep_base is None:
-            self._sweep_base = self.page.current_z.copy()
+            self._sweep_base = self._current_z().copy()
         v = r[0] + (r[1] - r[0]) * value / SWEEP_STEPS
         z = sweep(self._sweep_base, int(self.sweep_dim.currentData()), np.array([v]))[0]
-        self.page.show_latent(z, source="sweep", keep_sweep=True)
+        self.actions.show(z, "sweep")
 
     def sweep_sequence(self, steps: int | None = None) -> tuple[np.ndarray, np.ndarray] | None:
         """The latents of an exported sweep: the sweep's base design with the chosen dimension at
@@ -242,7 +259,7 @@ class MapTools(QWidget):
         from vae_designer.core.latent.space import sweep
 
         r = self._range()
-        base = self._sweep_base if self._sweep_base is not None else self.page.current_z
+        base = self._sweep_base if self._sweep_base is not None else self._current_z()
         if r is None or base is None:
             return None
         values = np.linspace(r[0], r[1], int(steps or self.sweep_steps.value()))
@@ -252,62 +269,43 @@ class MapTools(QWidget):
         """Export the sweep sequence into a folder: ``sweep-dimD-01``..., each with a sidecar."""
         seq = self.sweep_sequence(steps)
         if seq is None:
-            self.page.status.setText("Export failed: move the cursor onto the map first")
+            self.actions.status("Export failed: move the cursor onto the map first")
             return []
         zs, values = seq
         d = int(self.sweep_dim.currentData())
-        base = self._sweep_base if self._sweep_base is not None else self.page.current_z
+        base = self._sweep_base if self._sweep_base is not None else self._current_z()
         n = len(zs)
         width = max(2, len(str(n)))
         items = [(f"sweep-dim{d}-{k + 1:0{width}d}", z, "sweep", None, None,
                   {"extra": {"sweep": {"dimension": d, "value": float(values[k]), "base_value": float(base[d]),
                                        "step": k + 1, "steps": n}}})
                  for k, z in enumerate(zs)]
-        return self._export_sequence(items, folder, f"Export a sweep of dim {d} into")
+        return self.actions.export_sequence(items, folder, f"Export a sweep of dim {d} into")
 
     # blend
     def export_blend(self, folder: str | None = None, steps: int | None = None) -> list:
         """Export the blend of the two selected pins into a folder: ``blend-A-B-01``..., with sidecars."""
         from vae_designer.core.latent.space import blend
 
-        pins = self.page.gallery.selected_pins()
+        pins = self.actions.selected_pins()
         if len(pins) != 2:
-            self.page.status.setText("Export failed: select exactly two pins to blend")
+            self.actions.status("Export failed: select exactly two pins to blend")
             return []
         a, b = pins
         zs, ts = blend(a.z, b.z, int(steps or self.blend_steps.value()))
         width = max(2, len(str(len(zs))))
         items = [(f"blend-{a.name}-{b.name}-{k + 1:0{width}d}", z, "blend", [a.name, b.name],
                   [float(1 - t), float(t)]) for k, (z, t) in enumerate(zip(zs, ts, strict=True))]
-        return self._export_sequence(items, folder, f"Export the blend of {a.name} and {b.name} into")
-
-    def _export_sequence(self, items, folder: str | None, title: str) -> list:
-        page = self.page
-        if page.project is None:
-            page.status.setText("Save the project first: exports record the saved model's weights")
-            return []
-        folder = folder or QFileDialog.getExistingDirectory(self, title)
-        if not folder:
-            return []
-        root = Path(folder)
-        if root.exists() and not root.is_dir():
-            page.status.setText(f"Export failed: {root} is a file, not a folder")
-            return []
-        written = page._export([(root / name, *rest) for name, *rest in items], page.export_format())
-        if len(written) != 2 * len(items):  # it failed part-way (the status says why): keep no partial sequence
-            for path in written:
-                path.unlink(missing_ok=True)
-            return []
-        return written
+        return self.actions.export_sequence(items, folder, f"Export the blend of {a.name} and {b.name} into")
 
     def blend(self) -> list:
         from vae_designer.core.latent.space import blend
 
-        pins = self.page.gallery.selected_pins()
+        pins = self.actions.selected_pins()
         if len(pins) != 2:
             return []
         a, b = pins
         zs, ts = blend(a.z, b.z, self.blend_steps.value())
-        return self.page.pin_latents(zs, [f"blend-{a.name}-{b.name}-{k + 1}" for k in range(len(zs))],
+        return self.actions.pin_latents(zs, [f"blend-{a.name}-{b.name}-{k + 1}" for k in range(len(zs))],
                                      source="blend", parents=[a.name, b.name],
                                      weights=[[1 - t, t] for t in ts])

@@ -1,0 +1,79 @@
+"""Decoding the design under the cursor as the user drags: newest request wins, latency measured.
+
+:class:`LiveDecoder` numbers each request, runs :class:`~.decoder.MapDecoder` in an
+interactive (full-priority) job runner that always takes the newest request, drops
+results older than one already shown, and times each request until the preview
+says it painted it (``latencies``, what ``benchmarks/map_latency.py`` reports).
+Each request first holds the interaction gate: training and background jobs give
+the CPU to the decoder while the hand moves.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from ..common.workers import LatestJobThread, interaction
+from ..training.session import INTERACTION_HOLD_S
+from .decoder import MapDecoder
+
+
+class LiveDecoder(QObject):
+    """``decoded(out)``: a newer decoder result (see :class:`~.decoder.MapDecoder`); ``failed(message)``."""
+
+    decoded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, training=None, parent: QObject | None = None):
+        super().__init__(parent)
+        self._training = training
+        self._seq = 0
+        self._shown_seq = -1
+        self._pending: dict[int, float] = {}
+        self.latencies: list[float] = []  # seconds, request -> preview painted
+        self.last_result: dict | None = None
+        self._thread = LatestJobThread(MapDecoder(), name="map-decoder", background=False, parent=self)
+        self._thread.done.connect(self._done)
+        self._thread.failed.connect(lambda _t, msg: self.failed.emit(msg))
+
+    @property
+    def request_seq(self) -> int:
+        """The number of the newest decode asked for: ``preview.painted_seq`` reaches it once that
+        design is on screen (what tests and benchmarks wait for)."""
+        return self._seq
+
+    def request(self, context, z: np.ndarray, **fields) -> int:
+        """Decode ``z`` with the session's ``context`` (a DecodeContext); returns the request's number."""
+        # interactive first: training and background jobs wait while the user explores
+        interaction.hold(INTERACTION_HOLD_S)
+        if self._training is not None:
+            self._training.yield_to_interaction()
+        self._seq += 1
+        self._pending[self._seq] = time.perf_counter()
+        self._thread.submit(context.job(seq=self._seq, z=z, **fields))
+        return self._seq
+
+    def forget(self) -> None:
+        """No model any more: a result still on its way is not shown."""
+        self._shown_seq = self._seq
+        self.last_result = None
+
+    def _done(self, _tag, out: dict) -> None:
+        if out["seq"] <= self._shown_seq:
+            return
+        self._shown_seq = out["seq"]
+        self.last_result = out
+        self.decoded.emit(out)
+
+    def painted(self, seq: int) -> None:
+        """The preview put request ``seq`` on screen: the requests up to it are done."""
+        if not self._pending:
+            return
+        now = time.perf_counter()
+        for s in [s for s in self._pending if s <= seq]:
+            self.latencies.append(now - self._pending.pop(s))
+
+    def shutdown(self) -> None:
+        self._thread.shutdown(wait=True)

@@ -1,0 +1,122 @@
+"""Beside the map: the decoded design, what it is (novelty, nearest design), the tools, Pin and Export.
+
+:class:`PreviewPanel` shows decoder results (``show_result``) in a picture widget
+or, for meshes with OpenGL, a 3D view made on first use; ``painted(seq)`` is
+emitted when a decoded design is on screen (what the latency benchmark times).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+from .preview_view import ImagePreview, gl_available, make_mesh_view
+
+MESH_FORMATS = ("stl", "obj", "ply", "glb")
+
+
+def novelty_words(novelty: float) -> str:
+    word = "familiar" if novelty < 0.5 else ("new" if novelty < 2 else "far out")
+    return f"Novelty: {novelty:.2f} ({word})"
+
+
+class PreviewPanel(QWidget):
+    """See the module docstring.  ``tools`` (the map tools) sit between the labels and the buttons."""
+
+    painted = Signal(int)
+    pin_clicked = Signal()
+    export_clicked = Signal()
+
+    def __init__(self, tools: QWidget, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.kind: str | None = None
+        self.image_view = ImagePreview()
+        self.image_view.painted.connect(self.painted)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.image_view)
+        self.mesh_view = None  # the 3D view of a mesh project (None until one is shown, or without OpenGL)
+        self._mesh_container = None
+        self.novelty_label = QLabel("Novelty: –")
+        self.novelty_label.setObjectName("MapNovelty")
+        self.novelty_label.setToolTip("Latent distance to the nearest training design, in units of the "
+                                      "typical distance between neighbouring designs: about 1 is as new as "
+                                      "designs are from each other, above 2 is out in the unknown")
+        self.nearest_label = QLabel("Nearest: –")
+        self.nearest_label.setObjectName("MapNearest")
+        self.nearest_label.setWordWrap(True)
+        self.pin_button = QPushButton("Pin")
+        self.pin_button.setToolTip("Keep this design in the gallery below")
+        self.pin_button.clicked.connect(self.pin_clicked)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip("Write this design (PNG, or STL/OBJ/PLY/GLB) and its JSON sidecar")
+        self.export_button.clicked.connect(self.export_clicked)
+        self.format_combo = QComboBox()
+        self.format_combo.setToolTip("Mesh file format for exports")
+        buttons = QHBoxLayout()
+        for w in (self.pin_button, self.export_button, self.format_combo):
+            buttons.addWidget(w)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.stack, 1)
+        lay.addWidget(self.novelty_label)
+        lay.addWidget(self.nearest_label)
+        lay.addWidget(tools)
+        lay.addLayout(buttons)
+
+    @property
+    def preview(self):
+        """What shows the decoded design now: the picture widget or the 3D view."""
+        w = self.stack.currentWidget()
+        return self.mesh_view if self.mesh_view is not None and w is self._mesh_container else w
+
+    @property
+    def wants_mesh_pictures(self) -> bool:
+        """Decoded meshes must come as pictures (no 3D view here)."""
+        return self.kind == "mesh" and self.mesh_view is None
+
+    def export_format(self) -> str:
+        return "png" if self.kind == "image" else self.format_combo.currentText().lower() or "stl"
+
+    def set_kind(self, kind: str) -> None:
+        """A model of this kind is shown: a 3D view for meshes (when OpenGL works), the formats."""
+        self.kind = kind
+        if kind == "mesh" and gl_available():
+            if self.mesh_view is None:
+                self.mesh_view, self._mesh_container = make_mesh_view()
+                self.mesh_view.painted.connect(self.painted)
+                self.stack.addWidget(self._mesh_container)
+            self.stack.setCurrentWidget(self._mesh_container)
+        else:
+            self.stack.setCurrentWidget(self.image_view)
+        self.format_combo.clear()
+        self.format_combo.addItems([f.upper() for f in (("png",) if kind == "image" else MESH_FORMATS)])
+        self.format_combo.setVisible(kind == "mesh")
+
+    def show_result(self, out: dict, nearest_name: str | None) -> None:
+        """A decoder result: the picture or mesh, its novelty and nearest training design."""
+        if "image" in out:
+            if self.stack.currentWidget() is not self.image_view:
+                self.stack.setCurrentWidget(self.image_view)
+            self.image_view.set_rgb(out["image"], out["seq"])
+        elif self.mesh_view is not None:
+            self.mesh_view.set_mesh(out["verts"], out["faces"], out["seq"], out.get("normals"))
+        if "novelty" in out:
+            self.novelty_label.setText(novelty_words(out["novelty"]))
+            self.nearest_label.setText(f"Nearest: {nearest_name or '?'}")
+
+    def clear(self, message: str) -> None:
+        self.kind = None
+        self.image_view.clear()
+        self.image_view.placeholder = message
+        self.stack.setCurrentWidget(self.image_view)
+        self.novelty_label.setText("Novelty: –")
+        self.nearest_label.setText("Nearest: –")
+
+    def set_enabled(self, has_map: bool, saved: bool) -> None:
+        self.pin_button.setEnabled(has_map)
+        self.export_button.setEnabled(has_map and saved)
+
+    def retheme(self, t) -> None:
+        if self.mesh_view is not None:
+            self.mesh_view.retheme(t)
+        self.image_view.update()
