@@ -43,6 +43,7 @@ from vae_designer.core.training import (
     optimizer_to_flat,
     reconstruction_errors,
 )
+from vae_designer.core.training.epoch import augment_voxels
 
 
 # ---------------------------------------------------------------------------------------------
@@ -259,7 +260,7 @@ def test_best_weights_are_the_best_epochs_even_when_training_gets_worse():
         if ev.kind == "epoch":
             at_epoch[ev.epoch] = averaged(trainer.snapshot())
             if ev.epoch == 2:  # from here on the learning rate is absurd: validation gets worse
-                trainer._set_lr(0.3)
+                trainer.set_lr(0.3)
 
     _, state = drive(trainer.run(), on_event)
     vals = [h["val_recon"] + h["val_kl"] for h in state.history]
@@ -536,13 +537,11 @@ def test_nan_step_is_rolled_back_and_the_learning_rate_lowered(poison):
 
 @pytest.mark.parametrize("mode,variants", [("mirror", 4), ("turn", 8)])
 def test_voxel_augmentation_gives_the_symmetries_of_the_square_about_the_vertical_axis(mode, variants):
-    designs = voxel_designs(4)
-    trainer = Trainer(designs, *tiny(designs, augment=mode))
     g = np.zeros((32, 32, 32), bool)
     g[2:20, 5:9, 1:30] = True  # an L-shaped, asymmetric part
     g[2:6, 5:25, 1:4] = True
     x = torch.from_numpy(g).float()[None, None].repeat(64, 1, 1, 1, 1)
-    out = trainer._augment(x, torch.Generator().manual_seed(0))
+    out = augment_voxels(x, torch.Generator().manual_seed(0), mode)
     allowed = []
     for swap in (False, True):
         for fx in (False, True):
@@ -559,7 +558,7 @@ def test_voxel_augmentation_gives_the_symmetries_of_the_square_about_the_vertica
         seen.add(matches[0])
         assert torch.equal(item.sum((0, 1)), x[0, 0].sum((0, 1)))  # the profile along z (up) is kept
     assert len(seen) == variants  # every variant occurs in 64 draws; z (up) is never flipped
-    assert torch.equal(trainer._augment(x, torch.Generator().manual_seed(0)), out)  # seeded
+    assert torch.equal(augment_voxels(x, torch.Generator().manual_seed(0), mode), out)  # seeded
 
 
 def test_large_batches_run_in_chunks_with_the_same_result_and_stop_between_chunks():

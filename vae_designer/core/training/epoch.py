@@ -118,7 +118,7 @@ class EpochRun:
         g = seeded_generator(derive_seed(cfg.seed, self.epoch, self.step, t.rank))
         x = t._batch(idx)
         if t._is_mesh and cfg.augment != "off":
-            x = t._augment(x, g)
+            x = augment_voxels(x, g, t.train_config.augment)
         noise = torch.randn((b, t.model_config.latent_dim), generator=g).to(t.device, non_blocking=True)
         return b, x, noise
 
@@ -247,7 +247,7 @@ class EpochRun:
             note = "; weights restored from the start of the epoch"
         self.step += 1  # skip this batch: retrying the same data would fail the same way
         with t._lock:
-            t._set_lr(t.lr * 0.5)
+            t.set_lr(t.lr * 0.5)
             self._publish()
         what = "loss" if not loss_ok else "gradient"
         return t._event("nan", epoch=self.epoch, step=self.step,

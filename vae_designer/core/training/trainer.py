@@ -74,7 +74,7 @@ from ..model.losses import auto_pos_weight
 from ..model.networks import VAE, build_model
 from .control import TrainControl, TrainEvent
 from .devices import is_distributed, resolve_device
-from .epoch import EpochRun, StopRequested, augment_voxels
+from .epoch import EpochRun, StopRequested
 from .seeds import derive_seed, epoch_order, make_split, seeded_generator
 from .state import TrainerState, cpu_copy, optimizer_from_flat, optimizer_to_flat, state_copy
 
@@ -183,7 +183,7 @@ class Trainer:
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=lr, weight_decay=cfg.weight_decay)
         if state is not None and state.optimizer_meta:
             self._load_flat(state.optimizer_tensors, state.optimizer_meta)
-        self._set_lr(lr)
+        self.set_lr(lr)
 
     def _voxel_pos_weight(self, state: TrainerState | None) -> float | None:
         """Weight of occupied voxels: saved, configured, or from the training data; None for images."""
@@ -242,12 +242,9 @@ class Trainer:
         """This rank's training indices for ``epoch`` (0-based), in order; from (seed, epoch) only."""
         return epoch_order(self._train_idx, self.train_config.seed, epoch, self.rank, self.world)
 
-    def _augment(self, x: torch.Tensor, g: torch.Generator) -> torch.Tensor:
-        """Voxels mirrored or turned at random (see :func:`.epoch.augment_voxels`)."""
-        return augment_voxels(x, g, self.train_config.augment)
-
     # -- optimiser helpers ------------------------------------------------------------------------
-    def _set_lr(self, lr: float) -> None:
+    def set_lr(self, lr: float) -> None:
+        """Use learning rate ``lr`` from the next step on (the plateau schedule lowers it so too)."""
         self.lr = lr
         for g in self.optimizer.param_groups:
             g["lr"] = lr
@@ -316,7 +313,7 @@ class Trainer:
             self.model.load_state_dict(weights)
             lr = self.lr
             self._load_flat(tensors, meta)
-            self._set_lr(lr)
+            self.set_lr(lr)
 
     # -- public -----------------------------------------------------------------------------------
     def snapshot(self, include_optimizer: bool = True) -> TrainerState:
