@@ -3,7 +3,10 @@ May import ``ingest`` (items, ``DesignSet``) and the shelves; not ``model`` or `
 
 Modules:
 
-* ``files``   -- decoded probabilities -> PNG pictures, marching-cubes meshes (STL/OBJ/PLY/GLB)
-  in source units, and the JSON sidecars that let an export be reproduced.
+* ``files``   -- decoded probabilities -> PNG pictures; meshes written as STL/OBJ/PLY/GLB (and the
+  names of ``mesh`` and ``sidecar`` that callers import from here).
+* ``mesh``    -- occupancy probabilities -> watertight marching-cubes meshes in source units.
+* ``sidecar`` -- the JSON sidecars that let an export be reproduced.
+* ``writing`` -- atomic writes whose OS failures are one readable line.
 * ``preview`` -- thumbnails and contact sheets of processed items (meshes as shaded depth).
 """
