@@ -49,31 +49,25 @@ def mesh_from_probs(
 
     * **Sub-voxel surface.**  With ``refine`` = 2 (default) the field, padded with two
       voxels of zeros, is enlarged twice by cubic spline interpolation before marching
-      cubes: the surface comes out with 4x the triangles and follows the field's
-      curvature, so far fewer Taubin passes are needed to take the steps off and
-      features are not rounded away.  ``refine`` = 1 meshes the raw grid (the
+      cubes: the surface, with 4x the triangles, follows the field's curvature instead of
+      straight cuts between voxel centres.  ``refine`` = 1 meshes the raw grid (the
       extraction before refining was added; old sidecars reproduce with it).
-    * **Surface.**  Marching cubes (Lewiner) on the probability field at
-      ``level``, after padding the grid with one layer of zeros, so a shape
-      touching the grid border is still closed.  Probabilities that equal the
-      level (within 1e-3) are moved 1e-3 off it, to their own side, which keeps marching cubes from
-      emitting zero-area or sliver triangles (which would collapse in a float32
-      STL and open the surface).
+    * **Surface.**  Marching cubes (Lewiner) on the field at ``level``, padded with
+      zeros so a shape touching the grid border is still closed.  Values within 1e-3 of
+      the level are moved 1e-3 off it, to their own side: no zero-area or sliver
+      triangles (they would collapse in a float32 STL and open the surface).
     * **Specks.**  Separate blobs (26-connected voxels above the level) with
       fewer than ``min_component_voxels`` voxels are removed before meshing;
       the largest blob is always kept.  A decoder's stray voxels in empty
       space are noise that ruins a print; real parts of a design (a wheel,
       a handle) span more voxels than that.  Set 0 to keep everything.
       Cavities (empty space enclosed by the shape) are kept as inner surfaces.
-    * **Orientation.**  Faces point outwards (positive volume).  Marching cubes
-      gives every surface the same orientation, so one global check of the
-      signed volume is enough; a per-body flip would turn cavities inside out.
+    * **Orientation.**  Faces point outwards (one global check of the signed volume:
+      a per-body flip would turn cavities inside out).
     * **Smoothing.**  ``smooth`` Taubin passes (each a shrink step lambda=0.5
       and an inflate step mu=-0.53): removes the terracing that a nearly
-      binary field leaves, keeps the volume, and moves vertices only, so the
-      mesh stays watertight.  0 = none; None (default) = :func:`default_smooth`:
-      2 on the raw grid (light; 5-10 takes the steps off a hard-edged field), 16 on
-      the refined one.
+      binary field leaves, keeps the volume, and moves vertices only (watertight).
+      0 = none; None (default) = :func:`default_smooth`: 2 on the raw grid, 16 refined.
     * **Units.**  Ingestion scaled each mesh's bounding box so its largest side
       spans ``R - 2 * margin_voxels`` voxels, centred in the grid, with voxel
       ``i`` covering [i, i+1).  This is inverted: grid point ``i`` (the voxel
@@ -99,12 +93,16 @@ def mesh_from_probs(
     if smooth and smooth > 0:
         verts = _taubin(verts, faces, int(smooth))
 
+    return trimesh.Trimesh(vertices=_source_units(verts, R, span, refine, size, centre), faces=faces, process=False)
+
+
+def _source_units(verts: np.ndarray, R: int, span: int, refine: int, size: float, centre) -> np.ndarray:
+    """Marching-cubes vertices (indices into the padded, maybe refined field) -> source units."""
     if refine == 1:  # padded index -> unpadded voxel-centre coordinate -> unit box (as before refining)
         unit = (verts - 1.0 + 0.5 - R / 2.0) / span
     else:  # refined sample j sits at (j + 0.5) / refine in the padded grid's voxel-edge coordinates
         unit = ((verts - 0.5) / refine - _REFINE_PAD - R / 2.0) / span
-    out = unit * float(size) + np.asarray(centre, dtype=np.float64).reshape(1, 3)
-    return trimesh.Trimesh(vertices=out, faces=faces, process=False)
+    return unit * float(size) + np.asarray(centre, dtype=np.float64).reshape(1, 3)
 
 
 def mesh_measures(mesh) -> dict:
@@ -120,8 +118,10 @@ def preview_surface(probs, level: float = 0.5, refine: int = DEFAULT_REFINE):
     faces (F, 3) int32, outward unit normals (V, 3) float32 from the field's gradient).
 
     The same sub-voxel surface as :func:`mesh_from_probs` without speck removal,
-    Taubin smoothing or units: ``refine`` = 2 at 32^3 takes ~10 ms, ``refine`` = 1 ~3 ms
-    (``benchmarks/smooth_designs.py``).  Empty vertex and face arrays when nothing reaches the level.
+    Taubin smoothing or units.  Measured on the 2-core machine (``benchmarks/smooth_designs.py``,
+    a sphere): at 32^3 ``refine`` = 1 takes ~1 ms and ``refine`` = 2 ~28 ms; at 64^3 ~14 ms and
+    ~210 ms.  So a view that follows a dragged cursor within 33 ms shows ``refine`` = 1 while it
+    moves and ``refine`` = 2 once it rests.  Empty arrays when nothing reaches the level.
     """
     from skimage import measure
 
