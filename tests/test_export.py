@@ -71,11 +71,15 @@ def test_scale_mapping_is_exact_for_a_block_of_voxels():
     p = np.zeros((R, R, R), np.float32)
     p[4:20, 10:22, 12:20] = 1.0
     centre, size = np.array([100.0, 0.0, -5.0]), 3.0
-    m = mesh_from_probs(p, smooth=0, centre=centre, size=size)
+    m = mesh_from_probs(p, smooth=0, centre=centre, size=size, refine=1)
     lo = (np.array([4, 10, 12]) - R / 2) / SPAN * size + centre
     hi = (np.array([20, 22, 20]) - R / 2) / SPAN * size + centre
     np.testing.assert_allclose(m.bounds, [lo, hi], atol=1e-9)
     assert m.is_watertight and m.volume > 0
+    # refined (the default): the spline's level surface crosses the faces' middles too, corners rounded
+    refined = mesh_from_probs(p, smooth=0, centre=centre, size=size)
+    np.testing.assert_allclose(refined.bounds, [lo, hi], atol=0.1 * size / SPAN)  # ringing: < 0.1 voxel
+    assert refined.is_watertight
 
 
 def test_voxelized_mesh_comes_back_at_its_source_size():
@@ -134,13 +138,69 @@ def test_smoothing_keeps_watertight_and_removes_the_staircase():
     hard = ball((R / 2,) * 3, 11, width=0.02)  # nearly binary: terraced surface
     r = source_radius(11, 1.0)
     area = 4 * np.pi * r**2
-    raw = mesh_from_probs(hard, smooth=0)
-    smoothed = mesh_from_probs(hard, smooth=10)
+    raw = mesh_from_probs(hard, smooth=0, refine=1)
+    smoothed = mesh_from_probs(hard, smooth=10, refine=1)
     assert smoothed.is_watertight and smoothed.volume > 0
     assert face_deviation_deg(smoothed, (0, 0, 0)) < 0.5 * face_deviation_deg(raw, (0, 0, 0))
     assert abs(smoothed.area / area - 1) < abs(raw.area / area - 1)
     # Taubin keeps the volume
     assert smoothed.volume == pytest.approx(raw.volume, rel=0.01)
+
+
+@pytest.mark.parametrize("width", [0.5, 1.0])
+def test_refined_sphere_is_watertight_true_to_volume_and_smoother_than_the_raw_grid(width):
+    # a decoder's field: a logistic falloff about a voxel wide around the surface
+    centre, size, rv = (3.0, 40.0, -8.0), 250.0, 11.0
+    p = ball((R / 2,) * 3, rv, width=width)
+    old = mesh_from_probs(p, centre=centre, size=size, refine=1)  # the extraction before refining
+    new = mesh_from_probs(p, centre=centre, size=size)
+    assert new.is_watertight and new.is_winding_consistent
+    r = source_radius(rv, size)
+    assert new.volume == pytest.approx(4 / 3 * np.pi * r**3, rel=0.005)
+    assert abs(new.volume / old.volume - 1) < 0.01
+    assert face_deviation_deg(new, centre) < 0.8 * face_deviation_deg(old, centre)
+    assert np.degrees(new.face_adjacency_angles).mean() < 0.7 * np.degrees(old.face_adjacency_angles).mean()
+
+
+def test_refined_mesh_keeps_thin_members():
+    # one-voxel plate and rods must not vanish (nor be rounded into hairs) when the field is refined
+    p = np.zeros((R, R, R), np.float32)
+    p[8:24, 8:24, 15] = 0.9
+    p[15, 15, 4:28] = 0.9
+    m = mesh_from_probs(p, size=float(SPAN))  # 1 source unit = 1 voxel
+    assert m.is_watertight
+    lo, hi = m.bounds
+    assert hi[2] - lo[2] > 20  # the rod through the plate is there, nearly its full 24 voxels
+    assert m.volume > 0.6 * (16 * 16 + 23)  # and the plate keeps most of its voxel volume
+
+
+def test_mesh_measures_are_in_source_units():
+    from vae_designer.core.export.mesh import mesh_measures
+
+    centre, size, rv = (10.0, 20.0, 30.0), 60.0, 9.0
+    m = mesh_from_probs(ball((R / 2,) * 3, rv, width=0.7), centre=centre, size=size)
+    got = mesh_measures(m)
+    r = source_radius(rv, size)
+    assert got["volume"] == pytest.approx(4 / 3 * np.pi * r**3, rel=0.01)
+    assert got["bbox"]["min"] == pytest.approx(np.subtract(centre, r), abs=0.02 * size)
+    assert got["bbox"]["max"] == pytest.approx(np.add(centre, r), abs=0.02 * size)
+    assert got["bbox"]["size"] == pytest.approx([2 * r] * 3, rel=0.02)
+    json.dumps(got)  # plain numbers only
+
+
+@pytest.mark.parametrize("refine", [1, 2])
+def test_preview_surface_lines_up_with_the_grid(refine):
+    from vae_designer.core.export.mesh import preview_surface
+
+    verts, faces, normals = preview_surface(ball((R / 2 + 3, R / 2, R / 2), 8, width=0.7), refine=refine)
+    assert verts.dtype == np.float32 and faces.dtype == np.int32 and normals.shape == verts.shape
+    m = trimesh.Trimesh(verts, faces, process=False)
+    assert m.is_watertight
+    assert m.bounds.mean(axis=0) == pytest.approx([3, 0, 0], abs=0.05)  # grid units centred on 0
+    outward = np.einsum("ij,ij->i", normals, verts - np.array([3, 0, 0]))
+    assert (outward > 0).mean() > 0.99
+    empty = preview_surface(np.zeros((R, R, R), np.float32))
+    assert empty[0].shape == (0, 3) and empty[1].shape == (0, 3)
 
 
 def test_exact_level_values_do_not_break_the_surface(tmp_path):

@@ -109,7 +109,12 @@ def test_sweep_and_blend_sequences_and_a_surprise_batch(qtbot, make_main_window,
     assert [d["sweep"]["step"] for d in datas] == [1, 2, 3, 4, 5]
     np.testing.assert_array_equal(np.delete(lat, dim, axis=1), np.delete(np.repeat(base[None], 5, 0), dim, axis=1))
     assert np.all(np.diff(lat[:, dim]) > 0)
-    assert len({p.read_bytes() for p in pngs}) > 1  # the designs change along the sweep
+    # the designs change along the sweep (compared as decoded: a 2-epoch model's crisp PNGs may all be
+    # bare paper, its ink nowhere above one half)
+    from vae_designer.core.latent.generate import decode
+    from vae_designer.core.project.store import load_project
+
+    assert np.abs(np.diff(decode(load_project(image_project), lat), axis=0)).max() > 0
     cli("sample", image_project, "--from-json", sides[2], "-o", tmp_path / "repro-sweep")
     assert (tmp_path / "repro-sweep" / pngs[2].name).read_bytes() == pngs[2].read_bytes()
     assert json.loads((tmp_path / "repro-sweep" / sides[2].name).read_text())["sweep"] == datas[2]["sweep"]

@@ -16,7 +16,9 @@ def add_parser(sub) -> None:
     p.add_argument("b", metavar="B")
     p.add_argument("--steps", type=positive_int, default=8, help="designs to write, ends included (default 8)")
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR")
-    p.add_argument("--format", choices=["png", "stl", "obj", "ply", "glb"])
+    p.add_argument("--format", choices=["png", "svg", "dxf", "stl", "obj", "ply", "glb"],
+                   help="as for sample: png (svg, dxf for silhouettes) or stl, obj, ply, glb")
+    p.add_argument("--size", type=positive_int, metavar="PX", help="side of PNG pictures in pixels")
 
 
 def run(args) -> int:
@@ -32,6 +34,7 @@ def run(args) -> int:
     z = ((1 - ts)[:, None] * za[None] + ts[:, None] * zb[None]).astype(np.float32)
     for i, t in enumerate(ts):
         written = export_design(project, z[i], folder / f"interp_{i:03d}", fmt,
-                                source="interpolate", parents=[name_a, name_b], weights=[1 - t, t])
+                                source="interpolate", parents=[name_a, name_b], weights=[1 - t, t],
+                                pixels=args.size)
         print(written[0])
     return 0

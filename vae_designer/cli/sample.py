@@ -14,8 +14,11 @@ def add_parser(sub) -> None:
     p.add_argument("project", help="project folder")
     p.add_argument("-n", type=positive_int, default=None, help="how many designs (default 8)")
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="folder to write into")
-    p.add_argument("--format", choices=["png", "stl", "obj", "ply", "glb"],
-                   help="png for image projects; stl (default), obj, ply or glb for mesh projects")
+    p.add_argument("--format", choices=["png", "svg", "dxf", "stl", "obj", "ply", "glb"],
+                   help="png for image projects (svg or dxf outlines too for silhouettes); "
+                        "stl (default), obj, ply or glb for mesh projects")
+    p.add_argument("--size", type=positive_int, metavar="PX",
+                   help="side of PNG pictures in pixels (default: the model's resolution), e.g. 1024")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--temperature", type=positive_float, default=1.0,
                    help="scale of the prior samples: below 1 is safer, above 1 more surprising")
@@ -28,8 +31,8 @@ def run(args) -> int:
 
     project = load_project(args.project)
     if args.from_json:
-        if args.n is not None:
-            raise UserError("-n cannot be combined with --from-json")
+        if args.n is not None or args.size is not None:
+            raise UserError("-n and --size cannot be combined with --from-json (the sidecar holds them)")
         written = reproduce(project, args.from_json, out_dir(args.output), args.format)
         print(written[0])
         return 0
@@ -40,6 +43,6 @@ def run(args) -> int:
     width = max(3, len(str(n - 1)))
     for i in range(n):
         written = export_design(project, z[i], folder / f"sample_{args.seed}_{i:0{width}d}", fmt,
-                                source="sample", seed=args.seed)
+                                source="sample", seed=args.seed, pixels=args.size)
         print(written[0])
     return 0

@@ -9,8 +9,8 @@ Rooms, bottom to top (``pyproject.toml``'s import-linter ``layers`` contract hol
   voxelize, process (the worker-process unit), cache, designset, steps (``ingest_steps``).
 * ``model/``    -- config (``ModelConfig``, ``TrainConfig``), networks (the VAEs), losses.
 * ``training/`` -- the trainer and the use of a trained model (encoding, decoding).
-* ``export/``   -- files (PNG, meshes, sidecars) and previews (thumbnails, contact sheets);
-  beside ``training``, neither imports the other.
+* ``export/``   -- files (crisp PNG, SVG/DXF outlines, smooth meshes, sidecars) and previews
+  (thumbnails, contact sheets); beside ``training``, neither imports the other.
 * ``latent/``   -- space (the design map's maths) and generate (latent vectors -> files).
 * ``project/``  -- store (project folders on disk) and autosave; beside ``latent``.
 

@@ -3,7 +3,17 @@ May import ``ingest`` (items, ``DesignSet``) and the shelves; not ``model`` or `
 
 Modules:
 
-* ``files``   -- decoded probabilities -> PNG pictures, marching-cubes meshes (STL/OBJ/PLY/GLB)
-  in source units, and the JSON sidecars that let an export be reproduced.
+* ``design``  -- one decoded design -> its file in the format asked for, and the sidecar's ``export``.
+* ``outline`` -- a silhouette's probabilities -> its smooth outline (closed loops, even-odd).
+* ``crisp``   -- crisp silhouette pictures at any size (one band per flat tone), the uncertainty
+  overlay, smoothly enlarged rasters.
+* ``vector``  -- outlines as SVG paths and DXF (R12) polylines in source units.
+* ``refine``  -- the cubic spline enlargement of probability fields (2D and 3D).
+* ``files``   -- decoded probabilities -> PNG pictures; meshes written as STL/OBJ/PLY/GLB (and the
+  names of ``mesh`` and ``sidecar`` that callers import from here).
+* ``mesh``    -- occupancy probabilities -> smooth, watertight meshes in source units; volume, bbox;
+  the preview surface.
+* ``sidecar`` -- the JSON sidecars that let an export be reproduced.
+* ``writing`` -- atomic writes whose OS failures are one readable line.
 * ``preview`` -- thumbnails and contact sheets of processed items (meshes as shaded depth).
 """

@@ -15,6 +15,7 @@ Modules:
 * ``process``   -- one file -> one processed item: the unit of work run in worker processes.
 * ``cache``     -- per-file results kept under the user cache directory.
 * ``designset`` -- :class:`DesignSet`, the loaded set, compact in memory.
+* ``looks``     -- what an image collection is: silhouettes (and their flat ink tones), grey, colour.
 * ``steps``     -- :func:`ingest_steps`, the cancellable, parallel generator that ties these
   together, and :func:`load_designs`, which simply drives it.
 

@@ -122,7 +122,9 @@ def background_and_ink(rgba: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return bg, np.clip(ink, 0.0, 1.0)
 
 
-def _square_crop(ink: np.ndarray, margin: float) -> np.ndarray:
+def _square_crop(ink: np.ndarray, margin: float) -> tuple[np.ndarray, list[float], int]:
+    """(the content centred on a square canvas with a margin, the canvas centre [x, y] and side in
+    source pixels)."""
     strength = ink[..., 0] if ink.shape[2] == 1 else np.maximum(np.maximum(ink[..., 0], ink[..., 1]), ink[..., 2])
     mask = strength > CONTENT_THRESHOLD
     if not mask.any():
@@ -135,7 +137,8 @@ def _square_crop(ink: np.ndarray, margin: float) -> np.ndarray:
     canvas = np.zeros((side, side, ink.shape[2]), np.float32)
     oy, ox = (side - h) // 2, (side - w) // 2
     canvas[oy : oy + h, ox : ox + w] = crop
-    return canvas
+    centre = [float(x0 - ox + side / 2.0), float(y0 - oy + side / 2.0)]
+    return canvas, centre, side
 
 
 def _resize(canvas: np.ndarray, resolution: int) -> np.ndarray:
@@ -149,7 +152,10 @@ def _resize(canvas: np.ndarray, resolution: int) -> np.ndarray:
 def process_image(path: str, resolution: int, margin: float = 0.08) -> tuple[np.ndarray, dict]:
     """Load one image file and return (ink uint8, metadata).
 
-    ink is R x R (grey) or R x R x 3 (colour).  Raises :class:`SkipFile` with a
+    ink is R x R (grey) or R x R x 3 (colour).  ``meta`` holds the source's size and
+    mode, the background colour, whether it is colour, and the square canvas that
+    the item covers in the source image (``centre`` [x, y] and ``size``, in source
+    pixels; an exported outline maps back to source units through them).  Raises :class:`SkipFile` with a
     reason for anything that cannot be used.
     """
     img = _open(path)
@@ -157,7 +163,8 @@ def process_image(path: str, resolution: int, margin: float = 0.08) -> tuple[np.
     source_mode = img.mode
     rgba = _to_float_rgba(img)
     bg, ink = background_and_ink(rgba)
-    out = _resize(_square_crop(ink, margin), resolution)
+    canvas, centre, side = _square_crop(ink, margin)
+    out = _resize(canvas, resolution)
     colour = False
     if out.ndim == 3:
         hi, lo = out.max(axis=2), out.min(axis=2)
@@ -172,6 +179,9 @@ def process_image(path: str, resolution: int, margin: float = 0.08) -> tuple[np.
         "source_mode": source_mode,
         "background": [round(float(c), 4) for c in bg],
         "colour": colour,
+        # the square the R x R item covers, in source pixels (after EXIF orientation): exports in source units
+        "centre": centre,
+        "size": int(side),
     }
     return out, meta
 

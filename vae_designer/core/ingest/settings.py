@@ -26,7 +26,7 @@ def resolution_help() -> str:
                      for k in ("image", "mesh"))
 
 # Bump when the output of preprocessing changes, so old cache entries are ignored.
-PREPROCESS_VERSION = 2  # 2: mesh surface samples spread evenly over each triangle
+PREPROCESS_VERSION = 3  # 2: mesh surface samples spread evenly over each triangle; 3: images' canvas centre/size
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import UserError
 
-IMAGE_FORMATS = ("png",)
+IMAGE_FORMATS = ("png", "svg", "dxf")  # svg and dxf (outlines) for silhouette projects only
 MESH_FORMATS = ("stl", "obj", "ply", "glb")
 # sidecar fields that export_design writes itself (or ``sidecar`` fills in); others are "extra"
 SIDECAR_OWN = frozenset({"app", "app_version", "format_version", "created", "project_id", "weights_sha256",
@@ -27,11 +27,9 @@ def default_format(project) -> str:
 
 
 def check_format(project, fmt: str | None) -> str:
-    fmt = (fmt or default_format(project)).lower().lstrip(".")
-    allowed = IMAGE_FORMATS if project.kind == "image" else MESH_FORMATS
-    if fmt not in allowed:
-        raise UserError(f"--format {fmt} does not fit a {project.kind} project: use {', '.join(allowed)}")
-    return fmt
+    from ..export.design import check_design_format
+
+    return check_design_format(project.kind, project.manifest, fmt or default_format(project))
 
 
 def decode(project, z: np.ndarray) -> np.ndarray:
@@ -85,37 +83,30 @@ def latent_of(project, ref: str) -> tuple[np.ndarray, str]:
 
 def export_design(project, z: np.ndarray, out_stem: Path, fmt: str, *, probs: np.ndarray | None = None,
                   source: str = "sample", seed: int | None = None, parents=None, weights=None,
-                  smooth: int = 2, level: float = 0.5, extra: dict | None = None) -> list[Path]:
+                  smooth: int | None = None, level: float = 0.5, extra: dict | None = None,
+                  pixels: int | None = None, recipe: dict | None = None) -> list[Path]:
     """Decode ``z`` (unless ``probs`` given), write the design file and its sidecar; return both paths.
 
     ``extra``: more sidecar fields that describe how the design was made (a
     surprise's ``temperature``, a sweep's ``sweep`` = {dimension, value, ...});
     they never override the standard fields and ``reproduce`` carries them over.
+    ``pixels``: a PNG's side; ``recipe``: the sidecar ``export`` being reproduced
+    (see ``core.export.design.write_design``).
 
     Exports decode one vector at a time: convolution kernels may sum in another
     order for another batch size, and a sidecar must reproduce its file byte for
     byte however many designs were exported with it.
     """
-    from ..export.files import image_from_probs, mesh_from_probs, sidecar, write_mesh, write_png, write_sidecar
+    from ..export.design import write_design
+    from ..export.sidecar import sidecar, write_sidecar
 
     z = np.asarray(z, np.float32).ravel()
     if probs is None:
         probs = decode(project, z[None])[0]
     out_stem = Path(out_stem)
     target = out_stem.with_name(f"{out_stem.name}.{fmt}")
-    export = {"format": fmt}
-    if project.kind == "image":
-        background = project.manifest.get("typical_background", [1.0, 1.0, 1.0])
-        write_png(image_from_probs(probs, background=background), target)
-        export["background"] = background
-    else:
-        size = float(project.manifest.get("typical_size", 1.0))
-        margin = int(project.manifest.get("settings", {}).get("mesh_margin_voxels", 1))
-        grid = probs[0] if probs.ndim == 4 else probs
-        mesh = mesh_from_probs(grid, level=level, smooth=smooth, centre=(0.0, 0.0, 0.0), size=size,
-                               margin_voxels=margin)
-        write_mesh(mesh, target, fmt)
-        export.update(level=level, smooth=smooth, centre=[0.0, 0.0, 0.0], size=size)
+    export = write_design(project.kind, probs, target, fmt, project.manifest, level=level, smooth=smooth,
+                          pixels=pixels, recipe=recipe)
     fields = dict(project_id=project.id, weights_sha256=project.weights_sha256, kind=project.kind,
                   latent=[float(v) for v in z], seed=seed, source=source, export=export)
     if parents is not None:
@@ -147,4 +138,4 @@ def reproduce(project, sidecar_path: str, out_dir: Path, fmt: str | None = None)
                          source=data.get("source", "sample"), seed=data.get("seed"),
                          parents=data.get("parents"), weights=data.get("weights"),
                          smooth=int(exp.get("smooth", 2)), level=float(exp.get("level", 0.5)),
-                         extra={k: v for k, v in data.items() if k not in SIDECAR_OWN})
+                         extra={k: v for k, v in data.items() if k not in SIDECAR_OWN}, recipe=exp)

@@ -96,12 +96,18 @@ def manifest_from_designs(designs) -> dict:
                   for p, label, m in zip(designs.paths, designs.labels, designs.meta)],
         "skipped": [s.to_dict() for s in designs.skipped],
     }
-    if designs.kind == "mesh" and len(designs):
-        sizes = np.array([m["size"] for m in designs.meta])
+    sizes = [m["size"] for m in designs.meta if "size" in m]  # images: canvas side in source pixels
+    if sizes:
         manifest["typical_size"] = float(np.median(sizes))
     if designs.kind == "image" and len(designs):
+        from ..ingest.looks import collection_tones
+
         bgs = [tuple(m["background"]) for m in designs.meta]
         manifest["typical_background"] = list(max(set(bgs), key=bgs.count))
+        tones = collection_tones(designs.data)  # None: grey sketches or colour (see ingest.looks)
+        manifest["image_look"] = "colour" if designs.colour else ("silhouette" if tones else "grey")
+        if tones:
+            manifest["image_tones"] = list(tones)
     return manifest
 
 
