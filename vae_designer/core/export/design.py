@@ -43,6 +43,30 @@ def project_look(manifest: dict) -> str:
     return "colour" if manifest.get("channels") == 3 else "grey"
 
 
+def picture(probs, manifest: dict, pixels: int | None = None, background=None,
+            uncertainty: bool = False) -> np.ndarray:
+    """An image design as the app shows it and a PNG export writes it: RGB uint8 (pixels, pixels, 3).
+
+    Silhouette collections (``manifest["image_look"]``): the crisp outline picture in the
+    collection's tones, optionally with the model's uncertainty drawn over it; grey and colour
+    ones: the raster, enlarged smoothly.  Default size: the model's resolution.
+    """
+    from .crisp import crisp_picture, raster_picture, tone_outlines, uncertainty_overlay
+
+    bg = background if background is not None else manifest.get("typical_background", (1.0, 1.0, 1.0))
+    pixels = int(pixels or np.shape(probs)[-1])
+    if project_look(manifest) != "silhouette":
+        return raster_picture(probs, pixels, bg)
+    tones = [float(t) for t in (manifest.get("image_tones") or [1.0])]
+    outlines = tone_outlines(probs, tones)
+    rgb = crisp_picture(probs, pixels, bg, tones, outlines)
+    if uncertainty:
+        over = uncertainty_overlay(probs, pixels, tones).astype(np.float32)
+        a = over[..., 3:4] / 255.0
+        rgb = np.round(rgb * (1.0 - a) + over[..., :3] * a).astype(np.uint8)
+    return rgb
+
+
 def design_formats(kind: str, manifest: dict) -> tuple[str, ...]:
     """The file formats a project's designs can be exported as."""
     if kind != "image":

@@ -36,6 +36,12 @@ EVENTS = {
 }
 
 _keys = itertools.count(1)
+LOOK_FIELDS = ("image_look", "image_tones", "channels")  # a project manifest's fields that say how designs look
+
+
+def look_of(manifest: dict | None) -> dict:
+    """The fields of a project manifest that say how its image designs are drawn."""
+    return {k: manifest[k] for k in LOOK_FIELDS if manifest and manifest.get(k) is not None}
 
 
 @dataclass(frozen=True)
@@ -51,11 +57,12 @@ class DecodeContext:
     weights: dict
     key: tuple
     background: tuple | None = None
+    look: dict = field(default_factory=dict)  # how image designs look: the manifest's image_look, image_tones
 
     def job(self, **fields) -> dict:
         """The job dict of the map's workers: the context's fields plus ``fields``."""
         return {"config": self.config, "weights": self.weights, "weights_key": self.key, "kind": self.kind,
-                "background": self.background, **fields}
+                "background": self.background, "look": self.look, **fields}
 
 
 @dataclass
@@ -145,7 +152,8 @@ class MapSession:
 
         self._reset()
         self.context = DecodeContext(kind, config, weights, ("weights", next(_keys)),
-                                     tuple(background) if background is not None else None)
+                                     tuple(background) if background is not None else None,
+                                     look_of(project.manifest if project is not None else None))
         self.project, self.designs = project, designs
         self.encodings = np.asarray(encodings, np.float32)
         self.labels, self.paths = list(labels), list(paths)
@@ -170,7 +178,8 @@ class MapSession:
         background = self.context.background
         if background is None and project.manifest.get("typical_background") is not None:
             background = tuple(project.manifest["typical_background"])
-        self.context = DecodeContext(self.kind, self.config, project.weights, ("weights", next(_keys)), background)
+        self.context = DecodeContext(self.kind, self.config, project.weights, ("weights", next(_keys)), background,
+                                     look_of(project.manifest))
         self.project = project
         if designs is not None:
             self.designs = designs

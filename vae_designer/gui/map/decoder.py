@@ -26,26 +26,33 @@ import numpy as np
 class MapDecoder:
     """Decode one latent vector into what the preview shows.
 
-    Job: ``{"seq", "z", "config", "weights", "weights_key", "kind", "background",
-    "latent_map"}``.  Result: ``{"seq", "z", "probs", "image" (RGB uint8) or
-    "verts"/"faces" (mesh in grid units), "novelty", "nearest", "seconds"}``.
+    Job: ``{"seq", "z", "config", "weights", "weights_key", "kind", "background", "look",
+    "latent_map"}``, and for the finished picture once the cursor rests ``"fine": True``
+    (silhouettes: the crisp outline at ``"pixels"``, with ``"uncertainty"`` drawn over it;
+    meshes: the refined surface) with the fast result's ``"probs"`` (not decoded again).
+    Result: ``{"seq", "z", "probs", "fine", "image" (RGB uint8) or "verts"/"faces"/"normals"
+    (mesh in grid units), "novelty", "nearest", "seconds"}``.
     """
 
     def __call__(self, job: dict) -> dict:
-        import torch
-
         t0 = time.perf_counter()
-        model = model_for(job["config"], job["weights"])
         z = np.asarray(job["z"], np.float32).reshape(1, -1)
-        with torch.inference_mode():
-            probs = torch.sigmoid(model.decode(torch.from_numpy(z)).float()).numpy()[0]
-        out = {"seq": job["seq"], "z": z[0], "probs": probs}
+        probs = job.get("probs")
+        if probs is None:
+            import torch
+
+            model = model_for(job["config"], job["weights"])
+            with torch.inference_mode():
+                probs = torch.sigmoid(model.decode(torch.from_numpy(z)).float()).numpy()[0]
+        fine = bool(job.get("fine"))
+        out = {"seq": job["seq"], "z": z[0], "probs": probs, "fine": fine}
         if job["kind"] == "mesh" and job.get("mesh_as_image"):
             from vae_designer.core.export.preview import render_voxels
 
             out["image"] = render_voxels((probs[0] if probs.ndim == 4 else probs) > 0.5, 256)
         else:
-            out.update(render(job["kind"], probs, job.get("background")))
+            out.update(render(job["kind"], probs, job.get("background"), look=job.get("look"), fine=fine,
+                              pixels=job.get("pixels"), uncertainty=bool(job.get("uncertainty"))))
         # No resizing here: the preview's QPainter scales the small picture to the screen with
         # smooth filtering in ~0.3 ms, where PIL took ~3 ms on this thread for a 64 -> 380 RGB resize.
         lm = job.get("latent_map")
@@ -71,30 +78,32 @@ def model_for(config, weights):
     return cached_model(config, weights)
 
 
-def render(kind: str, probs: np.ndarray, background=None) -> dict:
-    """Decoded probabilities -> an RGB picture (images) or a light mesh (meshes) for the preview."""
+def render(kind: str, probs: np.ndarray, background=None, *, look: dict | None = None, fine: bool = False,
+           pixels: int | None = None, uncertainty: bool = False) -> dict:
+    """Decoded probabilities -> what the preview shows: an RGB picture (images) or a surface (meshes).
+
+    Fast (while the cursor moves): the model's own raster (the QPainter scales it to the screen
+    in ~0.3 ms) and the unrefined surface (~1 ms at 32^3).  ``fine`` (once it rests): the design
+    as it is exported -- ``core.export.design.picture`` at the preview's size in ``pixels``
+    (crisp outlines for silhouette collections) and the 2x refined surface (~28 ms at 32^3).
+    """
     if kind == "image":
-        from vae_designer.core.export.files import image_from_probs
+        from vae_designer.core.export.design import picture
 
-        return {"image": np.ascontiguousarray(image_from_probs(probs, background or (1.0, 1.0, 1.0)))}
-    from skimage import measure
+        manifest = dict(look or {})
+        if fine and pixels:
+            rgb = picture(probs, manifest, pixels, background or (1.0, 1.0, 1.0), uncertainty=uncertainty)
+        else:
+            from vae_designer.core.export.files import image_from_probs
 
-    grid = np.asarray(probs[0] if probs.ndim == 4 else probs, np.float32)
-    R = grid.shape[0]
-    if not (grid > 0.5).any():
-        return {"verts": np.zeros((0, 3), np.float32), "faces": np.zeros((0, 3), np.int32), "normals": None}
-    # The preview's surface: marching cubes on the probability field padded with zeros (closed, like
-    # the export), in grid units centred on 0.  ~2.5 ms instead of ~10 ms for core.export.mesh_from_probs:
-    # no speck removal or Taubin smoothing (the field is smooth already); exports use the full path.
-    # Marching cubes' normals come from the field's gradient (pointing outwards with "ascent"), so
-    # none need computing here or -- far slower, a Python loop per vertex -- in pyqtgraph's MeshData.
-    # They are negated: pyqtgraph's 'shaded' shader lights along eye-space (1, -1, -1), i.e. normals
-    # facing away from the camera; outward normals would leave the faces the viewer sees dark.
-    field = np.zeros((R + 2,) * 3, np.float32)
-    field[1:-1, 1:-1, 1:-1] = grid
-    verts, faces, normals, _ = measure.marching_cubes(field, 0.5, gradient_direction="ascent")
-    return {"verts": (verts - (R / 2.0 + 0.5)).astype(np.float32), "faces": faces.astype(np.int32),
-            "normals": -normals.astype(np.float32)}
+            rgb = image_from_probs(probs, background or (1.0, 1.0, 1.0))
+        return {"image": np.ascontiguousarray(rgb)}
+    from vae_designer.core.export.mesh import preview_surface
+
+    verts, faces, normals = preview_surface(probs, refine=2 if fine else 1)
+    # pyqtgraph's 'shaded' shader lights along eye-space (1, -1, -1), i.e. normals facing away from
+    # the camera: outward normals would leave the faces the viewer sees dark, so they are negated.
+    return {"verts": verts, "faces": faces, "normals": -normals if len(normals) else None}
 
 
 def fit_job(job: dict) -> dict:

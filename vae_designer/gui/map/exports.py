@@ -22,7 +22,9 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from vae_designer.core.latent.session import MapSession, Pin
 
 from .decoder import MapDecoder
-from .preview_panel import MESH_FORMATS
+
+FILE_KINDS = {"png": "PNG image", "svg": "SVG outline", "dxf": "DXF outline", "stl": "STL mesh", "obj": "OBJ mesh",
+              "ply": "PLY mesh", "glb": "GLB mesh"}
 
 
 class PinMaker:
@@ -80,9 +82,11 @@ class MapExporter:
         return True
 
     def ask_file(self, default_name: str) -> str:
-        fmt = self.export_format()
-        filters = "PNG image (*.png)" if self.session.kind == "image" else \
-            ";;".join(f"{f.upper()} mesh (*.{f})" for f in ([fmt] + [f for f in MESH_FORMATS if f != fmt]))
+        from vae_designer.core.export.design import design_formats
+
+        s, fmt = self.session, self.export_format()
+        formats = design_formats(s.kind, {**s.context.look, "channels": s.config.channels})
+        filters = ";;".join(f"{FILE_KINDS.get(f, f.upper())} (*.{f})" for f in [fmt, *[f for f in formats if f != fmt]])
         path, _ = QFileDialog.getSaveFileName(self._parent, "Export design", default_name + "." + fmt, filters)
         return path
 

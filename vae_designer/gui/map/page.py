@@ -101,7 +101,7 @@ class MapPage(QWidget):
 
     def _start_workers(self) -> None:
         """The page's workers: live decoding, refitting, projections, errors and the item card."""
-        self.live = LiveDecoder(self.training, self)
+        self.live = LiveDecoder(self.training, self.panel.fine_options, self)
         self.live.decoded.connect(self._on_decoded)
         self.live.failed.connect(lambda msg: self.status.setText(f"Decoding failed: {msg}"))
         self._fitter = LatestJobThread(fit_job, name="map-fit", parent=self)
@@ -166,6 +166,7 @@ class MapPage(QWidget):
         self.panel.painted.connect(self.live.painted)
         self.panel.pin_clicked.connect(lambda: self.pin())
         self.panel.export_clicked.connect(lambda: self.export_current())
+        self.panel.uncertainty_toggled.connect(lambda _on: self.live.refine())
         self.gallery.pins_changed.connect(self._update_enabled)
         self.gallery.itemSelectionChanged.connect(self._update_enabled)
         self.gallery.compare_requested.connect(lambda: self.compare_pins())
@@ -240,6 +241,14 @@ class MapPage(QWidget):
         else:
             self.move_cursor(*self.view.cursor_xy())  # the user's hand is on it: same place, new model
 
+    def _formats(self) -> tuple[tuple[str, ...], bool]:
+        """The export formats of the model on show and whether its designs are silhouettes."""
+        from vae_designer.core.export.design import design_formats, project_look
+
+        look = {**self.session.context.look, "channels": self.session.config.channels}
+        return design_formats(self.session.kind, look), self.session.kind == "image" and \
+            project_look(look) == "silhouette"
+
     def _training_designs(self, project):
         """The training page's loaded designs when they are this project's (reconstructions need them)."""
         designs = self.training.designs if self.training is not None else None
@@ -262,7 +271,7 @@ class MapPage(QWidget):
             if new_model:
                 self.header.fill_projections(s.encodings)
                 self.tools.model_changed()
-                self.panel.set_kind(s.kind)
+                self.panel.set_kind(s.kind, *self._formats())
                 self._selection_changed(-1)
             self._draw()
             self._refresh_dependents(new_model=True)

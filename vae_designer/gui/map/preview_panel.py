@@ -8,7 +8,16 @@ emitted when a decoded design is on screen (what the latency benchmark times).
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .preview_view import ImagePreview, gl_available, make_mesh_view
 
@@ -26,6 +35,7 @@ class PreviewPanel(QWidget):
     painted = Signal(int)
     pin_clicked = Signal()
     export_clicked = Signal()
+    uncertainty_toggled = Signal(bool)
 
     def __init__(self, tools: QWidget, parent: QWidget | None = None):
         super().__init__(parent)
@@ -51,9 +61,15 @@ class PreviewPanel(QWidget):
         self.export_button.setToolTip("Write this design (PNG, or STL/OBJ/PLY/GLB) and its JSON sidecar")
         self.export_button.clicked.connect(self.export_clicked)
         self.format_combo = QComboBox()
-        self.format_combo.setToolTip("Mesh file format for exports")
+        self.format_combo.setObjectName("MapExportFormat")
+        self.format_combo.setToolTip("File format for exports")
+        self.uncertainty_check = QCheckBox("Uncertainty")
+        self.uncertainty_check.setObjectName("MapUncertainty")
+        self.uncertainty_check.setToolTip("Show where the model is unsure of the outline (its raw probabilities) "
+                                          "over the design: the coloured seams are guesses")
+        self.uncertainty_check.toggled.connect(self.uncertainty_toggled)
         buttons = QHBoxLayout()
-        for w in (self.pin_button, self.export_button, self.format_combo):
+        for w in (self.pin_button, self.export_button, self.format_combo, self.uncertainty_check):
             buttons.addWidget(w)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -75,11 +91,17 @@ class PreviewPanel(QWidget):
         return self.kind == "mesh" and self.mesh_view is None
 
     def export_format(self) -> str:
-        return "png" if self.kind == "image" else self.format_combo.currentText().lower() or "stl"
+        return self.format_combo.currentText().lower() or ("png" if self.kind == "image" else "stl")
 
-    def set_kind(self, kind: str) -> None:
-        """A model of this kind is shown: a 3D view for meshes (when OpenGL works), the formats."""
+    def fine_options(self) -> dict:
+        """How the finished picture is drawn: at the preview's size, with the uncertainty if asked."""
+        return {"pixels": self.image_view.display_side(), "uncertainty": self.uncertainty_check.isChecked()}
+
+    def set_kind(self, kind: str, formats=None, silhouette: bool = False) -> None:
+        """A model of this kind is shown: a 3D view for meshes (when OpenGL works), the export
+        ``formats`` (first: the default), the uncertainty toggle for silhouette collections."""
         self.kind = kind
+        self.uncertainty_check.setVisible(silhouette)
         if kind == "mesh" and gl_available():
             if self.mesh_view is None:
                 self.mesh_view, self._mesh_container = make_mesh_view()
@@ -88,9 +110,10 @@ class PreviewPanel(QWidget):
             self.stack.setCurrentWidget(self._mesh_container)
         else:
             self.stack.setCurrentWidget(self.image_view)
+        formats = tuple(formats or (("png",) if kind == "image" else MESH_FORMATS))
         self.format_combo.clear()
-        self.format_combo.addItems([f.upper() for f in (("png",) if kind == "image" else MESH_FORMATS)])
-        self.format_combo.setVisible(kind == "mesh")
+        self.format_combo.addItems([f.upper() for f in formats])
+        self.format_combo.setVisible(len(formats) > 1)
 
     def show_result(self, out: dict, nearest_name: str | None) -> None:
         """A decoder result: the picture or mesh, its novelty and nearest training design."""
