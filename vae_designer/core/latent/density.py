@@ -18,7 +18,8 @@ training split.
   ones by (1) or (2).
 * **Choice.**  The candidate with the highest held-out likelihood over
   ``FOLDS``-fold cross-validation of the encodings wins (BIC among (1) and (2)
-  when there are too few encodings to hold any out).  Everything random comes
+  when there are too few encodings to hold any out).  A collection of more than
+  ``MAX_FIT`` designs is represented by a seeded random subset of that many.  Everything random comes
   from ``seed``: the same encodings always give the same density.  Every
   covariance gets a small floor (a thousandth of the encodings' variance along
   each dimension, plus 1e-6), so an unused dimension cannot collapse a component.
@@ -50,6 +51,7 @@ FULL_MAX_DIM = 128  # full covariances above this size cost too much to fit (K x
 FOLDS = 5
 HELD_OUT = 1000  # a big collection holds out this many encodings, not all of them
 BANDWIDTHS = (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6, 0.8, 1.0)  # kernel spread / encodings' spread
+MAX_FIT = 4000  # a bigger collection is represented by a seeded random subset of its encodings
 BANDWIDTH_QUERIES = 500  # at most this many encodings score each bandwidth (leave-one-out)
 FIT_SEED = 0
 REG_ABS, REG_REL = 1e-6, 1e-3
@@ -165,6 +167,8 @@ def fit_density(encodings, *, seed: int = FIT_SEED, kinds: tuple[str, ...] = KIN
         raise UserError("the latent density needs at least one finite encoding")
     if not kinds or set(kinds) - set(KINDS):
         raise UserError(f"density kinds must be among {', '.join(KINDS)}, not {kinds}")
+    if len(x) > MAX_FIT:  # plenty for 8 components, and the fit stays well under a second
+        x = x[np.sort(np.random.default_rng([seed, 0x5E]).choice(len(x), MAX_FIT, replace=False))]
     if x.shape[1] > FULL_MAX_DIM and len(kinds) > 1:
         kinds = tuple(k for k in kinds if k != "full")
     few = len(x) < 2 * FOLDS
