@@ -47,8 +47,10 @@ def test_train_writes_a_project_info_reads_it(image_project):
     assert info["dataset"]["labels"] == {"tall": 20, "wide": 20}
     assert info["model"]["latent_dim"] == 4 and info["metrics"]["epochs_done"] == 2
     assert info["metrics"]["best_val_loss"] > 0
+    assert info["sampling"]["prior"] == "fitted" and info["sampling"]["components"] >= 1
     text = ok(run_cli("info", image_project)).stdout
     assert "40 designs" in text and "latent 4" in text
+    assert f"samples: from the density of the training encodings: {info['sampling']['density']}" in text
 
 
 def test_project_holds_no_pickle_and_loads_without_it(image_project, monkeypatch):
