@@ -8,6 +8,10 @@ the reference row ("train"), i.e. what a design of this model looks like.  The r
 
 * ``grey``      undecided pixels / voxels (0.2 < p < 0.8) among the visible ones (p > 0.2):
                 fog.  Crisp designs have only their antialiased edge here.
+* ``sharp``     mean gradient magnitude over the visible pixels / voxels: steep (crisp) edges.
+                The row "data" is the training designs themselves, for the scale of both: a
+                collection of grey-level designs (the bundled cars have light-grey bodies and
+                darker windows) is "grey" by this measure too.
 * ``parts``     connected components of the design (p > 0.5; 8-connected pixels, 26-connected
                 voxels), median and the share of designs in one piece.
 * ``empty``     share of designs with nothing above 0.5 (what ``sample`` skips).
@@ -52,22 +56,49 @@ def iou(a: np.ndarray, b: np.ndarray) -> float:
     return 1.0 if union == 0 else float(np.logical_and(ia, ib).sum() / union)
 
 
-def score(project, latent_map, z: np.ndarray, train_probs: np.ndarray) -> dict:
+def sharpness(p: np.ndarray) -> float:
+    """Mean gradient magnitude over the visible pixels / voxels: crisp edges are steep."""
+    visible = p > 0.2
+    if not visible.any():
+        return float("nan")
+    grads = np.gradient(p[0] if p.shape[0] == 1 else p.max(axis=0))
+    return float(np.sqrt(sum(g**2 for g in grads))[visible[0] if p.shape[0] == 1 else visible.any(axis=0)].mean())
+
+
+def score(project, probs: np.ndarray, z: np.ndarray | None, latent_map, train_probs: np.ndarray) -> dict:
+    """The figures of one row: decoded designs ``probs`` (of latents ``z``, or the data itself)."""
+    counts = np.array([parts(project.kind, p) for p in probs])
+    out = {"probs": probs, "grey": float(np.nanmean([grey_share(p) for p in probs])),
+           "sharp": float(np.nanmean([sharpness(p) for p in probs])),
+           "parts": float(np.median(counts)), "whole": float(np.mean(counts == 1)),
+           "empty": float(np.mean([not (p > 0.5).any() for p in probs])),
+           "novelty": np.full(len(probs), np.nan), "novelty_median": np.nan, "copy_iou": np.nan, "log_q": np.nan}
+    if z is not None:
+        novelty, nearest = latent_map.novelty(z)
+        out.update(novelty=novelty, novelty_median=float(np.median(novelty)),
+                   copy_iou=float(np.median([iou(p, train_probs[j]) for p, j in zip(probs, nearest)])),
+                   log_q=float(np.mean(project.density().log_density(z))))
+    return out
+
+
+def decoded(project, z: np.ndarray) -> np.ndarray:
     from vae_designer.core.latent.generate import decode
 
-    probs = np.concatenate([decode(project, z[i : i + 32]) for i in range(0, len(z), 32)])
-    novelty, nearest = latent_map.novelty(z)
-    counts = np.array([parts(project.kind, p) for p in probs])
-    empty = np.array([not (p > 0.5).any() for p in probs])
-    grey = np.array([grey_share(p) for p in probs])
-    return {
-        "probs": probs, "novelty": novelty,
-        "grey": float(np.nanmean(grey)), "parts": float(np.median(counts)),
-        "whole": float(np.mean(counts == 1)), "empty": float(empty.mean()),
-        "novelty_median": float(np.median(novelty)),
-        "copy_iou": float(np.median([iou(p, train_probs[j]) for p, j in zip(probs, nearest)])),
-        "log_q": float(np.mean(project.density().log_density(z))),
-    }
+    return np.concatenate([decode(project, z[i : i + 32]) for i in range(0, len(z), 32)])
+
+
+def the_data(project, indices: np.ndarray) -> np.ndarray | None:
+    """The training designs themselves (from the design folder, through the ingestion cache)."""
+    from vae_designer.core.errors import UserError
+    from vae_designer.core.ingest import load_designs
+
+    try:
+        designs = load_designs(project.manifest["root"], project.kind, project.manifest["resolution"])
+    except UserError:
+        return None
+    if designs.paths != project.paths:
+        return None
+    return designs.batch(indices)
 
 
 def sheet(project, probs: np.ndarray, captions: list[str], path: Path) -> None:
@@ -110,7 +141,6 @@ def main() -> int:
     import torch
 
     sys.path.insert(0, str(REPO))
-    from vae_designer.core.latent.generate import decode
     from vae_designer.core.latent.sampling import PRIORS, sample_latents
     from vae_designer.core.latent.space import LatentMap
     from vae_designer.core.project.store import load_project, training_encodings
@@ -119,7 +149,7 @@ def main() -> int:
     project = load_project(args.project)
     train = training_encodings(project.encodings, project.metrics.get("split"))
     latent_map = LatentMap.fit(train)
-    train_probs = np.concatenate([decode(project, train[i : i + 32]) for i in range(0, len(train), 32)])
+    train_probs = decoded(project, train)
     picks = np.random.default_rng(args.seed).choice(len(train), min(args.n, len(train)), replace=False)
     rows = {"train": train[np.sort(picks)]}
     rows.update({prior: sample_latents(project, args.n, args.seed, args.temperature, prior) for prior in PRIORS})
@@ -128,11 +158,14 @@ def main() -> int:
     print(f"{args.project}: {project.kind}, {len(train)} training encodings, latent {train.shape[1]}, "
           f"{int(latent_map.active.sum())} active dimensions; density: {d.describe()}")
     print(f"{args.n} draws each, seed {args.seed}, temperature {args.temperature:g}")
-    print(f"{'row':>8} {'grey':>6} {'parts':>6} {'whole':>6} {'empty':>6} {'novelty':>8} {'copy IoU':>9} "
-          f"{'log q':>9}")
-    for name, z in rows.items():
-        s = score(project, latent_map, z, train_probs)
-        print(f"{name:>8} {s['grey']:6.3f} {s['parts']:6.1f} {s['whole']:6.2f} {s['empty']:6.2f} "
+    print(f"{'row':>8} {'grey':>6} {'sharp':>6} {'parts':>6} {'whole':>6} {'empty':>6} {'novelty':>8} "
+          f"{'copy IoU':>9} {'log q':>9}")
+    train_idx = np.asarray(project.metrics["split"]["train"])[np.sort(picks)]
+    data = the_data(project, train_idx)
+    scored = {} if data is None else {"data": score(project, data, None, latent_map, train_probs)}
+    scored.update({name: score(project, decoded(project, z), z, latent_map, train_probs) for name, z in rows.items()})
+    for name, s in scored.items():
+        print(f"{name:>8} {s['grey']:6.3f} {s['sharp']:6.3f} {s['parts']:6.1f} {s['whole']:6.2f} {s['empty']:6.2f} "
               f"{s['novelty_median']:8.2f} {s['copy_iou']:9.3f} {s['log_q']:9.1f}")
         if args.sheets:
             folder = Path(args.sheets)
