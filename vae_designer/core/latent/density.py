@@ -49,7 +49,7 @@ KINDS = ("full", "diag", "kernel")
 MAX_COMPONENTS = 8
 FULL_MAX_DIM = 128  # full covariances above this size cost too much to fit (K x D^2 per encoding)
 FOLDS = 5
-HELD_OUT = 1000  # a big collection holds out this many encodings, not all of them
+HELD_OUT = 500  # a big collection holds out folds until this many encodings were held out, not all
 BANDWIDTHS = (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6, 0.8, 1.0)  # kernel spread / encodings' spread
 MAX_FIT = 4000  # a bigger collection is represented by a seeded random subset of its encodings
 BANDWIDTH_QUERIES = 500  # at most this many encodings score each bandwidth (leave-one-out)
@@ -222,7 +222,7 @@ def _kernel_bandwidth(x: np.ndarray, seed: int) -> float:
     unit = LatentDensity(np.ones(n), x, np.tile(spread, (n, 1)))
     base = weighted_log_prob(x[q], unit.weights, x, unit.covariances)  # (N, Q): log(1/N) + log N(x_q; x_j, S)
     const = np.log(1.0 / n) - 0.5 * (np.log(spread).sum() + d * np.log(2 * np.pi))
-    dist2 = -2.0 * (base - const)
+    dist2 = (-2.0 * (base - const)).astype(np.float32)  # float32: only to compare the bandwidths
     dist2[q, np.arange(len(q))] = np.inf  # leave each query out of its own estimate
     scores = [float(logsumexp(-0.5 * dist2 / (h * h) - d * np.log(h), axis=0).mean()) for h in BANDWIDTHS]
     return float(BANDWIDTHS[int(np.argmax(scores))])

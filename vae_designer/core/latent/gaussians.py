@@ -130,4 +130,6 @@ def _rows_per_block(work_per_row: int) -> int:
 
 def logsumexp(a: np.ndarray, axis: int) -> np.ndarray:
     top = a.max(axis=axis, keepdims=True)
-    return (top + np.log(np.exp(a - top).sum(axis=axis, keepdims=True))).squeeze(axis)
+    shifted = np.subtract(a, top)
+    np.exp(shifted, out=shifted)
+    return (top + np.log(shifted.sum(axis=axis, keepdims=True))).squeeze(axis)
