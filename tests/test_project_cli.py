@@ -233,6 +233,7 @@ def test_kill_during_save_leaves_previous_project_readable(image_project, tmp_pa
         assert np.array_equal(after.encodings, before.encodings)
         for k, v in before.weights.items():
             assert np.array_equal(after.weights[k].numpy(), v.numpy())
+        assert np.array_equal(after.density().sample(4, 0), before.density().sample(4, 0))
 
 
 def test_two_process_torchrun_training(image_folder, tmp_path):
