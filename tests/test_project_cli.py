@@ -47,8 +47,10 @@ def test_train_writes_a_project_info_reads_it(image_project):
     assert info["dataset"]["labels"] == {"tall": 20, "wide": 20}
     assert info["model"]["latent_dim"] == 4 and info["metrics"]["epochs_done"] == 2
     assert info["metrics"]["best_val_loss"] > 0
+    assert info["sampling"]["prior"] == "fitted" and info["sampling"]["components"] >= 1
     text = ok(run_cli("info", image_project)).stdout
     assert "40 designs" in text and "latent 4" in text
+    assert f"samples: from the density of the training encodings: {info['sampling']['density']}" in text
 
 
 def test_project_holds_no_pickle_and_loads_without_it(image_project, monkeypatch):
@@ -91,6 +93,7 @@ def test_sample_and_reproduce_from_sidecar(image_project, tmp_path):
     assert img.size == (32, 32)
     side = json.loads(pngs[0].with_suffix(".json").read_text())
     assert side["seed"] == 7 and len(side["latent"]) == 4 and side["source"] == "sample"
+    assert side["prior"] == "fitted" and side["temperature"] == 1.0  # where the designs lie, by default
     # the same seed gives the same designs; the sidecar reproduces the file byte for byte
     again = tmp_path / "again"
     ok(run_cli("sample", image_project, "-n", "3", "-o", again, "--seed", "7"))
@@ -98,6 +101,14 @@ def test_sample_and_reproduce_from_sidecar(image_project, tmp_path):
     repro = tmp_path / "repro"
     ok(run_cli("sample", image_project, "--from-json", pngs[1].with_suffix(".json"), "-o", repro))
     assert (repro / pngs[1].name).read_bytes() == pngs[1].read_bytes()
+    # the plain prior on request, recorded in the sidecar, reproduced all the same
+    plain = tmp_path / "plain"
+    p = ok(run_cli("sample", image_project, "-n", "2", "-o", plain, "--prior", "normal", "--temperature", "0.5"))
+    assert "wrote 2 of 2 designs" in p.stderr
+    first = sorted(plain.glob("*.json"))[0]
+    assert json.loads(first.read_text())["prior"] == "normal"
+    ok(run_cli("sample", image_project, "--from-json", first, "-o", repro))
+    assert (repro / first.with_suffix(".png").name).read_bytes() == first.with_suffix(".png").read_bytes()
 
 
 def test_sample_crisp_png_at_a_size_svg_and_dxf(image_project, tmp_path):
@@ -182,6 +193,9 @@ def test_resume_continues_the_curve(image_folder, image_project, tmp_path):
     (["sample", "{tmp}", "-n", "2", "-o", "{tmp}/o"], "not a VAE Designer project"),
     (["sample", "{project}", "-n", "2", "-o", "{tmp}/o", "--format", "stl"], "does not fit"),
     (["sample", "{project}", "--from-json", "{tmp}/bad.json", "-o", "{tmp}/o"], "bad.json"),
+    (["sample", "{project}", "-n", "2", "-o", "{tmp}/o", "--level", "0.4"], "for mesh projects"),
+    (["sample", "{project}", "-n", "2", "-o", "{tmp}/o", "--seed", "-3"], "--seed must be zero or"),
+    (["sample", "{project}", "-n", "2", "-o", "{tmp}/o", "--prior", "wide"], "invalid choice"),
     (["interpolate", "{project}", "nope.png", "wide_01.png", "-o", "{tmp}/o"], "neither a training file"),
     (["encode", "{project}", "--csv", "{tmp}/missing/z.csv"], "does not exist"),
     (["info", "{tmp}/nowhere"], "no such project"),
@@ -209,6 +223,15 @@ def test_mesh_project_exports_watertight_meshes_in_source_units(mesh_folder, tmp
     repro = tmp_path / "repro"
     ok(run_cli("sample", project, "--from-json", tmp_path / "stl" / "interp_000.json", "-o", repro))
     assert (repro / "interp_000.stl").read_bytes() == (tmp_path / "stl" / "interp_000.stl").read_bytes()
+    # samples at a chosen surface level: every one written (an empty draw would be replaced), reproducible
+    p = ok(run_cli("sample", project, "-n", "4", "-o", tmp_path / "samples", "--level", "0.4"))
+    assert "wrote 4 of 4 designs" in p.stderr
+    stls = sorted((tmp_path / "samples").glob("*.stl"))
+    assert len(stls) == 4
+    side = json.loads(stls[0].with_suffix(".json").read_text())
+    assert side["export"]["level"] == 0.4 and side["prior"] == "fitted"
+    ok(run_cli("sample", project, "--from-json", stls[0].with_suffix(".json"), "-o", repro))
+    assert (repro / stls[0].name).read_bytes() == stls[0].read_bytes()
 
 
 def test_kill_during_save_leaves_previous_project_readable(image_project, tmp_path):
@@ -239,6 +262,7 @@ def test_kill_during_save_leaves_previous_project_readable(image_project, tmp_pa
         assert np.array_equal(after.encodings, before.encodings)
         for k, v in before.weights.items():
             assert np.array_equal(after.weights[k].numpy(), v.numpy())
+        assert np.array_equal(after.density().sample(4, 0), before.density().sample(4, 0))
 
 
 def test_two_process_torchrun_training(image_folder, tmp_path):

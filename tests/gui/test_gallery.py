@@ -87,7 +87,7 @@ def test_compare_shows_the_selected_pins_and_delete_removes_pins(qtbot, make_mai
 @pytest.mark.slow
 def test_sweep_and_blend_sequences_and_a_surprise_batch(qtbot, make_main_window, image_project, tmp_path,
                                                         monkeypatch):
-    from vae_designer.core.latent.generate import prior_latents
+    from vae_designer.core.latent.sampling import sample_latents
 
     _window, page = open_map(qtbot, make_main_window, image_project)
     tools = page.tools
@@ -161,7 +161,8 @@ def test_sweep_and_blend_sequences_and_a_surprise_batch(qtbot, make_main_window,
     np.testing.assert_allclose(datas[0]["latent"], page.gallery.pins()[0].z, atol=1e-6)
     assert page.gallery.count() == 2  # exporting a sequence pins nothing
 
-    # Surprise x4 at temperature 0.7: four distinct pins, each from its own seed
+    # Surprise x4 at temperature 0.7: four distinct pins, each from its own seed, drawn from the
+    # project's fitted density (where the designs lie), which each pin's sidecar records
     tools.temperature.setValue(0.7)
     tools.surprise_count.setValue(4)
     assert tools.surprise_batch_button.text() == "Surprise ×4"
@@ -171,19 +172,21 @@ def test_sweep_and_blend_sequences_and_a_surprise_batch(qtbot, make_main_window,
     assert len({z.tobytes() for z in zs}) == 4
     assert len({p.thumb.tobytes() for p in made}) > 1
     for k, p in enumerate(made):
-        assert p.source == "surprise" and p.seed == 1234 + k and p.extra == {"temperature": 0.7}
-        np.testing.assert_array_equal(p.z, prior_latents(len(p.z), 1, 1234 + k, 0.7)[0])
+        assert p.source == "surprise" and p.seed == 1234 + k and p.extra == {"temperature": 0.7, "prior": "fitted"}
+        np.testing.assert_array_equal(p.z, sample_latents(page.project, 1, 1234 + k, 0.7, "fitted")[0])
     select(page.gallery, [2, 3, 4, 5])
     out = page.export_pins(str(tmp_path / "surprises"))
     sides = sorted(p for p in out if p.suffix == ".json")
     assert len(sides) == 4
     data = json.loads(sides[0].read_text())
     assert data["source"] == "surprise" and data["seed"] == 1234 and data["temperature"] == 0.7
+    assert data["prior"] == "fitted"
     cli("sample", image_project, "--from-json", sides[0], "-o", tmp_path / "repro-surprise")
     png = sides[0].with_suffix(".png")
     assert (tmp_path / "repro-surprise" / png.name).read_bytes() == png.read_bytes()
     again = json.loads((tmp_path / "repro-surprise" / sides[0].name).read_text())
     assert again["seed"] == 1234 and again["temperature"] == 0.7 and again["source"] == "surprise"
+    assert again["prior"] == "fitted"
 
 
 def test_mesh_compare_shows_shaded_renders_and_sweeps_export_meshes(qtbot, make_main_window, mesh_project,

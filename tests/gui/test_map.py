@@ -87,14 +87,17 @@ def test_surprise_sweep_and_blend(qtbot, make_main_window, image_project, tmp_pa
     qtbot.waitUntil(lambda: page.panel.preview.painted_seq > before, timeout=15000)
     np.testing.assert_array_equal(page.session.design.z, z)
     assert page.session.design.source == "surprise" and page.live.last_result["novelty"] > 0
-    # the draw is recorded (seed, temperature) and exported with the design: the sidecar says how it was made
-    from vae_designer.core.latent.generate import prior_latents
+    # the draw (from the project's fitted density) is recorded (seed, temperature, prior) and exported with
+    # the design: the sidecar says how it was made
+    from vae_designer.core.latent.sampling import sample_latents
 
     meta = page.session.design.meta
-    np.testing.assert_array_equal(z, prior_latents(len(z), 1, meta["seed"], meta["temperature"])[0])
+    assert meta["prior"] == "fitted"
+    np.testing.assert_array_equal(z, sample_latents(page.session.project, 1, meta["seed"], meta["temperature"])[0])
     side = next(p for p in page.export_current(str(tmp_path / "surprise.png")) if p.suffix == ".json")
     data = json.loads(side.read_text())
     assert data["source"] == "surprise" and data["seed"] == meta["seed"] and data["temperature"] == 1.0
+    assert data["prior"] == "fitted"
     page.pin("b")
     assert page.gallery.pins()[-1].seed == meta["seed"]
     # sweep the most active dimension of the current design: only that value changes

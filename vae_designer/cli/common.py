@@ -40,3 +40,4 @@ positive_int = _number(int, lambda v: v >= 1, "positive integer", "must be at le
 positive_float = _number(float, lambda v: 0 < v < float("inf"), "number", "must be a positive number")
 non_negative_float = _number(float, lambda v: 0 <= v < float("inf"), "number",
                              "must be zero or a positive number")
+probability = _number(float, lambda v: 0 < v < 1, "number", "must lie between 0 and 1")

@@ -34,6 +34,7 @@ def summary(project) -> dict:
             "labels": m.get("labels", {}),
             "skipped": len(m.get("skipped", [])),
         },
+        "sampling": _sampling(project),
         "metrics": {
             "epochs_done": metrics.get("epoch"),
             "best_epoch": metrics.get("best_epoch"),
@@ -41,6 +42,12 @@ def summary(project) -> dict:
             "last": last,
         },
     }
+
+
+def _sampling(project) -> dict:
+    """What ``sample`` and the app's surprises draw from: the fitted latent density."""
+    d = project.density()
+    return {"prior": "fitted", "density": d.describe(), "kind": d.kind, "components": d.components}
 
 
 def run(args) -> int:
@@ -58,6 +65,7 @@ def run(args) -> int:
     print("labels:  " + ", ".join(f"{k} {v}" for k, v in d["labels"].items()))
     print(f"model:   latent {mo.get('latent_dim')}, width {mo.get('width')}")
     print("train:   " + ", ".join(f"{k} {v}" for k, v in tr.items()))
+    print(f"samples: from the density of the training encodings: {s['sampling']['density']}")
     best = mt["best_val_loss"]
     print(f"metrics: {mt['epochs_done']} epochs, best validation loss "
           f"{best:.2f} nats at epoch {mt['best_epoch']}" if best is not None else

@@ -1,5 +1,6 @@
 """Working with latent vectors: the design map's maths, and from latent vectors to files.
-May import ``export``, ``training``, ``model``, ``ingest`` and the shelves; not ``project``.
+May import ``export``, ``training``, ``model``, ``ingest`` and the shelves; not ``project`` (which
+stores this room's density and sits above it: a project is handed in as an argument).
 
 Modules:
 
@@ -7,6 +8,10 @@ Modules:
   vector, neighbours, novelty), active dimensions, blends and sweeps.
 * ``session``  -- :class:`MapSession`: what the Map page shows (model and decode context,
   layout, the design on show, selection, pins), changed through its methods, observed.
-* ``generate`` -- prior samples, interpolation, export of decoded designs, reproduction
+* ``generate`` -- normal-prior draws, interpolation, export of decoded designs, reproduction
   from sidecars (shared by the CLI and the GUI).
+* ``density``  -- :class:`LatentDensity`: where the training designs lie in latent space (a
+  Gaussian mixture fitted to their encodings; its maths in ``gaussians``), what samples are drawn from.
+* ``sampling`` -- draws from the fitted density or the normal prior, the app's surprises, and
+  ``sample``'s batch that replaces an empty design by the next draw.
 """

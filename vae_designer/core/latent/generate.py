@@ -1,4 +1,4 @@
-"""From latent vectors to files: sampling, interpolation, reproduction from sidecars.
+"""From latent vectors to files: normal-prior draws, interpolation, reproduction from sidecars.
 
 Shared by the CLI (``sample``, ``interpolate``) and the GUI's export actions.
 Every exported design gets a JSON sidecar (``core.export``) holding the exact
@@ -43,18 +43,18 @@ def decode(project, z: np.ndarray) -> np.ndarray:
     return decode_latents(project.model(), z)
 
 
-def prior_samples(project, n: int, seed: int, temperature: float = 1.0) -> np.ndarray:
-    return prior_latents(project.model_config.latent_dim, n, seed, temperature)
-
-
 def prior_latents(latent_dim: int, n: int, seed: int, temperature: float = 1.0) -> np.ndarray:
-    """``n`` draws (n, D) from the prior N(0, temperature^2 I); the same seed gives the same draws.
+    """``n`` draws (n, D) from the normal prior N(0, temperature^2 I); the same seed gives the same
+    draws (and the first m of n draws are the m draws of that seed).
 
-    The app's surprises use ``n=1`` with one seed per design, so each sidecar's
-    ``seed`` and ``temperature`` alone regenerate its latent vector.
+    The app's surprises use ``n=1`` with one seed per design, so each sidecar's ``seed``,
+    ``temperature`` and ``prior`` regenerate its latent vector (``sampling.sample_latents``
+    draws from the fitted density with the same noise).
     """
     if n < 1:
         raise UserError("-n must be at least 1")
+    if seed < 0:
+        raise UserError(f"the seed must be zero or a positive whole number, not {seed}")
     if not (np.isfinite(temperature) and temperature > 0):
         raise UserError(f"the temperature must be a positive number, not {temperature}")
     rng = np.random.default_rng(seed)

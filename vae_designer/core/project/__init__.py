@@ -1,5 +1,6 @@
 """A trained project on disk, and keeping it saved while headless training runs.
-May import ``training``, ``model``, ``ingest`` and the shelves; nothing imports it but front ends.
+May import ``latent`` (the sampling density a project stores), ``training``, ``model``, ``ingest``
+and the shelves; nothing imports it but front ends.
 
 Modules:
 

@@ -12,6 +12,10 @@ Layout::
         weights.safetensors best validation weights (what decoding and export use)
         last.safetensors    latest weights, optimizer.safetensors + optimizer.json: for resuming
         encodings.safetensors  the training set's latent means (the latent map)
+        density.safetensors    where designs live in latent space: a Gaussian mixture fitted to
+                            the training split's encodings (``latent.density``); what samples and
+                            surprises are drawn from.  A state saved before it existed has none:
+                            :meth:`Project.density` fits the same mixture when first asked
 
 A save writes a whole new ``state-N`` folder, then replaces ``project.json``
 (write to a temporary file, fsync, rename), then deletes older states.  A crash
@@ -35,9 +39,11 @@ from vae_designer import __version__
 
 from ..errors import UserError
 from ..fsio import atomic_write_bytes, read_json, write_json
+from ..latent.density import LatentDensity, fit_density
 
 FORMAT = 1
 POINTER = "project.json"
+DENSITY = "density.safetensors"
 
 
 def _write_tensors(path: Path, tensors: dict, metadata: dict | None = None) -> None:
@@ -127,6 +133,7 @@ class Project:
     state_dir: Path
     info: dict = field(default_factory=dict)
     _model: object = None
+    _density: LatentDensity | None = None
 
     @property
     def kind(self) -> str:
@@ -172,6 +179,14 @@ class Project:
 
             self._model = cached_model(self.model_config, self.weights)
         return self._model
+
+    def density(self) -> LatentDensity:
+        """Where the training designs live in latent space (:mod:`..latent.density`): the mixture
+        stored with this state, or -- for a state saved before projects stored one -- the same
+        mixture fitted now from the training split's encodings (deterministic; kept in memory)."""
+        if self._density is None:
+            self._density = fit_density(training_encodings(self.encodings, self.metrics.get("split")))
+        return self._density
 
     def trainer_state(self):
         """Everything needed to continue training (weights, optimizer, history)."""
@@ -277,6 +292,27 @@ def _write_state(folder: Path, state, manifest: dict, encodings: np.ndarray) -> 
     _write_tensors(folder / "optimizer.safetensors", state.optimizer_tensors)
     _write_tensors(folder / "encodings.safetensors",
                    {"mu": torch.from_numpy(np.ascontiguousarray(encodings, dtype=np.float32))})
+    _write_density(folder / DENSITY, training_encodings(encodings, state.split))
+
+
+def training_encodings(encodings: np.ndarray, split: dict | None) -> np.ndarray:
+    """The encodings of the training split (all of them when there is no split): what the
+    sampling density is fitted to, so that validation designs stay unseen by it too."""
+    train = (split or {}).get("train") or []
+    encodings = np.asarray(encodings)
+    if len(train) and max(train) < len(encodings):
+        return encodings[np.asarray(train, dtype=np.int64)]
+    return encodings
+
+
+def _write_density(path: Path, encodings: np.ndarray) -> None:
+    import torch
+
+    density = fit_density(encodings)
+    _write_tensors(path, {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in density.to_arrays().items()},
+                   metadata={"density": density.describe(), "kind": density.kind, "components": density.components,
+                             "fitted_to": f"{len(encodings)} training-split encodings (posterior means)",
+                             "chosen_by": "held-out likelihood (latent.density)"})
 
 
 def _remove_old_states(root: Path, keep: set[str], keep_count: int) -> None:
@@ -307,6 +343,9 @@ def load_project(path) -> Project:
     config = _read_json(state_dir / "config.json")
     weights = _read_tensors(state_dir / "weights.safetensors")
     encodings = _read_tensors(state_dir / "encodings.safetensors")["mu"].numpy()
+    density = None  # read now: an autosave while the project is open deletes this state folder
+    if (state_dir / DENSITY).is_file():
+        density = LatentDensity.from_arrays({k: v.numpy() for k, v in _read_tensors(state_dir / DENSITY).items()})
     return Project(
         path=root,
         id=pointer["id"],
@@ -319,4 +358,5 @@ def load_project(path) -> Project:
         weights_sha256=pointer.get("weights_sha256") or sha256_file(state_dir / "weights.safetensors"),
         state_dir=state_dir,
         info=pointer,
+        _density=density,
     )

@@ -177,18 +177,18 @@ class MapTools(QWidget):
     def surprise(self) -> np.ndarray | None:
         if self.session.config is None:
             return None
-        from vae_designer.core.latent.generate import prior_latents
+        from vae_designer.core.latent.sampling import surprise_latent
 
         temp = round(float(self.temperature.value()), 6)
         seed = int(self._rng.integers(0, 2**31 - 1))
-        z = prior_latents(self.session.config.latent_dim, 1, seed, temp)[0]
-        self.actions.show(z, "surprise", {"seed": seed, "temperature": temp})
+        z, meta = surprise_latent(self.session.project, self.session.config.latent_dim, seed, temp)
+        self.actions.show(z, "surprise", {"seed": seed, **meta})
         return z
 
     def surprise_batch(self, n: int | None = None, seed: int | None = None) -> list:
         """Pin ``n`` draws from the prior at the temperature, design k from seed ``seed + k``."""
         from vae_designer.core.errors import UserError
-        from vae_designer.core.latent.generate import prior_latents
+        from vae_designer.core.latent.sampling import surprise_latent
 
         if self.session.config is None:
             return []
@@ -197,16 +197,18 @@ class MapTools(QWidget):
         if seed is None:
             seed = int(self._rng.integers(0, 2**31 - MAX_SURPRISES * 4))
         try:
-            zs = [prior_latents(self.session.config.latent_dim, 1, seed + k, temp)[0] for k in range(n)]
+            drawn = [surprise_latent(self.session.project, self.session.config.latent_dim, seed + k, temp)
+                     for k in range(n)]
         except UserError as exc:
             self.actions.status(f"Surprise failed: {exc}")
             return []
-        pins = self.actions.pin_latents(zs, [f"surprise-{seed + k}" for k in range(n)], source="surprise")
+        pins = self.actions.pin_latents([z for z, _ in drawn], [f"surprise-{seed + k}" for k in range(n)],
+                                        source="surprise")
         for k, pin in enumerate(pins):
             pin.seed = seed + k
-            pin.extra = {"temperature": temp}
+            pin.extra = drawn[k][1]
         self.actions.status(f"Pinned {len(pins)} surprise{'s' if len(pins) != 1 else ''} "
-                                 f"(temperature {temp:g}, seeds {seed}–{seed + n - 1})")
+                            f"(temperature {temp:g}, seeds {seed}–{seed + n - 1})")
         return pins
 
     # sweep
