@@ -14,7 +14,7 @@ from helpers import cli, tall_and_wide
 from PIL import Image
 from PySide6.QtCore import QPointF, Qt
 
-from .gui_helpers import open_map
+from .gui_helpers import drag_to, open_map
 
 TINY = ["--epochs", "3", "--latent-dim", "4", "--batch-size", "8", "--seed", "3"]
 NOISE = "tall/zz_noise.png"
@@ -189,3 +189,46 @@ def test_card_pictures_of_meshes_are_shaded_renders():
     assert out["index"] == 3 and out["original"].shape == (SIDE, SIDE, 3) == out["reconstruction"].shape
     shape = out["original"][(out["original"] != (24, 26, 30)).any(axis=-1)]
     assert len(shape) > 500 and shape.std() > 5  # a lit solid: several shades, not a flat silhouette
+
+
+def test_a_resting_cursor_shows_the_silhouette_as_exported_and_the_uncertainty_on_request(
+        qtbot, make_main_window, image_project):
+    """While the cursor moves the preview is the model's raster; once it rests, the design is drawn
+    as a PNG export draws it (crisp outline at the preview's size); Uncertainty paints the model's
+    doubts over it; mesh-free silhouette projects offer PNG, SVG and DXF."""
+    from vae_designer.core.export.design import picture
+
+    _window, page = open_map(qtbot, make_main_window, image_project)
+    assert page.session.context.look.get("image_look") == "silhouette"
+    assert [page.format_combo.itemText(i) for i in range(page.format_combo.count())] == ["PNG", "SVG", "DXF"]
+    assert page.panel.uncertainty_check.isVisibleTo(page)
+    c = page.session.latent_map.coords[5]
+    page.move_cursor(float(c[0]), float(c[1]))
+    seq = page.live.request_seq
+    qtbot.waitUntil(lambda: page.live.last_result is not None and page.live.last_result["seq"] == seq
+                    and page.live.last_result["fine"], timeout=15000)
+    fine = page.live.last_result
+    side = page.panel.fine_options()["pixels"]
+    assert fine["image"].shape == (side, side, 3) and side > 32  # the preview's size, not the model's 32 px
+    expect = picture(fine["probs"], page.session.context.look, side, page.session.context.background)
+    np.testing.assert_array_equal(fine["image"], expect)
+    plain = fine["image"]
+    grey = ((plain > 40) & (plain < 215)).all(axis=2).mean()
+    assert grey < 0.05  # crisp: almost no pixel is neither ink nor paper
+
+    page.panel.uncertainty_check.setChecked(True)
+    qtbot.waitUntil(lambda: page.live.last_result is not fine and page.live.last_result["fine"], timeout=15000)
+    over = page.live.last_result["image"]
+    np.testing.assert_array_equal(over, picture(fine["probs"], page.session.context.look, side,
+                                                page.session.context.background, uncertainty=True))
+    from vae_designer.core.export.crisp import uncertainty_overlay
+
+    alpha = uncertainty_overlay(fine["probs"], side)[..., 3]
+    diff = np.abs(over.astype(int) - plain.astype(int)).sum(axis=2)
+    unsure, sure = alpha >= np.percentile(alpha, 95), alpha <= np.percentile(alpha, 50)
+    # strongest where the model doubts the outline (the tiny test model doubts much of its picture)
+    assert diff[unsure].mean() > diff[sure].mean() + 10
+    # moving again shows the fast picture first (the newest request wins over the finished one)
+    c2 = page.session.latent_map.coords[20]
+    drag_to(qtbot, page, float(c2[0]), float(c2[1]))
+    assert page.live.last_result["seq"] == page.live.request_seq
