@@ -1,7 +1,7 @@
 """What the map's worker threads run: decoding the cursor, fitting the 2D layout of a saved
 project's encodings (each autosave while training), refitting another projection.
 
-They are plain callables (no Qt), run by :class:`~.workers.LatestJobThread`s, so
+They are plain callables (no Qt), run by :class:`~..common.jobs.LatestJobs` runners, so
 a cursor dragged faster than decoding coalesces to its newest position and
 nothing queues up.
 

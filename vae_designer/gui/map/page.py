@@ -39,8 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..common import theme
-from ..common.workers import LatestJobThread, interaction
-from ..training.session import INTERACTION_HOLD_S
+from ..common.jobs import INTERACTION_HOLD_S, LatestJobs, interaction
 from .backdrop import MapBackdrop
 from .colour import ColourBar, ErrorColours
 from .compare_view import MAX_COMPARE, MIN_COMPARE, CompareView
@@ -121,14 +120,14 @@ class MapPage(MapDrawing, MapExports, QWidget):
 
     def _start_workers(self) -> None:
         """The page's threads: decoding, refitting, projections, errors and the item card."""
-        self._decoder = LatestJobThread(MapDecoder(), name="map-decoder", background=False, parent=self)
+        self._decoder = LatestJobs(MapDecoder(), name="map-decoder", background=False, parent=self)
         self._decoder.done.connect(self._on_decoded)
         self._decoder.failed.connect(lambda _t, msg: self.status.setText(f"Decoding failed: {msg}"))
-        self._fitter = LatestJobThread(fit_job, name="map-fit", parent=self)
+        self._fitter = LatestJobs(fit_job, name="map-fit", parent=self)
         self._fitter.done.connect(self._on_encoded)
         self._fitter.failed.connect(lambda _t, msg: self.status.setText(f"Updating the map failed: {msg}"))
         # colour by, selection, non-linear projections: see map_colour, item_card, map_backdrop
-        self._projector = LatestJobThread(projection_job, name="map-projection", parent=self)
+        self._projector = LatestJobs(projection_job, name="map-projection", parent=self)
         self._projector.done.connect(self._on_projected)
         self._projector.failed.connect(self._projection_failed)
         self.colour_by = "label"  # or "error"
@@ -137,7 +136,7 @@ class MapPage(MapDrawing, MapExports, QWidget):
         self.errors.failed.connect(lambda msg: self.colour_bar.set_message(f"Reconstruction errors failed: {msg}"))
         self.selected = -1
         self.point_bins: np.ndarray | None = None  # each point's colour level when coloured by error
-        self._card_jobs = LatestJobThread(CardJob(), name="map-card", parent=self)
+        self._card_jobs = LatestJobs(CardJob(), name="map-card", parent=self)
         self._card_jobs.done.connect(lambda _t, out: self.item_card.set_pictures(out["index"], out["original"],
                                                                                  out["reconstruction"]))
 

@@ -23,8 +23,9 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from ..common.jobs import INTERACTION_HOLD_S, LatestJobs
 from ..common.settings_store import data_dir
-from ..common.workers import LatestJobThread, TrainingThread
+from ..common.workers import TrainingThread
 
 RECON_ITEMS = {"image": 8, "mesh": 6}
 RECON_SIZE = 96
@@ -106,11 +107,6 @@ def _save_job(job: dict):
                         autosave=job.get("autosave", False))
 
 
-# How long training waits after a cursor move on the map.  Moves during a drag come every
-# ~10-30 ms, so a drag keeps training waiting; it goes on a quarter second after the last.
-INTERACTION_HOLD_S = 0.25
-
-
 class TrainingSession(QObject):
     state_changed = Signal(str)  # 'idle' | 'starting' | 'running' | 'paused' | 'stopping'
     event = Signal(object)  # TrainEvent
@@ -139,10 +135,10 @@ class TrainingSession(QObject):
         self._save_seq = 0
         self._save_done_seq = 0
         self._unconfirmed: tuple | None = None  # (chosen path, previous path, previous autosave flag)
-        self._saver = LatestJobThread(_save_job, name="project-save", parent=self)
+        self._saver = LatestJobs(_save_job, name="project-save", parent=self)
         self._saver.done.connect(self._on_saved)
         self._saver.failed.connect(self._on_save_failed)
-        self._recon = LatestJobThread(_Reconstructor(), name="reconstructions", parent=self)
+        self._recon = LatestJobs(_Reconstructor(), name="reconstructions", parent=self)
         self._recon.done.connect(lambda _tag, out: self.recon.emit(out))
         self._recon.failed.connect(lambda _tag, msg: self.status.emit(f"Reconstructions failed: {msg}"))
 
