@@ -13,7 +13,7 @@ one copy per thread.  Sharing it is safe: they only run forward passes, under
 ``inference_mode`` / ``no_grad``, which write no module state, and nothing loads
 weights into it.  The map only ever shows saved weights, never the model being
 trained.  (The training page's reconstructions keep a model of their own: they
-load every snapshot into it, see ``training_session._Reconstructor``.)
+load every snapshot into it, see ``training.jobs.Reconstructor``.)
 """
 
 from __future__ import annotations

@@ -475,8 +475,6 @@ class MapPage(MapDrawing, MapExports, QWidget):
     def _request(self, z: np.ndarray) -> None:
         # interactive first: training and background jobs wait while the user explores
         interaction.hold(INTERACTION_HOLD_S)
-        if self.session is not None:
-            self.session.yield_to_interaction()
         self.current_z = z
         self._requested_key = self.weights_key
         self._seq += 1
