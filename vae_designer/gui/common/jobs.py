@@ -23,6 +23,9 @@ from .workers import FunctionJob, failure_message, start_worker
 # ~10-30 ms, so a drag keeps it waiting; it goes on a quarter second after the last.
 INTERACTION_HOLD_S = 0.25
 
+# Seconds a LatestJobs runner waits for the next job before it gives its pool thread back.
+LINGER_S = 1.0
+
 
 class InteractionGate:
     """While the user drags on the map, background work waits.
@@ -88,7 +91,7 @@ class LatestJobs(QObject):
 
     ``done(tag, result)`` / ``failed(tag, message)``.  Jobs run one at a time, in a worker
     started on the first ``submit`` that finds none running; it takes the newest job until
-    there is none and ends, so an idle runner holds no thread.  ``background`` jobs run on
+    there has been none for ``LINGER_S`` and ends, so an idle runner holds no thread.  ``background`` jobs run on
     the background pool and wait on :data:`interaction` before each job; the others on
     the interactive pool.  After :meth:`shutdown`, submits are ignored.  ``gate``: another gate
 than the app's (tests).
@@ -138,12 +141,23 @@ than the app's (tests).
             while wait and self._runner is not None:
                 self._cond.wait()
 
-    def _take(self) -> tuple | None:
-        """The newest job (marked busy), or None: then the runner ends."""
+    def _wait_for_job(self) -> bool:
+        """True when there is a job to run.  Else the runner lingers a moment (a drag's next move
+        comes within milliseconds: starting a worker for it costs ~0.3 ms, waking this one ~0.05)
+        and, still without one, ends."""
         with self._cond:
+            if self._job is None and not self._quit:
+                self._cond.wait(LINGER_S)
             if self._job is None:
                 self._runner = None
                 self._cond.notify_all()
+                return False
+            return True
+
+    def _take(self) -> tuple | None:
+        """The newest job (marked busy), or None if it was dropped meanwhile."""
+        with self._cond:
+            if self._job is None:
                 return None
             job, self._job = self._job, None
             self._busy = True
@@ -151,12 +165,12 @@ than the app's (tests).
 
     def _drain(self) -> None:
         """The runner: the newest job, until there is none."""
-        while True:
+        while self._wait_for_job():
             if self._background:  # the user is dragging on the map: start when the hand rests
                 self._gate.wait(lambda: self._quit)
             taken = self._take()
             if taken is None:
-                return
+                continue
             job, tag = taken
             try:
                 out = self._fn(job)
