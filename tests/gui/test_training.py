@@ -1,11 +1,16 @@
 """Training through the real window: buttons, live curves and reconstructions, pause/resume/stop,
-autosave, Save As, reopening and continuing a project, closing while training, errors."""
+autosave, Save As, reopening and continuing a project, closing while training, errors; and that
+starting training never imports torch on the GUI thread."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 import torch
-from helpers import IDLE_CPU_SHARE, watch_train_control
+from helpers import IDLE_CPU_SHARE, REPO, watch_train_control
 from PySide6.QtCore import QCoreApplication, Qt
 
 from vae_designer.core.project.store import is_project, load_project
@@ -150,3 +155,48 @@ def test_training_error_is_a_dialog_and_the_app_stays_usable(qtbot, window):
     qtbot.waitUntil(lambda: not window.training.busy and window.training.last_event is not None
                     and window.training.last_event.kind == "done", timeout=60000)
     assert not error_dialogs(window)
+
+
+# In a fresh interpreter (this one has imported torch long ago): a finder notes which thread
+# asks for torch first; training is started and the run waited for.
+_TORCH_THREAD_SCRIPT = r"""
+import sys, threading, time
+first = []
+class Finder:
+    def find_spec(self, name, path=None, target=None):
+        if name == "torch" and not first:
+            first.append(threading.current_thread() is threading.main_thread())
+sys.meta_path.insert(0, Finder())
+
+def main():
+    from PySide6.QtWidgets import QApplication
+    app = QApplication([])
+    from vae_designer.gui.training.session import TrainingSession
+    from vae_designer.gui.workspace import Workspace
+    workspace = Workspace()
+    session = TrainingSession(workspace)
+    workspace.opened.connect(session.set_opened)
+    workspace.open_folder(sys.argv[1], resolution=32)
+    end = time.monotonic() + 240
+    while workspace.current is None and time.monotonic() < end:
+        app.processEvents()
+    assert session.start({"epochs": 1, "batch_size": 32}, 8)
+    while session.busy and time.monotonic() < end:
+        app.processEvents()
+    print("torch first on the GUI thread:", first, session.last_event.kind, session.last_error)
+    session.shutdown()
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+@pytest.mark.slow
+def test_starting_training_never_imports_torch_on_the_gui_thread(tmp_path):
+    script = tmp_path / "torch_thread.py"
+    script.write_text(_TORCH_THREAD_SCRIPT)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", OMP_NUM_THREADS="1")
+    out = subprocess.run([sys.executable, str(script), str(REPO / "resources" / "samples" / "cars-2d")],
+                         capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "torch first on the GUI thread: [False] done None" in out.stdout, out.stdout + out.stderr

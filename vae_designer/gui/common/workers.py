@@ -172,28 +172,36 @@ class _Outcomes:
     def run(self) -> None:
         """Run the work and emit its outcome (superqt's ``WorkerBase.run``, see the module docstring)."""
         self._running = True
-        self.started.emit()
+        self.outcome, value = self._outcome()
+        self._running = False
+        self._ended.set()
         try:
+            if self.outcome == "result":
+                self.returned.emit(value)
+            elif self.outcome == "failed":
+                self.failed.emit(value[0])
+                self.errored.emit(value[1])
+            else:
+                self.aborted.emit()
+            self.finished.emit()
+            self.ended.emit(self)
+        except RuntimeError:  # its signals are gone (the app ended while it ran): nobody to tell
+            pass
+
+    def _outcome(self) -> tuple[str, Any]:
+        """('result', value) | ('failed', (line, exception)) | ('cancelled', None)."""
+        try:
+            self.started.emit()
             if self.background:
                 lower_priority()
             value = self.work()
             if self.abort_requested:
                 raise Cancelled()
         except Cancelled:
-            self.outcome = "cancelled"
-            self.aborted.emit()
+            return "cancelled", None
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message, never a crash
-            self.outcome = "failed"
-            self.failed.emit(failure_message(self.name, exc))
-            self.errored.emit(exc)
-        else:
-            self.outcome = "result"
-            self.returned.emit(value)
-        finally:
-            self._running = False
-            self._ended.set()
-            self.finished.emit()
-            self.ended.emit(self)
+            return "failed", (failure_message(self.name, exc), exc)
+        return "result", value
 
 
 class FunctionJob(_Outcomes, FunctionWorker):
