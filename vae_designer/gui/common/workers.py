@@ -292,7 +292,9 @@ def _forget(worker) -> None:
 
 
 def start_worker(worker: _Outcomes) -> _Outcomes:
-    """Start ``worker`` on the pool its ``background`` flag names; it stays referenced until it ends."""
+    """Start ``worker`` on the pool its ``background`` flag names; it stays referenced until it ends.
+
+    Connect to its signals first: its signals object goes once ``ended`` has been delivered."""
     with _running_lock:
         if worker in _running:
             raise RuntimeError(f"{worker.name}: already started")
@@ -300,12 +302,6 @@ def start_worker(worker: _Outcomes) -> _Outcomes:
     worker.ended.connect(_forget)
     worker_pool(worker.background).start(worker)
     return worker
-
-
-def running_workers() -> int:
-    """Workers started and not yet ended (their ``ended`` not yet delivered)."""
-    with _running_lock:
-        return len(_running)
 
 
 def wait_for_workers(msecs: int = -1) -> bool:
