@@ -82,7 +82,8 @@ def make_window(path: str | None = None, store=None):
 def start_app(path: str | None = None, store=None):
     """The app ready to run: QApplication, the shown window (opening ``path``), the crash reporter
     (errors on any thread: log file + dialog) and the signal handlers (SIGTERM, SIGINT, SIGHUP
-    and the session ending quit the way closing the window does).  Returns ``(app, window)``."""
+    and the session ending quit the way closing the window does); when the event loop ends,
+    the worker pools are waited for.  Returns ``(app, window)``."""
     from .app_lifecycle import SignalQuitter
     from .crash_reporter import CrashReporter
 
@@ -91,10 +92,19 @@ def start_app(path: str | None = None, store=None):
     reporter = CrashReporter(window)
     reporter.install()
     quitter = SignalQuitter(app, window.quit_without_asking, parent=app)
-    app.aboutToQuit.connect(lambda: (quitter.uninstall(), reporter.uninstall()))
+    app.aboutToQuit.connect(lambda: (quitter.uninstall(), reporter.uninstall(), _wait_for_workers()))
     window.crash_reporter = reporter
     window.show()
     return app, window
+
+
+def _wait_for_workers() -> None:
+    """The event loop is ending (the window has closed: its owners have stopped their work):
+    let the worker pools' last jobs end before the interpreter goes."""
+    from .common.workers import wait_for_workers
+
+    if not wait_for_workers(30000):
+        log.warning("worker threads still running 30 s after the window closed")
 
 
 def run_app(path: str | None = None) -> int:

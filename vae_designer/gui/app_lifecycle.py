@@ -1,7 +1,7 @@
 """Ending the app from outside: SIGTERM, SIGINT, SIGHUP and the session ending close it cleanly.
 
 A signal takes the same path as closing the window, without the question: training
-is stopped and its best model saved, loading cancelled, the decoders' threads and the
+is stopped and its best model saved, loading cancelled, every worker ended and the
 ingestion pool shut down, and the event loop returns 0.
 
 Python runs a signal handler only between bytecodes of the main thread, and the

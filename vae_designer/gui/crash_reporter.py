@@ -1,7 +1,7 @@
 """Unexpected errors: logged to a file, shown in a dialog with a Copy button, and survived.
 
 * ``sys.excepthook`` (an exception in a slot on the GUI thread, or one that escapes a
-  ``QThread.run``) and ``threading.excepthook`` (a Python thread) both reach
+  ``QThread.run`` or ``QRunnable.run``) and ``threading.excepthook`` (a Python thread) both reach
   :class:`CrashReporter`: the traceback is appended to ``crash.log`` under the user
   log directory at once, on the thread where it happened, and a dialog with the
   details, the log's path and a Copy button is shown on the GUI thread (queued

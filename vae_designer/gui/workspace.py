@@ -1,6 +1,7 @@
 """What is open: a design folder (its ``DesignSet``) and, optionally, a project.
 
-Opening anything runs in a :class:`GeneratorThread`: a folder is ingested with
+Opening anything runs in a ``GeneratorJob`` (``common.workers``, on the interactive pool:
+the user is waiting for it): a folder is ingested with
 ``core.ingest.ingest_steps``; a project is read (JSON + safetensors) and its
 design folder re-ingested with the project's settings (near-instant from the
 cache).  Only the most recent request counts: opening something else cancels
@@ -17,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from vae_designer.core.errors import UserError
 from vae_designer.core.ingest import Progress, ingest_steps
 
-from .common.workers import GeneratorThread
+from .common.workers import GeneratorJob, start_worker
 
 
 @dataclass
@@ -64,7 +65,7 @@ def project_steps(path: str, cancel):
 
 
 class Workspace(QObject):
-    """Owns the current :class:`Opened` and the thread loading the next one."""
+    """Owns the current :class:`Opened` and the worker loading the next one."""
 
     loading = Signal(str)  # a path is being opened
     progress = Signal(object)  # core Progress
@@ -77,13 +78,13 @@ class Workspace(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self.current: Opened | None = None
-        self._thread: GeneratorThread | None = None
-        self._old: set[GeneratorThread] = set()
+        self._job: GeneratorJob | None = None
+        self._old: set[GeneratorJob] = set()  # cancelled or done, until they have ended
         self._target = ""
 
     @property
     def busy(self) -> bool:
-        return self._thread is not None
+        return self._job is not None
 
     @property
     def designs(self):
@@ -121,8 +122,8 @@ class Workspace(QObject):
         self.open_folder(self.current.folder, kind, resolution)
 
     def cancel(self) -> None:
-        if self._thread is not None:
-            self._thread.cancel()
+        if self._job is not None:
+            self._job.cancel()
 
     def set_project(self, project) -> None:
         """The project was saved (or saved elsewhere): remember it as the current one."""
@@ -131,61 +132,61 @@ class Workspace(QObject):
             self.project_changed.emit(project)
 
     def shutdown(self) -> None:
-        """Cancel loading and wait for every loader thread (window closing)."""
-        for t in list(self._old) + ([self._thread] if self._thread else []):
-            t.cancel()
-        for t in list(self._old) + ([self._thread] if self._thread else []):
-            t.wait(10000)
+        """Cancel loading and wait for every loader (window closing)."""
+        jobs = list(self._old) + ([self._job] if self._job else [])
+        for job in jobs:
+            job.cancel()
+        for job in jobs:
+            job.wait(10)
 
     def _start(self, target: str, make) -> None:
-        if self._thread is not None:
-            self._retire(self._thread)
-        thread = GeneratorThread(make, parent=self, name=f"open {os.path.basename(target)}")
-        self._thread = thread
+        if self._job is not None:
+            self._retire(self._job)
+        job = GeneratorJob(make, name=f"open {os.path.basename(target)}", background=False)
+        self._job = job
         self._target = target
-        thread.progress.connect(lambda ev, t=thread: self._on_progress(t, ev))
-        thread.result.connect(lambda value, t=thread: self._on_result(t, value))
-        thread.failed.connect(lambda msg, t=thread, p=target: self._on_failed(t, p, msg))
-        thread.cancelled.connect(lambda t=thread, p=target: self._on_cancelled(t, p))
-        thread.finished.connect(lambda t=thread: self._on_finished(t))
+        job.yielded.connect(lambda ev, j=job: self._on_progress(j, ev))
+        job.returned.connect(lambda value, j=job: self._on_result(j, value))
+        job.failed.connect(lambda msg, j=job, p=target: self._on_failed(j, p, msg))
+        job.aborted.connect(lambda j=job, p=target: self._on_cancelled(j, p))
+        job.ended.connect(self._on_finished)
         self.loading.emit(target)
         self.busy_changed.emit(True)
-        thread.start()
+        start_worker(job)
 
-    def _retire(self, thread: GeneratorThread) -> None:
-        thread.cancel()
-        self._old.add(thread)
-        self._thread = None
+    def _retire(self, job: GeneratorJob) -> None:
+        job.cancel()
+        self._old.add(job)
+        self._job = None
 
-    def _on_progress(self, thread, event) -> None:
-        if thread is self._thread:
+    def _on_progress(self, job, event) -> None:
+        if job is self._job:
             self.progress.emit(event)
 
-    def _done(self, thread) -> bool:
+    def _done(self, job) -> bool:
         """The current load ended: not busy any more (before the outcome is announced)."""
-        if thread is not self._thread:
+        if job is not self._job:
             return False
-        self._thread = None
-        self._old.add(thread)  # until its QThread has really finished
+        self._job = None
+        self._old.add(job)  # until it has really ended
         self.busy_changed.emit(False)
         return True
 
-    def _on_result(self, thread, value: Opened) -> None:
-        if self._done(thread):
+    def _on_result(self, job, value: Opened) -> None:
+        if self._done(job):
             self.current = value
             self.opened.emit(value)
 
-    def _on_failed(self, thread, path: str, message: str) -> None:
-        if self._done(thread):
+    def _on_failed(self, job, path: str, message: str) -> None:
+        if self._done(job):
             self.failed.emit(path, message)
 
-    def _on_cancelled(self, thread, path: str) -> None:
-        if self._done(thread):
+    def _on_cancelled(self, job, path: str) -> None:
+        if self._done(job):
             self.cancelled.emit(path)
 
-    def _on_finished(self, thread) -> None:
-        self._old.discard(thread)
-        if thread is self._thread:  # ended without an outcome signal (should not happen)
-            self._thread = None
+    def _on_finished(self, job) -> None:
+        self._old.discard(job)
+        if job is self._job:  # ended without an outcome signal (should not happen)
+            self._job = None
             self.busy_changed.emit(False)
-        thread.deleteLater()

@@ -9,7 +9,7 @@ autosave).  Saving costs an encoding pass over the training set, so saves are
 spaced by at least ``min_interval`` seconds and by ten times the last save's own
 duration: autosaving never takes more than about a tenth of the training time.
 
-The app does the same in its save thread (``gui.training.session``); this class
+The app does the same in its saver (``gui.training.session``); this class
 is what the CLI uses, on rank 0 only.
 """
 

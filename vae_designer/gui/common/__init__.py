@@ -1,4 +1,4 @@
-"""What every part of the app shares: look, persistence, worker threads, small widgets.
+"""What every part of the app shares: look, persistence, workers, small widgets.
 May import the core, Qt and each other; nothing else in ``gui``.
 
 Modules:
@@ -7,7 +7,11 @@ Modules:
 * ``widgets``           -- small widgets (cards, labels, tiles, scroll areas).
 * ``dialogs``           -- message and file dialogs (one place, so tests can stub them).
 * ``settings_store``    -- persistent settings and the app's data directory.
-* ``workers``           -- QThreads that run core generators (ingestion, training) and hand
-  results back through signals; a "latest job" thread for reconstructions and saves.
+* ``workers``           -- the one way long work runs: superqt's generator and function workers
+  (core generators such as ingestion and training: progress rate limited, result, failure,
+  cancellation) on two thread pools, interactive and background (lower priority).
+* ``jobs``              -- :class:`LatestJobs`, the newest-job-wins runner (decoders, refits,
+  reconstructions, saves), and ``interaction``, the gate that background work and training
+  wait on while the user drags on the map.
 * ``display``           -- a display for scripts (Xvfb).
 """

@@ -4,5 +4,5 @@ May import ``gui.common`` and the core; not the app shell or the other pages.
 Modules:
 
 * ``page``       -- :class:`DatasetPage`.
-* ``thumbnails`` -- the thumbnail grid, rendered newest-request-first in a worker thread.
+* ``thumbnails`` -- the thumbnail grid, rendered newest-request-first in a background worker.
 """

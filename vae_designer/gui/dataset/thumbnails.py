@@ -2,10 +2,10 @@
 
 The model answers ``DecorationRole`` from a bounded pixmap cache; a miss returns
 a placeholder and queues the item.  Views only ask for the rows they paint, so
-10k or 100k items cost no more than a screenful.  The renderer thread works
-newest-request-first (what is on screen now) with ``core.export.preview.thumbnail``
-(meshes as shaded renders) and hands back QImages; QPixmaps are made on the GUI
-thread, where they must be.
+10k or 100k items cost no more than a screenful.  The renderer works on the
+background worker pool (``common.workers``), newest-request-first (what is on screen
+now), with ``core.export.preview.thumbnail`` (meshes as shaded renders) and hands back
+QImages; QPixmaps are made on the GUI thread, where they must be.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ import threading
 from collections import OrderedDict
 
 import numpy as np
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt, QThread, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 
 from ..common import theme
+from ..common.workers import FunctionJob, start_worker
 
 ROOT = QModelIndex()  # the invisible root item: the default parent in the Qt model API
 
@@ -37,8 +38,9 @@ def rgb_to_qimage(rgb: np.ndarray) -> QImage:
     return QImage(a.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
 
 
-class ThumbnailRenderer(QThread):
-    """Renders requested item indices, most recent request first."""
+class ThumbnailRenderer(QObject):
+    """Renders requested item indices, most recent request first, in a background worker that
+    runs while there are requests (and so holds no thread while there are none)."""
 
     rendered = Signal(int, int, QImage)  # generation, index, image
 
@@ -52,39 +54,49 @@ class ThumbnailRenderer(QThread):
         self._queue: OrderedDict[int, None] = OrderedDict()
         self._quit = False
         self._current: int | None = None
+        self._runner: FunctionJob | None = None
 
     def request(self, index: int) -> None:
         """Queue ``index`` (again: a repeated request moves it to the front)."""
         with self._cond:
-            if index == self._current:
+            if index == self._current or self._quit:
                 return
             self._queue.pop(index, None)
             self._queue[index] = None  # newest at the end
             while len(self._queue) > 512:  # forget requests that scrolled away long ago
                 self._queue.popitem(last=False)
-            self._cond.notify()
+            if self._runner is not None:
+                return
+            runner = self._runner = FunctionJob(self._drain, name="thumbnails", background=True)
+        start_worker(runner)
 
     def pending(self) -> int:
         with self._cond:
             return len(self._queue) + (self._current is not None)
 
+    @property
+    def working(self) -> bool:
+        with self._cond:
+            return self._runner is not None
+
     def stop(self) -> None:
         with self._cond:
             self._quit = True
             self._queue.clear()
-            self._cond.notify()
 
-    def run(self) -> None:
+    def wait(self, timeout: float) -> bool:
+        """Block until the thumbnail under way (after :meth:`stop`) is done; False on timeout."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._runner is None, timeout)
+
+    def _drain(self) -> None:
         from vae_designer.core.export.preview import thumbnail
 
-        from ..common.workers import lower_priority
-
-        lower_priority()
         while True:
             with self._cond:
-                while not self._queue and not self._quit:
-                    self._cond.wait()
-                if self._quit:
+                if self._quit or not self._queue:
+                    self._runner = None
+                    self._cond.notify_all()
                     return
                 index, _ = self._queue.popitem(last=True)
                 self._current = index
@@ -137,7 +149,6 @@ class ThumbnailModel(QAbstractListModel):
         if designs is not None and len(designs):
             self._renderer = ThumbnailRenderer(designs, self._generation, self._size, parent=self)
             self._renderer.rendered.connect(self._on_rendered)
-            self._renderer.start()
         self.endResetModel()
 
     def set_label_filter(self, label: str | None) -> None:
@@ -155,8 +166,8 @@ class ThumbnailModel(QAbstractListModel):
     def shutdown(self) -> None:
         self._stop_renderer()
         for r in self._retired:
-            r.wait(5000)
-        self._retired.clear()
+            r.wait(5)
+        self._forget_retired()
 
     def rendered_count(self) -> int:
         return len(self._cache)
@@ -210,13 +221,14 @@ class ThumbnailModel(QAbstractListModel):
         if self._renderer is not None:
             self._renderer.stop()
             self._retired.append(self._renderer)
-            self._renderer.finished.connect(lambda r=self._renderer: self._forget(r))
             self._renderer = None
+        self._forget_retired()
 
-    def _forget(self, renderer) -> None:
-        if renderer in self._retired:
-            self._retired.remove(renderer)
-        renderer.deleteLater()
+    def _forget_retired(self) -> None:
+        """Delete the stopped renderers whose last thumbnail is done (one under way still emits)."""
+        for r in [r for r in self._retired if not r.working]:
+            self._retired.remove(r)
+            r.deleteLater()
 
     def _make_placeholder(self) -> QPixmap:
         pm = QPixmap(QSize(self._size, self._size))

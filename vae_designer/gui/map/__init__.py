@@ -1,5 +1,6 @@
 """The Map page: the latent map of a trained project, its tools, previews, pins and exports.
-May import ``gui.common``, ``gui.training`` (the session's interaction hold) and the core; not the app shell.
+May import ``gui.common`` and the core; not the app shell or the other pages.  (While the user drags,
+training waits through ``common.jobs.interaction``, the gate the page holds.)
 
 The state is the core's Qt-free ``core.latent.session.MapSession``; these modules are
 views that get state and callbacks, and the page that composes them.

@@ -24,7 +24,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRectF, Signal
 from PySide6.QtGui import QColor
 
-from ..common.workers import LatestJobThread
+from ..common.jobs import LatestJobs
 from .decoder import model_for
 
 LATTICE = 12
@@ -115,9 +115,9 @@ class MapBackdrop(QObject):
         self._seq = 0
         self._tint = QColor("#1c2026")
         self._opacity = OPACITY["light"]
-        self._thread = LatestJobThread(BackdropJob(), name="map-backdrop", parent=self)
-        self._thread.done.connect(self._done)
-        self._thread.failed.connect(lambda _t, msg: self.failed.emit(msg))
+        self._jobs = LatestJobs(BackdropJob(), name="map-backdrop", parent=self)
+        self._jobs.done.connect(self._done)
+        self._jobs.failed.connect(lambda _t, msg: self.failed.emit(msg))
 
     def set_enabled(self, on: bool, job: dict | None = None) -> None:
         self.enabled = bool(on)
@@ -132,7 +132,7 @@ class MapBackdrop(QObject):
         if not self.enabled:
             return
         self._seq += 1
-        self._thread.submit(job, tag=self._seq)
+        self._jobs.submit(job, tag=self._seq)
 
     def clear(self) -> None:
         self._seq += 1
@@ -179,4 +179,4 @@ class MapBackdrop(QObject):
             self._show()
 
     def shutdown(self) -> None:
-        self._thread.shutdown(wait=True)
+        self._jobs.shutdown(wait=True)

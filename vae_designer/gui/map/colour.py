@@ -26,7 +26,7 @@ from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QLinearGradient, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ..common.workers import LatestJobThread
+from ..common.jobs import LatestJobs
 from .decoder import model_for
 
 LEVELS = 64
@@ -161,9 +161,9 @@ class ErrorColours(QObject):
         self.key = None  # (weights key, paths) the errors are for
         self._wanted = None
         self.seconds = 0.0
-        self._thread = LatestJobThread(ErrorJob(), name="map-errors", parent=self)
-        self._thread.done.connect(self._done)
-        self._thread.failed.connect(lambda _t, msg: self.failed.emit(msg))
+        self._jobs = LatestJobs(ErrorJob(), name="map-errors", parent=self)
+        self._jobs.done.connect(self._done)
+        self._jobs.failed.connect(lambda _t, msg: self.failed.emit(msg))
 
     @property
     def pending(self) -> bool:
@@ -175,8 +175,8 @@ class ErrorColours(QObject):
         if key == self.key or key == self._wanted:
             return False
         self._wanted = key
-        self._thread.submit({"config": config, "weights": weights, "weights_key": weights_key,
-                             "designs": designs, "paths": tuple(paths)}, tag=key)
+        self._jobs.submit({"config": config, "weights": weights, "weights_key": weights_key,
+                           "designs": designs, "paths": tuple(paths)}, tag=key)
         return True
 
     def clear(self) -> None:
@@ -195,7 +195,7 @@ class ErrorColours(QObject):
         self.ready.emit()
 
     def shutdown(self) -> None:
-        self._thread.shutdown(wait=True)
+        self._jobs.shutdown(wait=True)
 
 
 class PointColours(QObject):

@@ -8,7 +8,7 @@ made, the decoded design large (meshes: the shaded voxel render), its novelty
 distance between neighbouring designs, as the map page shows it) and that
 nearest training file with its thumbnail.
 
-Decoding runs in the view's own :class:`~.workers.LatestJobThread` with the map's
+Decoding runs in the view's own :class:`~..common.jobs.LatestJobs` with the map's
 shared model (:class:`CompareDecoder`), so opening it on eight mesh pins does not
 block the GUI; the cards show "Decoding…" until the pictures arrive.
 """
@@ -23,8 +23,8 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..common import theme
+from ..common.jobs import LatestJobs
 from ..common.widgets import ElidedLabel
-from ..common.workers import LatestJobThread
 from .decoder import MapDecoder
 from .preview_view import ImagePreview, qimage_from_rgb
 
@@ -175,9 +175,9 @@ class CompareView(QDialog):
         self.ready = False
         self._token = 0
         self._paths: list[str] = []
-        self._thread = LatestJobThread(CompareDecoder(), name="map-compare", background=False, parent=self)
-        self._thread.done.connect(self._on_decoded)
-        self._thread.failed.connect(self._on_failed)
+        self._jobs = LatestJobs(CompareDecoder(), name="map-compare", background=False, parent=self)
+        self._jobs.done.connect(self._on_decoded)
+        self._jobs.failed.connect(self._on_failed)
 
         self.title = QLabel("Compare")
         self.title.setProperty("role", "heading")
@@ -222,9 +222,9 @@ class CompareView(QDialog):
         self.title.setText(f"Comparing {n} pinned designs")
         self.hint.setText("meshes as shaded voxel renders" if kind == "mesh" else "")
         self._token += 1
-        self._thread.submit({"token": self._token, "zs": [np.asarray(p.z, np.float32) for p in pins],
-                             "config": config, "weights": weights, "weights_key": weights_key, "kind": kind,
-                             "background": background, "latent_map": latent_map, "designs": designs})
+        self._jobs.submit({"token": self._token, "zs": [np.asarray(p.z, np.float32) for p in pins],
+                           "config": config, "weights": weights, "weights_key": weights_key, "kind": kind,
+                           "background": background, "latent_map": latent_map, "designs": designs})
         self._fit_size(n, columns)
         self._retheme(theme.current())
 
@@ -256,4 +256,4 @@ class CompareView(QDialog):
             panel.retheme(t)
 
     def shutdown(self) -> None:
-        self._thread.shutdown(wait=True)
+        self._jobs.shutdown(wait=True)

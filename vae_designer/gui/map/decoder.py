@@ -1,7 +1,7 @@
 """What the map's worker threads run: decoding the cursor, fitting the 2D layout of a saved
 project's encodings (each autosave while training), refitting another projection.
 
-They are plain callables (no Qt), run by :class:`~.workers.LatestJobThread`s, so
+They are plain callables (no Qt), run by :class:`~..common.jobs.LatestJobs` runners, so
 a cursor dragged faster than decoding coalesces to its newest position and
 nothing queues up.
 
@@ -13,7 +13,7 @@ one copy per thread.  Sharing it is safe: they only run forward passes, under
 ``inference_mode`` / ``no_grad``, which write no module state, and nothing loads
 weights into it.  The map only ever shows saved weights, never the model being
 trained.  (The training page's reconstructions keep a model of their own: they
-load every snapshot into it, see ``training_session._Reconstructor``.)
+load every snapshot into it, see ``training.jobs.Reconstructor``.)
 """
 
 from __future__ import annotations

@@ -20,8 +20,7 @@ import time
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ..common.workers import LatestJobThread, interaction
-from ..training.session import INTERACTION_HOLD_S
+from ..common.jobs import INTERACTION_HOLD_S, LatestJobs, interaction
 from .decoder import MapDecoder
 
 REST_MS = 120  # the cursor has rested this long: draw the finished picture
@@ -33,21 +32,20 @@ class LiveDecoder(QObject):
     decoded = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, training=None, fine_options=None, parent: QObject | None = None):
+    def __init__(self, fine_options=None, parent: QObject | None = None):
         """``fine_options()``: extra fields of a finished picture's job (``pixels``, ``uncertainty``)."""
         super().__init__(parent)
         self._fine_options = fine_options or dict
         self._job: dict | None = None  # the newest fast job (its fine picture repeats it)
-        self._training = training
         self._seq = 0
         self._shown_seq = -1
         self._pending: dict[int, float] = {}
         self.latencies: list[float] = []  # seconds, request -> preview painted
         self.last_result: dict | None = None
-        self._thread = LatestJobThread(MapDecoder(), name="map-decoder", background=False, parent=self)
+        self._thread = LatestJobs(MapDecoder(), name="map-decoder", background=False, parent=self)
         self._thread.done.connect(self._done)
         self._thread.failed.connect(lambda _t, msg: self.failed.emit(msg))
-        self._fine = LatestJobThread(MapDecoder(), name="map-refine", background=False, parent=self)
+        self._fine = LatestJobs(MapDecoder(), name="map-refine", background=False, parent=self)
         self._fine.done.connect(self._done)
         self._fine.failed.connect(lambda _t, msg: self.failed.emit(msg))
         self._rest = QTimer(self)
@@ -63,10 +61,8 @@ class LiveDecoder(QObject):
 
     def request(self, context, z: np.ndarray, **fields) -> int:
         """Decode ``z`` with the session's ``context`` (a DecodeContext); returns the request's number."""
-        # interactive first: training and background jobs wait while the user explores
+        # interactive first: training and background jobs wait while the user explores (one gate)
         interaction.hold(INTERACTION_HOLD_S)
-        if self._training is not None:
-            self._training.yield_to_interaction()
         self._rest.stop()
         self._seq += 1
         self._pending[self._seq] = time.perf_counter()

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, 
 from vae_designer.core.latent.session import MapSession
 
 from ..common import theme
-from ..common.workers import LatestJobThread
+from ..common.jobs import LatestJobs
 from .colour import PointColours
 from .compare_view import MAX_COMPARE, MIN_COMPARE, CompareView
 from .decoder import fit_job
@@ -101,10 +101,10 @@ class MapPage(QWidget):
 
     def _start_workers(self) -> None:
         """The page's workers: live decoding, refitting, projections, errors and the item card."""
-        self.live = LiveDecoder(self.training, self.panel.fine_options, self)
+        self.live = LiveDecoder(self.panel.fine_options, self)
         self.live.decoded.connect(self._on_decoded)
         self.live.failed.connect(lambda msg: self.status.setText(f"Decoding failed: {msg}"))
-        self._fitter = LatestJobThread(fit_job, name="map-fit", parent=self)
+        self._fitter = LatestJobs(fit_job, name="map-fit", parent=self)
         self._fitter.done.connect(self._on_encoded)
         self._fitter.failed.connect(lambda _t, msg: self.status.setText(f"Updating the map failed: {msg}"))
         self.projections = Projections(self.session, self)
@@ -113,7 +113,7 @@ class MapPage(QWidget):
         self.colours = PointColours(self.session, self.points, self.colour_bar, lambda: self.header.colour_by, self)
         self.errors = self.colours.errors
         self.colours.errors_ready.connect(self._errors_ready)
-        self._card_jobs = LatestJobThread(CardJob(), name="map-card", parent=self)
+        self._card_jobs = LatestJobs(CardJob(), name="map-card", parent=self)
         self._card_jobs.done.connect(lambda _t, out: self.item_card.set_pictures(out["index"], out["original"],
                                                                                  out["reconstruction"]))
 
@@ -171,8 +171,7 @@ class MapPage(QWidget):
         self.gallery.itemSelectionChanged.connect(self._update_enabled)
         self.gallery.compare_requested.connect(lambda: self.compare_pins())
 
-    # ------------------------------------------------------------------ what tests and benchmarks read
-    # (and live.request_seq, live.latencies, live.last_result, panel.preview, panel.mesh_view)
+    # -------- what tests and benchmarks read (and live.request_seq, latencies, last_result; panel.preview)
     @property
     def refitting(self) -> bool:
         """A newer model's map is being fitted in the background (the map will change)."""
@@ -249,8 +248,7 @@ class MapPage(QWidget):
         return design_formats(self.session.kind, look), self.session.kind == "image" and \
             project_look(look) == "silhouette"
 
-    def _training_designs(self, project):
-        """The training page's loaded designs when they are this project's (reconstructions need them)."""
+    def _training_designs(self, project):  # the training page's designs, when they are this project's
         designs = self.training.designs if self.training is not None else None
         return designs if designs is not None and designs.paths == project.paths else None
 

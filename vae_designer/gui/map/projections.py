@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from ..common.workers import LatestJobThread
+from ..common.jobs import LatestJobs
 from .decoder import projection_job
 
 
@@ -23,7 +23,7 @@ class Projections(QObject):
     def __init__(self, session, parent: QObject | None = None):
         super().__init__(parent)
         self.session = session
-        self._worker = LatestJobThread(projection_job, name="map-projection", parent=self)
+        self._worker = LatestJobs(projection_job, name="map-projection", parent=self)
         self._worker.done.connect(self._fitted)
         self._worker.failed.connect(lambda _t, msg: self.failed.emit(msg))
 

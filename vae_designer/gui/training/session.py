@@ -1,17 +1,22 @@
-"""One place that owns training for the window: the trainer thread, its weight
+"""One place that owns training for the window: the training worker, its weight
 snapshots, reconstructions of a few originals, and saving the project.
 
 Flow::
 
-    TrainingThread (trainer.run())  --event------------------> page: progress, curves
-                                    --snapshot (CPU weights)--> recon thread: a *copy* of the
-                                                                 model decodes 8 originals
-                                    --improved (best so far)--> save thread: encode + save_project
-                                    --result (final state)----> save thread (final save)
+    training job (GeneratorJob over     --event (steps rate limited)--> page: progress, curves
+      jobs.training_steps, background   --weights / snapshot (CPU)----> reconstructions (LatestJobs):
+      pool, lowered priority)                                            a *copy* of the model
+                                                                         decodes 8 originals
+                                        --improved (best so far)------> saver (LatestJobs):
+                                                                         encode + save_project
+                                        --returned (final state)------> saver (final save)
 
-The GUI thread only moves references around; the model being trained is never
-touched outside its thread.  Until the user picks a place (Save Project As), a
-new model autosaves under the user data directory.
+Pause, resume and stop go to the run's ``TrainControl`` (made here, on the GUI thread: it
+imports no torch), which also follows the app's interaction gate (``common.jobs.interaction``):
+while the user drags on the map the trainer waits between chunks of work.  The GUI thread
+only moves references around; the model being trained is never touched outside its
+worker.  Until the user picks a place (Save Project As), a new model autosaves under the
+user data directory.
 """
 
 from __future__ import annotations
@@ -20,95 +25,12 @@ import os
 import time
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from ..common.jobs import LatestJobs, interaction
 from ..common.settings_store import data_dir
-from ..common.workers import LatestJobThread, TrainingThread
-
-RECON_ITEMS = {"image": 8, "mesh": 6}
-RECON_SIZE = 96
-
-
-def pick_examples(designs, n: int) -> list[int]:
-    """``n`` items spread evenly over the set (which is sorted by path, so over the labels)."""
-    if designs is None or len(designs) == 0:
-        return []
-    return [int(i) for i in np.unique(np.linspace(0, len(designs) - 1, min(n, len(designs))).round())]
-
-
-def to_display(designs_kind: str, probs: np.ndarray, size: int = RECON_SIZE) -> np.ndarray:
-    """One decoded item (C, R, R) or (1, R, R, R) probabilities -> RGB uint8 like the thumbnails."""
-    from PIL import Image
-
-    from vae_designer.core.export.preview import render_voxels
-
-    if designs_kind == "mesh":
-        grid = probs[0] if probs.ndim == 4 else probs
-        return render_voxels(grid > 0.5, size)
-    a = np.clip(probs, 0, 1)
-    a = (a[0] if a.shape[0] == 1 else np.moveaxis(a, 0, -1)) * 255
-    img = Image.fromarray(a.round().astype(np.uint8))
-    if img.mode != "RGB":
-        img = img.convert("RGB")
-    resample = Image.Resampling.NEAREST if size % img.size[0] == 0 else Image.Resampling.BILINEAR
-    return np.asarray(img.resize((size, size), resample))
-
-
-class _Reconstructor:
-    """Runs in the recon thread: keeps its own model copy, loads each snapshot into it.
-
-    Not the core's shared model cache (``core.training.inference.cached_model``): every
-    snapshot is a new weights dict, so a cache would never reuse a model and would build
-    one per snapshot, where loading into this one copies the weights; and a model that
-    weights are loaded into must not be shared with other threads.
-    """
-
-    def __init__(self):
-        self._model = None
-        self._config = None
-        self._originals = []
-        self._originals_key = None
-
-    def __call__(self, job: dict) -> dict:
-        import torch
-
-        from vae_designer.core.export.preview import thumbnail
-        from vae_designer.core.model.networks import build_model
-
-        designs, indices, config, weights = job["designs"], job["indices"], job["model_config"], job["weights"]
-        key = (id(designs), tuple(indices))
-        if self._originals_key != key:
-            self._originals = [thumbnail(designs, i, RECON_SIZE) for i in indices]
-            self._originals_key = key
-        if self._model is None or self._config != config:
-            self._model = build_model(config)
-            self._model.eval()
-            self._config = config
-        self._model.load_state_dict(weights)
-        with torch.no_grad():
-            x = torch.from_numpy(designs.batch(indices))
-            logits = self._model(x)[0]
-            probs = torch.sigmoid(logits).numpy()
-        return {"caption": job.get("caption"), "indices": indices, "originals": self._originals,
-                "recons": [to_display(designs.kind, p) for p in probs]}
-
-
-def _save_job(job: dict):
-    """Runs in the save thread: latent means of the training set, then an atomic project save."""
-    from vae_designer.core.project.store import save_project
-    from vae_designer.core.training import encode_all
-
-    state, designs = job["state"], job["designs"]
-    weights = state.best_weights or state.weights
-    mu = encode_all(weights, state.model_config, designs)
-    return save_project(job["path"], state, designs, mu, project_id=job.get("project_id"),
-                        autosave=job.get("autosave", False))
-
-
-# How long training waits after a cursor move on the map.  Moves during a drag come every
-# ~10-30 ms, so a drag keeps training waiting; it goes on a quarter second after the last.
-INTERACTION_HOLD_S = 0.25
+from ..common.workers import GeneratorJob, start_worker
+from .jobs import RECON_ITEMS, Reconstructor, is_progress, pick_examples, save_job, training_steps
 
 
 class TrainingSession(QObject):
@@ -134,15 +56,16 @@ class TrainingSession(QObject):
         self.autosave_location = False  # project_path is the automatic one, not chosen by the user
         self.last_event = None
         self.last_error: str | None = None
-        self._thread: TrainingThread | None = None
+        self._job: GeneratorJob | None = None  # the training run's worker
+        self._control = None  # its TrainControl
         self._indices: list[int] = []
         self._save_seq = 0
         self._save_done_seq = 0
         self._unconfirmed: tuple | None = None  # (chosen path, previous path, previous autosave flag)
-        self._saver = LatestJobThread(_save_job, name="project-save", parent=self)
+        self._saver = LatestJobs(save_job, name="project-save", parent=self)
         self._saver.done.connect(self._on_saved)
         self._saver.failed.connect(self._on_save_failed)
-        self._recon = LatestJobThread(_Reconstructor(), name="reconstructions", parent=self)
+        self._recon = LatestJobs(Reconstructor(), name="reconstructions", parent=self)
         self._recon.done.connect(lambda _tag, out: self.recon.emit(out))
         self._recon.failed.connect(lambda _tag, msg: self.status.emit(f"Reconstructions failed: {msg}"))
 
@@ -187,17 +110,13 @@ class TrainingSession(QObject):
 
     @property
     def control(self):
-        """The running trainer's TrainControl (None when not training or not started yet)."""
-        return self._thread.control if self._thread is not None else None
-
-    @property
-    def trainer(self):
-        """The running Trainer, for diagnostics and tests only: the GUI never touches its model."""
-        return self._thread.trainer if self._thread is not None else None
+        """The running training's TrainControl (None when not training): what it was asked
+        (``paused``, ``stopped``, ``held_seconds``); change it through the session."""
+        return self._control
 
     @property
     def running(self) -> bool:
-        return self._thread is not None
+        return self._job is not None
 
     @property
     def saving(self) -> bool:
@@ -216,13 +135,11 @@ class TrainingSession(QObject):
     def start(self, values: dict, latent_dim: int, continue_project: bool = False) -> bool:
         """Start training with the form's ``values`` (TrainConfig fields).
 
-        The configs are built in the training thread (the trainer's modules import
+        The configs are built in the training worker (the trainer's modules import
         torch); invalid values come back through ``failed`` as one readable line.
         """
         if self.running or self.designs is None:
             return False
-        designs = self.designs
-        values = dict(values)
         resume_from = None
         if continue_project and self.can_continue:
             # the newest state in memory, else the one saved in the project
@@ -235,58 +152,41 @@ class TrainingSession(QObject):
             self._unconfirmed = None
             self.project = None
             self.latest_state = None
-
-        def setup():
-            import dataclasses
-
-            from vae_designer.core.errors import UserError
-            from vae_designer.core.model.config import ModelConfig, TrainConfig
-
-            if resume_from is None:
-                return ModelConfig.for_designs(designs, latent_dim=latent_dim), TrainConfig(**values), None
-            state = resume_from.trainer_state() if hasattr(resume_from, "trainer_state") else resume_from
-            if values["epochs"] <= state.epoch:
-                raise UserError(f"this model has already trained {state.epoch} epochs: set Epochs above "
-                                f"{state.epoch} to continue it")
-            return state.model_config, dataclasses.replace(state.train_config, **values), state
-
         self.last_error = None
-        thread = TrainingThread(designs, setup, parent=self)
-        thread.event.connect(self._on_event)
-        thread.snapshot.connect(self._on_snapshot)
-        thread.weights.connect(self._on_weights)
-        thread.improved.connect(self._on_improved)
-        thread.result.connect(self._on_result)
-        thread.failed.connect(self._on_failed)
-        thread.finished.connect(lambda t=thread: self._on_finished(t))
-        self._thread = thread
-        self._set_state("starting")
-        thread.start()
+        self._start_job(self.designs, _setup(self.designs, dict(values), latent_dim, resume_from))
         self.status.emit("Starting training…")
         return True
 
+    def _start_job(self, designs, setup) -> None:
+        from vae_designer.core.training import TrainControl  # no torch: the control module is light
+
+        control = TrainControl()
+        job = GeneratorJob(lambda _cancel: training_steps(designs, setup, control), name="training",
+                           background=True, min_interval=0.1, keep=lambda m: not is_progress(m))
+        job.yielded.connect(self._on_message)
+        job.returned.connect(self._on_result)
+        job.failed.connect(self._on_failed)
+        job.ended.connect(self._on_finished)
+        self._job, self._control = job, control
+        interaction.follow(control)  # the user dragging on the map holds training too
+        self._set_state("starting")
+        start_worker(job)
+
     def pause(self) -> None:
-        if self._thread is not None and self.state in ("running", "starting"):
-            self._thread.pause()
+        if self._control is not None and self.state in ("running", "starting"):
+            self._control.pause()
             self._set_state("paused")
             self.status.emit("Training paused")
 
-    def yield_to_interaction(self, seconds: float = INTERACTION_HOLD_S) -> None:
-        """The user is dragging on the map: let the trainer wait between chunks of work
-        until ``seconds`` after the latest call, so that decoding gets the CPU."""
-        if self._thread is not None and self.state == "running":
-            self._thread.hold(seconds)
-
     def resume(self) -> None:
-        if self._thread is not None and self.state == "paused":
-            self._thread.resume()
+        if self._control is not None and self.state == "paused":
+            self._control.resume()
             self._set_state("running")
             self.status.emit("Training resumed")
 
     def stop(self) -> None:
-        if self._thread is not None and self.state != "stopping":
-            self._thread.stop()
-            self._thread.resume()  # a paused trainer must wake up to notice the stop
+        if self._control is not None and self.state != "stopping":
+            self._control.stop()  # wakes a paused trainer too
             self._set_state("stopping")
             self.status.emit("Stopping: keeping the best model so far…")
 
@@ -349,7 +249,7 @@ class TrainingSession(QObject):
             path = root / f"{name}-{stamp}-{n}"
         return path
 
-    # thread signals
+    # the workers' signals
     def _set_state(self, state: str) -> None:
         if state != self.state:
             self.state = state
@@ -362,6 +262,11 @@ class TrainingSession(QObject):
         if ev.kind == "nan":
             self.status.emit(ev.message or "The loss became NaN")
         self.event.emit(ev)
+
+    def _on_message(self, message: tuple) -> None:
+        kind, value = message
+        {"event": self._on_event, "snapshot": self._on_snapshot, "weights": self._on_weights,
+         "improved": self._on_improved}[kind](value)
 
     def _on_snapshot(self, state) -> None:
         """A full state after an epoch: what Save and Continue use."""
@@ -391,10 +296,11 @@ class TrainingSession(QObject):
         self.last_error = message
         self.failed.emit(message)
 
-    def _on_finished(self, thread) -> None:
-        if thread is self._thread:
-            self._thread = None
-        thread.deleteLater()
+    def _on_finished(self, job) -> None:
+        if job is not self._job:
+            return
+        interaction.unfollow(self._control)
+        self._job = self._control = None
         self._set_state("idle")
         ev = self.last_event
         if self.last_error is None:
@@ -431,10 +337,31 @@ class TrainingSession(QObject):
                             "weights": weights, "caption": caption})
 
     def shutdown(self) -> None:
-        """Window closing: stop training, finish the pending save, end the helper threads."""
-        if self._thread is not None:
-            self._thread.stop()
-            self._thread.resume()
-            self._thread.wait(30000)
+        """Window closing: stop training, finish the pending save, end the helper workers."""
+        if self._job is not None:
+            self._control.stop()
+            self._job.wait(30)
+            interaction.unfollow(self._control)
         self._recon.shutdown(wait=True)
         self._saver.shutdown(wait=True, finish_pending=True)
+
+
+def _setup(designs, values: dict, latent_dim: int, resume_from):
+    """What the training worker calls first: ``(model_config, train_config, state_or_None)``,
+    for a new model or to continue ``resume_from`` (a TrainerState or a Project)."""
+
+    def setup():
+        import dataclasses
+
+        from vae_designer.core.errors import UserError
+        from vae_designer.core.model.config import ModelConfig, TrainConfig
+
+        if resume_from is None:
+            return ModelConfig.for_designs(designs, latent_dim=latent_dim), TrainConfig(**values), None
+        state = resume_from.trainer_state() if hasattr(resume_from, "trainer_state") else resume_from
+        if values["epochs"] <= state.epoch:
+            raise UserError(f"this model has already trained {state.epoch} epochs: set Epochs above "
+                            f"{state.epoch} to continue it")
+        return state.model_config, dataclasses.replace(state.train_config, **values), state
+
+    return setup

@@ -1,7 +1,7 @@
 """The training settings form: sensible defaults, a tooltip on every field.
 
 Values become a ``TrainConfig`` (and the latent size a ``ModelConfig``) only when
-training starts, in the training thread; invalid combinations come back as a
+training starts, in the training worker; invalid combinations come back as a
 ``UserError`` in a dialog.  Resolution is a preprocessing setting: changing it
 reloads the designs (``resolution_changed``).
 """
