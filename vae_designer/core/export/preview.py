@@ -64,11 +64,15 @@ def render_voxels(grid: np.ndarray, size: int = 96) -> np.ndarray:
 
 
 def thumbnail(designs: DesignSet, index: int, size: int = 96) -> np.ndarray:
-    """uint8 RGB thumbnail of one processed item."""
+    """uint8 RGB thumbnail of one processed item: an image in its own look (its ink on its
+    background, as decoded designs are shown), a mesh as a shaded render."""
     if designs.kind == "mesh":
         return render_voxels(designs.voxels(index), size)
+    from ..ingest.images import ink_to_image
+
     a = designs.data[index]
-    img = Image.fromarray(a if a.ndim == 3 else np.stack([a] * 3, axis=-1))
+    background = designs.meta[index].get("background", (1.0, 1.0, 1.0)) if index < len(designs.meta) else (1, 1, 1)
+    img = Image.fromarray(ink_to_image(a, background))
     return np.asarray(img.resize((size, size), Image.Resampling.NEAREST if size % a.shape[0] == 0
                                  else Image.Resampling.BILINEAR))
 

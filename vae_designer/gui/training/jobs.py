@@ -31,20 +31,18 @@ def pick_examples(designs, n: int) -> list[int]:
     return [int(i) for i in np.unique(np.linspace(0, len(designs) - 1, min(n, len(designs))).round())]
 
 
-def to_display(designs_kind: str, probs: np.ndarray, size: int = RECON_SIZE) -> np.ndarray:
-    """One decoded item (C, R, R) or (1, R, R, R) probabilities -> RGB uint8 like the thumbnails."""
+def to_display(designs_kind: str, probs: np.ndarray, size: int = RECON_SIZE, background=(1.0, 1.0, 1.0)) -> np.ndarray:
+    """One decoded item (C, R, R) or (1, R, R, R) probabilities -> RGB uint8 like the thumbnails
+    (images: their ink on the collection's ``background``, as the map shows designs)."""
     from PIL import Image
 
+    from vae_designer.core.export.files import image_from_probs
     from vae_designer.core.export.preview import render_voxels
 
     if designs_kind == "mesh":
         grid = probs[0] if probs.ndim == 4 else probs
         return render_voxels(grid > 0.5, size)
-    a = np.clip(probs, 0, 1)
-    a = (a[0] if a.shape[0] == 1 else np.moveaxis(a, 0, -1)) * 255
-    img = Image.fromarray(a.round().astype(np.uint8))
-    if img.mode != "RGB":
-        img = img.convert("RGB")
+    img = Image.fromarray(np.ascontiguousarray(image_from_probs(probs, background)))
     resample = Image.Resampling.NEAREST if size % img.size[0] == 0 else Image.Resampling.BILINEAR
     return np.asarray(img.resize((size, size), resample))
 
@@ -85,7 +83,12 @@ class Reconstructor:
             logits = self._model(x)[0]
             probs = torch.sigmoid(logits).numpy()
         return {"caption": job.get("caption"), "indices": indices, "originals": self._originals,
-                "recons": [to_display(designs.kind, p) for p in probs]}
+                "recons": [to_display(designs.kind, p, background=_background(designs)) for p in probs]}
+
+
+def _background(designs) -> tuple:
+    """The paper of an image collection (its first item's background), for pictures of its designs."""
+    return tuple(designs.meta[0].get("background", (1.0, 1.0, 1.0))) if len(designs.meta) else (1.0, 1.0, 1.0)
 
 
 def save_job(job: dict):
