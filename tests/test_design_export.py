@@ -59,6 +59,33 @@ def test_flat_silhouettes_are_silhouettes_and_shading_and_strokes_are_grey():
     assert image_look(np.zeros((3, 64, 64, 3), np.uint8)) == "colour"
 
 
+def test_silhouettes_are_learnt_with_hard_edges_and_grey_collections_as_they_are():
+    """Training data: a silhouette collection's anti-aliased rims snapped to paper or a tone;
+    grey sketches (and TrainConfig(snap_tones=False)) untouched."""
+    from types import SimpleNamespace
+
+    from scipy import ndimage
+
+    from vae_designer.core.ingest.looks import snap_to_tones
+    from vae_designer.core.model.config import TrainConfig
+    from vae_designer.core.training.trainer import training_data
+
+    y, x = np.mgrid[:64, :64] + 0.5
+    discs = np.stack([(np.hypot(x - 32, y - 32) < r) * 255.0 for r in (14, 18, 22, 26)])
+    discs[:, 28:36, 20:44] *= 0.3  # a light window
+    soft = np.clip(ndimage.gaussian_filter(discs, (0, 0.8, 0.8)), 0, 255).astype(np.uint8)
+    tones = collection_tones(soft)
+    assert tones == pytest.approx((0.3, 1.0), abs=0.04)
+    snapped = snap_to_tones(soft, tones)
+    assert set(np.unique(snapped).tolist()) == {0, *(round(t * 255) for t in tones)}  # no rim greys left
+    assert abs(int((snapped >= 128).sum()) - int((soft >= 128).sum())) < 0.01 * soft.size  # edges stay put
+    designs = SimpleNamespace(kind="image", data=soft)
+    np.testing.assert_array_equal(training_data(designs, TrainConfig()), snapped)
+    assert training_data(designs, TrainConfig(snap_tones=False)) is soft
+    strokes = np.stack([(np.abs(np.hypot(x - 32, y - 32) - 20) < 0.7) * 200 for _ in range(5)]).astype(np.uint8)
+    assert training_data(SimpleNamespace(kind="image", data=strokes), TrainConfig()) is strokes
+
+
 def test_old_projects_without_a_look_keep_raster_exports():
     assert project_look({"channels": 1}) == "grey" and project_look({"channels": 3}) == "colour"
     assert design_formats("image", {"channels": 1}) == ("png",)

@@ -163,7 +163,8 @@ def test_configs_round_trip_and_reject_bad_values():
     assert ModelConfig.for_designs(voxel_designs(2), latent_dim=8).item_shape == (1, 32, 32, 32)
     assert TrainConfig.for_designs(voxel_designs(10)).batch_size == 16
     assert TrainConfig.for_designs(voxel_designs(10)).epochs == 300
-    assert TrainConfig.for_designs(image_designs(1000), lr=1e-3, seed=None).epochs == 30
+    assert TrainConfig.for_designs(image_designs(1000), lr=1e-3, seed=None).epochs == 36  # 36,000 item passes
+    assert TrainConfig.for_designs(image_designs(2000)).epochs == 30  # at least 30
     assert TrainConfig.for_designs(image_designs(1000), lr=1e-3).lr == 1e-3
     for make in bad:
         with pytest.raises(UserError) as info:

@@ -39,7 +39,12 @@ the 99 Voron CAD meshes at 32^3: validation IoU after 150 epochs):
   improve voxel IoU (0.679 vs 0.677).
 * ``free_bits = 0``: off; free bits change the objective (the reported ELBO
   is no longer what is optimised).
-* ``epochs`` (``for_designs``): ~15,000 item passes, 30 to 300 epochs.
+* ``epochs`` (``for_designs``): ~36,000 item passes for images, ~15,000 for voxels, 30 to
+  300 epochs.  On the bundled cars (300 silhouettes at 64x64, held-out IoU at 0.5):
+  0.892 after 60 epochs (18,000 passes), 0.920 after 120 (36,000); about 3 minutes for
+  1,500 images on this 2-core CPU.
+* ``snap_tones`` (silhouettes learnt with hard edges): held-out IoU on the cars 0.904 vs
+  0.896 after 60 epochs, 0.936 vs 0.919 after 120 (beta 0.05 in both pairs).
 * ``augment`` (voxels): random mirroring along the two horizontal axes, 0.677
   vs 0.665 IoU on held-out meshes.  It teaches the model mirrored designs
   too; turn it off for collections whose handedness matters.
@@ -61,6 +66,7 @@ DEVICES = ("auto", "cpu", "cuda", "mps")
 DEFAULT_WIDTH = {("image", 32): 16, ("image", 64): 32, ("image", 128): 32, ("mesh", 32): 16, ("mesh", 64): 16}
 # Default batch size by kind (see the module docstring).
 DEFAULT_BATCH = {"image": 64, "mesh": 16}
+ITEM_PASSES = {"image": 36000, "mesh": 15000}  # default training length: item passes (for_designs)
 ACTIVATIONS = ("relu", "leaky_relu", "silu")
 AUGMENTS = ("off", "mirror", "turn")
 
@@ -173,7 +179,8 @@ class TrainConfig(_JsonMixin):
     mirrors), 'off' trains on the designs as they are.
     ``grad_clip``: gradient norm limit (0 = off); the norm is computed anyway
     to catch non-finite gradients.  ``event_interval`` seconds between 'step'
-    events.
+    events.  ``snap_tones`` (images): a silhouette collection is learnt with its ink
+    snapped to its flat tones (hard edges; see ``core.ingest.looks.snap_to_tones``).
     """
 
     epochs: int = 30
@@ -191,6 +198,7 @@ class TrainConfig(_JsonMixin):
     weight_decay: float = 0.0
     ema_decay: float = 0.999
     event_interval: float = 0.25
+    snap_tones: bool = True
 
     def __post_init__(self) -> None:
         _check_int("epochs", self.epochs, 1, 1_000_000)
@@ -213,6 +221,8 @@ class TrainConfig(_JsonMixin):
         _check_float("grad_clip", self.grad_clip, 0.0)
         _check_float("weight_decay", self.weight_decay, 0.0, 1.0)
         _check_float("ema_decay", self.ema_decay, 0.0, 0.99999)
+        if not isinstance(self.snap_tones, bool):
+            raise UserError(f"snap_tones must be true or false, not {self.snap_tones!r}")
         _check_float("event_interval", self.event_interval, 0.0, 60.0)
 
     @classmethod
@@ -220,12 +230,14 @@ class TrainConfig(_JsonMixin):
         """The defaults for a DesignSet (or a kind name), with ``overrides`` applied on top.
 
         Batch size by kind; epochs by collection size: enough epochs for about
-        15,000 item passes (a small collection needs many epochs -- the Voron
-        meshes reach their IoU after ~150), at least 30 and at most 300.
+        36,000 item passes for images and 15,000 for voxels (a small collection
+        needs many epochs -- the Voron meshes reach their IoU after ~150), at
+        least 30 and at most 300.
         Overrides that are None are ignored (convenient for CLI options).
         """
         kind = designs if isinstance(designs, str) else designs.kind
         base = {"batch_size": DEFAULT_BATCH.get(kind, 64)}
         if not isinstance(designs, str) and len(designs):
-            base["epochs"] = int(min(300, max(30, math.ceil(15000 / len(designs)))))
+            passes = ITEM_PASSES.get(kind, 15000)
+            base["epochs"] = int(min(300, max(30, math.ceil(passes / len(designs)))))
         return cls(**{**base, **{k: v for k, v in overrides.items() if v is not None}})

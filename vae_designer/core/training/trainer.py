@@ -86,6 +86,17 @@ EMA_EVERY = 4  # optimizer steps per update of the weight average
 _VAL_STREAM = 0x5EED_0001  # separates the validation noise stream from the training ones
 
 
+def training_data(designs, cfg: TrainConfig) -> np.ndarray:
+    """The designs' compact data as the model learns it: a silhouette collection's ink snapped to
+    its flat tones when ``cfg.snap_tones`` (see ``core.ingest.looks``), else as loaded."""
+    if not cfg.snap_tones or designs.kind != "image" or designs.data.ndim != 3:
+        return designs.data
+    from ..ingest.looks import collection_tones, snap_to_tones
+
+    tones = collection_tones(designs.data)
+    return designs.data if tones is None else snap_to_tones(designs.data, tones)
+
+
 class Trainer:
     """Trains a VAE on a DesignSet; see the module docstring for the contract.
 
@@ -105,7 +116,7 @@ class Trainer:
         self._lock = threading.RLock()
         self._init_split(split, state)
         # data on the device, compact
-        self._data = torch.from_numpy(np.ascontiguousarray(designs.data)).to(self.device)
+        self._data = torch.from_numpy(np.ascontiguousarray(training_data(designs, cfg))).to(self.device)
         self._is_mesh = designs.kind == "mesh"
         self._shifts = torch.arange(7, -1, -1, dtype=torch.uint8, device=self.device)
         self._init_model(state)
