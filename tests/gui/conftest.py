@@ -109,13 +109,15 @@ def window(make_main_window):
 
 
 # Tiny projects trained once per test session through the real CLI: 40 silhouettes in two
-# labels at 32x32, and six boxes at 32^3 (latent 4).  Tests that train further work on a copy.
+# labels at 32x32 (30 epochs, a few seconds: enough for designs with ink above one half, so
+# their crisp outlines exist), and six boxes at 32^3 (latent 4).  Tests that train further
+# work on a copy.
 @pytest.fixture(scope="session")
 def image_project(tmp_path_factory):
     root = tmp_path_factory.mktemp("map-designs")
     tall_and_wide(root, 40)
     project = tmp_path_factory.mktemp("map-proj") / "shapes.vaed"
-    cli("train", root, "-o", project, "--resolution", "32", *TINY)
+    cli("train", root, "-o", project, "--resolution", "32", *TINY[2:], "--epochs", "30")
     return project
 
 

@@ -57,7 +57,10 @@ def test_compare_shows_the_selected_pins_and_delete_removes_pins(qtbot, make_mai
     assert len(view.panels) == 3
     assert [p.name.full_text() for p in view.panels] == ["first", "second", "far"]
     pixels = [p.picture.pixels() for p in view.panels]
-    assert all(px is not None and px.shape == (32, 32, 3) for px in pixels)
+    from vae_designer.gui.map.compare_view import COMPARE_PIXELS
+
+    # drawn as exported (silhouettes: crisp, at the comparison's size, not the model's 32 px)
+    assert all(px is not None and px.shape == (COMPARE_PIXELS, COMPARE_PIXELS, 3) for px in pixels)
     assert not np.array_equal(pixels[0], pixels[1]) and not np.array_equal(pixels[0], pixels[2])
     # novelty and the nearest training file, as the map computes them
     first, second, far = view.panels

@@ -49,7 +49,9 @@ def picture(probs, manifest: dict, pixels: int | None = None, background=None,
 
     Silhouette collections (``manifest["image_look"]``): the crisp outline picture in the
     collection's tones, optionally with the model's uncertainty drawn over it; grey and colour
-    ones: the raster, enlarged smoothly.  Default size: the model's resolution.
+    ones: the raster, enlarged smoothly.  Default size: the model's resolution.  A silhouette
+    with nothing above its outline's level (a faint design of a young model) is shown as the
+    raster too, rather than as bare paper.
     """
     from .crisp import crisp_picture, raster_picture, tone_outlines, uncertainty_overlay
 
@@ -59,6 +61,8 @@ def picture(probs, manifest: dict, pixels: int | None = None, background=None,
         return raster_picture(probs, pixels, bg)
     tones = [float(t) for t in (manifest.get("image_tones") or [1.0])]
     outlines = tone_outlines(probs, tones)
+    if outlines[0].area() <= 0:
+        return raster_picture(probs, pixels, bg)
     rgb = crisp_picture(probs, pixels, bg, tones, outlines)
     if uncertainty:
         over = uncertainty_overlay(probs, pixels, tones).astype(np.float32)

@@ -61,11 +61,15 @@ def describe_pin(pin) -> str:
     return pin.source
 
 
+COMPARE_PIXELS = 320  # images are drawn as exported (crisp silhouettes) at this size
+
+
 class CompareDecoder:
     """Worker callable: decode each latent of a job (with the map's shared model).
 
-    Job: ``{"token", "zs", "config", "weights", "weights_key", "kind", "background",
-    "latent_map", "designs"}``.  Result: ``{"token", "items": [{"image", "novelty",
+    Job: ``{"token", "zs", "config", "weights", "weights_key", "kind", "background", "look",
+    "latent_map", "designs"}``; images are drawn as exported (``core.export.design.picture``).
+    Result: ``{"token", "items": [{"image", "novelty",
     "nearest", "nearest_thumb"}, ...]}`` (novelty and nearest only with a map).
     """
 
@@ -79,7 +83,8 @@ class CompareDecoder:
             out = self._decoder({"seq": 0, "z": z, "config": job["config"], "weights": job["weights"],
                                  "weights_key": job["weights_key"], "kind": job["kind"],
                                  "background": job.get("background"), "latent_map": job.get("latent_map"),
-                                 "mesh_as_image": True})
+                                 "mesh_as_image": True, "look": job.get("look"), "fine": True,
+                                 "pixels": COMPARE_PIXELS})
             item = {"image": out["image"]}
             if "novelty" in out:
                 item["novelty"], item["nearest"] = out["novelty"], out["nearest"]
@@ -202,7 +207,7 @@ class CompareView(QDialog):
         theme.notifier.theme_changed.connect(self._retheme)
 
     def show_pins(self, pins, *, config, weights, weights_key, kind, background, latent_map, paths,
-                  designs=None) -> None:
+                  designs=None, look=None) -> None:
         """Show these pins (2..8) and decode them in the background."""
         pins = list(pins)[:MAX_COMPARE]
         for p in self.panels:
@@ -224,7 +229,8 @@ class CompareView(QDialog):
         self._token += 1
         self._jobs.submit({"token": self._token, "zs": [np.asarray(p.z, np.float32) for p in pins],
                            "config": config, "weights": weights, "weights_key": weights_key, "kind": kind,
-                           "background": background, "latent_map": latent_map, "designs": designs})
+                           "background": background, "latent_map": latent_map, "designs": designs,
+                           "look": look or {}})
         self._fit_size(n, columns)
         self._retheme(theme.current())
 

@@ -23,6 +23,7 @@ from vae_designer.core.latent.session import MapSession, Pin
 
 from .decoder import MapDecoder
 
+PIN_PIXELS = 144  # a pin's thumbnail, drawn as exported (crisp silhouettes)
 FILE_KINDS = {"png": "PNG image", "svg": "SVG outline", "dxf": "DXF outline", "stl": "STL mesh", "obj": "OBJ mesh",
               "ply": "PLY mesh", "glb": "GLB mesh"}
 
@@ -57,7 +58,7 @@ class PinMaker:
             self._decoder = MapDecoder()
         pins = []
         for k, (z, name) in enumerate(zip(zs, names)):
-            out = self._decoder(ctx.job(seq=0, z=z, mesh_as_image=True))
+            out = self._decoder(ctx.job(seq=0, z=z, mesh_as_image=True, fine=True, pixels=PIN_PIXELS))
             pins.append(Pin(name, np.asarray(z, np.float32).copy(), out["image"], source=source,
                             parents=list(parents or []),
                             weights=list(weights[k]) if weights is not None else None))

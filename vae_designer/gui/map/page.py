@@ -418,7 +418,7 @@ class MapPage(QWidget):
         ctx = s.context
         self.compare_view.show_pins(pins, config=ctx.config, weights=ctx.weights, weights_key=ctx.key,
                                     kind=ctx.kind, background=ctx.background, latent_map=s.latent_map,
-                                    paths=s.paths, designs=s.designs)
+                                    paths=s.paths, designs=s.designs, look=ctx.look)
         self.compare_view.show()
         self.compare_view.raise_()
         return self.compare_view
