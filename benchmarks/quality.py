@@ -41,9 +41,13 @@ probabilities p, each held-out item decoded from its posterior mean):
   (binary dilation XOR erosion of the target mask, scipy's default cross /
   6-neighbour element; the grid border does not count as an edge), the
   fraction whose p lies in (0.2, 0.8), pooled over the held-out items.
-  For grey data (MNIST's anti-aliased strokes) a faithful grey edge counts as
-  undecided too; an empty decoding has no undecided edge at all (read it
-  beside the IoU).
+  For a silhouette collection with several flat ink tones (the cars: paper,
+  windows 0.31, body 0.85) "decided" means at one of its levels: p is
+  undecided when it lies in the middle 60% between the two levels around it
+  (for one tone, levels 0 and 1, exactly (0.2, 0.8)), so a window the model
+  paints at its own tone is decided.  For grey data (MNIST's anti-aliased
+  strokes) a faithful grey edge counts as undecided too; an empty decoding has
+  no undecided edge at all (read it beside the IoU).
 * **clean samples**: of ``--samples`` (64) latent draws, decoded and exported,
   the share that are clean.  Ours: drawn by :func:`sample_latents` (the fitted
   aggregate-posterior density of ``core.latent.density`` when that module
@@ -176,14 +180,37 @@ def boundary_band(mask: np.ndarray) -> np.ndarray:
     return ndimage.binary_dilation(mask) ^ ndimage.binary_erosion(mask, border_value=1)
 
 
+#: the levels a decided value sits at: paper and full ink, or a silhouette collection's tones (run_dataset)
+LEVELS = [0.0, 1.0]
+
+
+def collection_levels(designs) -> list[float]:
+    """Paper and the ink tones of a silhouette collection (``core.ingest.looks``), else [0, 1]."""
+    if designs.kind == "image" and designs.data.ndim == 3:
+        from vae_designer.core.ingest.looks import collection_tones
+
+        tones = collection_tones(designs.data)
+        if tones:
+            return [0.0, *[float(t) for t in tones]]
+    return [0.0, 1.0]
+
+
+def undecided(p: np.ndarray, levels=None) -> np.ndarray:
+    """Where ``p`` lies in the middle (0.2..0.8 of the way) between the two levels around it."""
+    lv = np.asarray(sorted(levels if levels is not None else LEVELS), np.float32)
+    i = np.clip(np.searchsorted(lv, p, side="right") - 1, 0, len(lv) - 2)
+    t = (p - lv[i]) / np.maximum(lv[i + 1] - lv[i], 1e-6)
+    return (t > UNDECIDED[0]) & (t < UNDECIDED[1])
+
+
 def undecided_edge_share(probs: np.ndarray, target: np.ndarray) -> float:
-    """Fraction of the targets' boundary-band pixels / voxels with p in (0.2, 0.8), pooled over items."""
-    band_total = undecided = 0
+    """Fraction of the targets' boundary-band pixels / voxels that are :func:`undecided`, pooled."""
+    band_total = count = 0
     for p, t in zip(_grids(probs), _grids(target)):
         band = boundary_band(t > LEVEL)
         band_total += int(band.sum())
-        undecided += int((band & (p > UNDECIDED[0]) & (p < UNDECIDED[1])).sum())
-    return undecided / band_total if band_total else 0.0
+        count += int((band & undecided(p)).sum())
+    return count / band_total if band_total else 0.0
 
 
 def image_flaw(p: np.ndarray) -> str:
@@ -196,7 +223,7 @@ def image_flaw(p: np.ndarray) -> str:
     if np.bincount(labels.ravel())[1:].max() < MAIN_PART * fg.sum():
         return "parts"
     visible = p > VISIBLE
-    if ((p > UNDECIDED[0]) & (p < UNDECIDED[1])).sum() > UNDECIDED_VISIBLE_MAX * visible.sum():
+    if (undecided(p) & visible).sum() > UNDECIDED_VISIBLE_MAX * visible.sum():
         return "undecided"
     return ""
 
@@ -545,6 +572,8 @@ def run_dataset(name: str, args, log) -> dict:
     log(f"\n{name}: {what}: {len(designs)} items; torch threads {torch.get_num_threads()}")
     work = Path(args.workdir) / name
     result: dict = {"what": what, "items": len(designs), "kind": designs.kind}
+    LEVELS[:] = collection_levels(designs)
+    result["levels"] = list(LEVELS)
 
     state, wall = train_default(designs, args.default_epochs, log)
     split = state.split
