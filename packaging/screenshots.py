@@ -182,6 +182,34 @@ def shoot_map_views(theme_name: str, out: Path, size: tuple[int, int], project: 
     spin(0.3)
 
 
+def shoot_surprises(theme_name: str, out: Path, size: tuple[int, int], project: str, suffix: str) -> None:
+    """What comes out: six surprises pinned, the cursor resting on a design (the preview drawn as
+    exported) -- ``map-surprises{suffix}.png`` -- and four of the surprises compared side by side
+    (``map-compare-surprises{suffix}.png``)."""
+    window, page = open_map(theme_name, size, project)
+    pins = page.tools.surprise_batch(6, seed=11)
+    c = page.session.latent_map.coords
+    page.move_cursor(float(c[len(c) // 3, 0]), float(c[len(c) // 3, 1]))
+    seq = page.live.request_seq
+    wait_until(lambda: page.live.last_result is not None and page.live.last_result["seq"] == seq
+               and page.live.last_result["fine"], 60, "the finished preview")
+    if page.panel.mesh_view is not None:
+        page.panel.mesh_view.setCameraPosition(distance=46, elevation=24, azimuth=-60)
+    spin(0.5)
+    grab(window, out / f"map-surprises{suffix}.png")
+    page.gallery.clearSelection()
+    for r in range(min(4, len(pins))):
+        page.gallery.item(r).setSelected(True)
+    view = page.compare_pins()
+    wait_until(lambda: view is not None and view.ready, 60, "the comparison")
+    spin(0.5)
+    view.grab().save(str(out / f"map-compare-surprises{suffix}.png"))
+    print(f"wrote {out / f'map-compare-surprises{suffix}.png'}")
+    view.close()
+    window.close()
+    spin(0.3)
+
+
 def shoot_after_training(theme_name: str, out: Path, size: tuple[int, int], kind: str) -> None:
     """A new user's first map: a bundled sample trained in the app with the default settings, then
     the Map page right away (``map-after-training-{2d,3d}.png``): every design must be in view."""
@@ -222,6 +250,9 @@ def main() -> int:
     ap.add_argument("--only-map", action="store_true", help="only the Map page shots")
     ap.add_argument("--after-training", action="store_true",
                     help="only the first map after in-app training of each bundled sample (default settings)")
+    ap.add_argument("--surprises", action="store_true",
+                    help="only the surprises shots (six surprises pinned and compared) of --map-image and "
+                         "--map-mesh, in the first theme given")
     ap.add_argument("--map-views", metavar="PROJECT",
                     help="only the Map views shots (colour by error + selection, backdrop) of an image project, "
                          "in the first theme given")
@@ -240,6 +271,11 @@ def main() -> int:
         if args.after_training:
             for kind in ("image", "mesh"):
                 shoot_after_training(args.themes[0], out, size, kind)
+            return 0
+        if args.surprises:
+            for project, suffix in ((args.map_image, "-2d"), (args.map_mesh, "-3d")):
+                if project:
+                    shoot_surprises(args.themes[0], out, size, project, suffix)
             return 0
         if args.map_views:
             shoot_map_views(args.themes[0], out, size, args.map_views)
