@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -34,10 +35,26 @@ def folder(tmp_path):
     return root
 
 
+class Run(subprocess.Popen):
+    """``vae-designer train`` in a subprocess whose output goes to files: a pipe nobody reads
+    fills after some thousand epoch lines and then blocks the training it is meant to watch."""
+
+    def communicate(self, timeout=None):
+        self.wait(timeout)
+        return self.out.read_text(), self.err.read_text()
+
+
 def start(*args):
+    import tempfile
+
     env = dict(os.environ, OMP_NUM_THREADS="1")
-    return subprocess.Popen([sys.executable, "-m", "vae_designer", "train", *map(str, args)], cwd=REPO,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    logs = Path(tempfile.mkdtemp(prefix="train-log-"))
+    out, err = logs / "out", logs / "err"
+    with open(out, "w") as fo, open(err, "w") as fe:
+        proc = Run([sys.executable, "-m", "vae_designer", "train", *map(str, args)], cwd=REPO, env=env,
+                   stdout=fo, stderr=fe, text=True)
+    proc.out, proc.err = out, err
+    return proc
 
 
 def generation(project) -> int:
