@@ -203,3 +203,16 @@ def test_rectangle_and_lasso_picks_groups_and_the_csv(qtbot, make_main_window, i
     # a Shift+click picks nothing
     drag_mouse(qtbot, page, [mid, mid], SHIFT)
     assert len(s.picked) == 0
+
+
+def test_a_mesh_projects_history_has_pictures_of_its_designs(qtbot, make_main_window, mesh_project):
+    window, page = open_map(qtbot, make_main_window, mesh_project)
+    s, strip = page.session, page.strips.history
+    (a,) = empty_spots(page, 1)
+    click_map(qtbot, page, *a)
+    assert [st.label for st in s.history.entries] == ["Start", "Move"]
+    qtbot.waitUntil(lambda: all(strip.picture_of(r) is not None for r in range(strip.count())), timeout=30000)
+    first, moved = (st.thumb for st in s.history.entries)
+    assert first.shape == moved.shape == (64, 64, 3) and not np.array_equal(first, moved)
+    press(qtbot, window, QKeySequence("Ctrl+Z"))
+    np.testing.assert_array_equal(s.design.z, s.history.entries[0].state["design"].z)

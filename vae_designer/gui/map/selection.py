@@ -21,6 +21,7 @@ from .plot_view import CURSOR_COLOUR
 
 MAX_RINGS = 20_000  # picked points ringed at most (a pick of a whole 100k map rings a fifth of it)
 MIN_DRAG_PX = 4  # a shorter drag is a click
+LASSO_STEP_PX = 4  # a lasso's vertices at least this far apart on screen (fewer edges to test points against)
 SCENE_MOUSE = (QEvent.Type.GraphicsSceneMousePress, QEvent.Type.GraphicsSceneMouseMove,
                QEvent.Type.GraphicsSceneMouseRelease)
 
@@ -35,6 +36,7 @@ class MapSelector(QObject):
         self._start: QPointF | None = None  # scene position where the drag began
         self._lasso = False
         self._moved = False  # the mouse went further than a click's jitter
+        self._last = QPointF()
         self._points: list[tuple[float, float]] = []  # the outline, map coordinates
         pi = view.plot.getPlotItem()
         self.outline = pg.PlotCurveItem(pen=pg.mkPen(CURSOR_COLOUR, width=1.5, style=Qt.PenStyle.DashLine))
@@ -78,6 +80,7 @@ class MapSelector(QObject):
         self._moved = False
         self._lasso = bool(mods & Qt.KeyboardModifier.ControlModifier)
         self._points = [self._map_point(event.scenePos())]
+        self._last = QPointF(event.scenePos())  # where the lasso's newest vertex is on screen
         event.accept()
         return True
 
@@ -85,10 +88,13 @@ class MapSelector(QObject):
         p = self.view.view_box.mapSceneToView(scene_pos)
         return p.x(), p.y()
 
-    def _extend(self, scene_pos) -> None:
+    def _extend(self, scene_pos, last: bool = False) -> None:
         p = self._map_point(scene_pos)
         if self._lasso:
+            if not last and (scene_pos - self._last).manhattanLength() < LASSO_STEP_PX:
+                return
             self._points.append(p)
+            self._last = QPointF(scene_pos)
         else:
             self._points = [self._points[0], p]
         self._draw_outline()
@@ -109,7 +115,7 @@ class MapSelector(QObject):
 
         start, self._start = self._start, None
         self.outline.setVisible(False)
-        self._extend(scene_pos)
+        self._extend(scene_pos, last=True)
         lm = self.view.layout
         if lm is None:
             return

@@ -75,8 +75,11 @@ class SelectionStrip(QWidget):
         self.designs.setWrapping(False)
         self.designs.setIconSize(QSize(THUMB, THUMB))
         self.designs.setMovement(QListWidget.Movement.Static)
+        self.designs.setGridSize(QSize(THUMB + 36, THUMB + 22))
+        self.designs.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.designs.setUniformItemSizes(True)
         self.designs.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.designs.setFixedHeight(THUMB + 24)
+        self.designs.setFixedHeight(THUMB + 44)
         self.designs.itemDoubleClicked.connect(
             lambda item: self._select(int(item.data(Qt.ItemDataRole.UserRole))))
         self.group_button = self._button("Group…", "Keep the picked designs as a named group "
