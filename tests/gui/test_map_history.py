@@ -143,6 +143,7 @@ def test_the_session_is_kept_with_the_project_and_restored_on_reopening(qtbot, m
         np.testing.assert_array_equal(pin.thumb, thumb)
     assert page2.strips.history.count() == len(labels)
     assert page2.status.text().startswith("Restored your map session: 2 pins, 0 groups")
+    assert page2.strips.redo_button.isEnabled() and window2.act_redo.text() == "&Redo Group"
     press(qtbot, window2, QKeySequence("Ctrl+Shift+Z"))
     assert s2.groups == {"A": [0, 1, 2]}
     # a change is written a moment later, without closing (a kill loses at most that moment)
