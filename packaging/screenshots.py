@@ -9,7 +9,10 @@ mid-drag: ``{light,dark}-map.png`` (an image project) and ``{light,dark}-map-3d.
 ``--map-mesh PROJECT``).  ``--after-training`` trains both bundled samples with the default
 settings and writes the Map page right after: ``map-after-training-{2d,3d}.png``.
 ``--map-views PROJECT`` instead writes ``map-error-colour.png`` (points
-coloured by reconstruction error, the worst design selected) and ``map-backdrop.png``.
+coloured by reconstruction error, the worst design selected) and ``map-backdrop.png``;
+``--map-history PROJECT`` writes ``map-history.png`` (the history strip after a few steps and
+an undo) and ``map-picked.png`` (designs picked with a lasso, the strip of picked designs).
+The Map shots work on a copy of each project (the app keeps the map session in the project).
 
 Needs Xvfb and pyvirtualdisplay, or run it under ``xvfb-run -a -s "-screen 0 1600x1000x24"``
 (then ``DISPLAY`` is set and used).  Takes about a minute on 2 cores; the
@@ -17,6 +20,7 @@ settings, autosaved projects and ingestion cache go to a temporary folder.
 
 Usage: python packaging/screenshots.py [--out docs/screenshots] [--themes light dark]
        [--offscreen] [--size 1360x860] [--map-image PROJECT] [--map-mesh PROJECT] [--only-map]
+       [--map-views PROJECT] [--map-history PROJECT] [--after-training]
 """
 
 from __future__ import annotations
@@ -106,8 +110,14 @@ def shoot(theme_name: str, out: Path, size: tuple[int, int], recent: list[str]) 
 
 def open_map(theme_name: str, size: tuple[int, int], project: str):
     """A main window in ``theme_name`` showing ``project``'s Map page with its first design decoded."""
+    import shutil
+    import tempfile
+
+    os.makedirs(os.environ["VAE_DESIGNER_DATA_DIR"], exist_ok=True)
+    copy = Path(tempfile.mkdtemp(prefix="map-", dir=os.environ["VAE_DESIGNER_DATA_DIR"])) / Path(project).name
+    shutil.copytree(project, copy)  # the app writes the map session (pins, history) into the project
     window = new_window(theme_name, size)
-    window.open_path(project)
+    window.open_path(str(copy))
     wait_opened(window, "the project")
     if not window.show_page("map"):
         raise SystemExit(f"screenshots: no map for {project}")
@@ -210,6 +220,46 @@ def shoot_surprises(theme_name: str, out: Path, size: tuple[int, int], project: 
     spin(0.3)
 
 
+def shoot_map_history(theme_name: str, out: Path, size: tuple[int, int], project: str) -> None:
+    """The history strip after a few steps and one undo (``map-history.png``), and designs picked
+    with a lasso (``map-picked.png``)."""
+    import numpy as np
+
+    window, page = open_map(theme_name, size, project)
+    s, c = page.session, page.session.latent_map.coords
+    order = np.argsort(c[:, 0])
+    for k, f in enumerate((0.1, 0.3, 0.5, 0.7, 0.9)):  # five rests along the map, two of them pinned
+        i, j = order[int(f * (len(order) - 1))], order[min(len(order) - 1, int(f * (len(order) - 1)) + 2)]
+        y = 0.5 * (c[i] + c[j])
+        page.move_cursor(float(y[0]), float(y[1]))
+        s.settle()
+        if k in (1, 3):
+            seq = page.live.request_seq
+            wait_until(lambda seq=seq: page.panel.preview.painted_seq >= seq, 30, "the preview")
+            page.pin(f"variant-{k}")
+    page.tools.surprise()
+    s.undo()
+    strip = page.strips.history
+    wait_until(lambda: all(strip.picture_of(r) is not None for r in range(strip.count())), 60, "the step pictures")
+    seq = page.live.request_seq
+    wait_until(lambda: page.panel.preview.painted_seq >= seq, 30, "the preview")
+    spin(0.5)
+    grab(window, out / "map-history.png")
+    from vae_designer.core.latent.selection import inside_lasso
+
+    centre, r = np.median(c, axis=0), 0.35 * np.ptp(c, axis=0)
+    t = np.linspace(0, 2 * np.pi, 40)
+    lasso = centre + r * np.stack([np.cos(t), np.sin(t) * (1 + 0.3 * np.cos(3 * t))], 1)
+    s.pick(inside_lasso(c, lasso))
+    page.strips.selection.make_group("A")
+    page.strips.selector.outline.setData(*np.vstack([lasso, lasso[:1]]).T)  # as drawn while the mouse moves
+    page.strips.selector.outline.setVisible(True)
+    spin(0.8)
+    grab(window, out / "map-picked.png")
+    window.close()
+    spin(0.3)
+
+
 def shoot_after_training(theme_name: str, out: Path, size: tuple[int, int], kind: str) -> None:
     """A new user's first map: a bundled sample trained in the app with the default settings, then
     the Map page right away (``map-after-training-{2d,3d}.png``): every design must be in view."""
@@ -253,6 +303,8 @@ def main() -> int:
     ap.add_argument("--surprises", action="store_true",
                     help="only the surprises shots (six surprises pinned and compared) of --map-image and "
                          "--map-mesh, in the first theme given")
+    ap.add_argument("--map-history", metavar="PROJECT",
+                    help="only the history strip and the picked designs of an image project, in the first theme")
     ap.add_argument("--map-views", metavar="PROJECT",
                     help="only the Map views shots (colour by error + selection, backdrop) of an image project, "
                          "in the first theme given")
@@ -279,6 +331,9 @@ def main() -> int:
             return 0
         if args.map_views:
             shoot_map_views(args.themes[0], out, size, args.map_views)
+        if args.map_history:
+            shoot_map_history(args.themes[0], out, size, args.map_history)
+        if args.map_views or args.map_history:
             args.themes = []
         recent = [str(sample_folder("mesh")), str(sample_folder("image"))]
         map_image = args.map_image

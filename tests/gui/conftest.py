@@ -111,9 +111,28 @@ def window(make_main_window):
 # Tiny projects trained once per test session through the real CLI: 40 silhouettes in two
 # labels at 32x32 (30 epochs, a few seconds: enough for designs with ink above one half, so
 # their crisp outlines exist), and six boxes at 32^3 (latent 4).  Tests that train further
-# work on a copy.
+# work on a copy.  Each test gets its own copy: the app keeps
+# the map session (pins, history) in the project it shows, and one test's pins are not another's.
+@pytest.fixture
+def image_project(_trained_image_project, tmp_path):
+    return _copy_project(_trained_image_project, tmp_path)
+
+
+@pytest.fixture
+def mesh_project(_trained_mesh_project, tmp_path):
+    return _copy_project(_trained_mesh_project, tmp_path)
+
+
+def _copy_project(project, tmp_path):
+    import shutil
+
+    copy = tmp_path / "projects" / project.name
+    shutil.copytree(project, copy)
+    return copy
+
+
 @pytest.fixture(scope="session")
-def image_project(tmp_path_factory):
+def _trained_image_project(tmp_path_factory):
     root = tmp_path_factory.mktemp("map-designs")
     tall_and_wide(root, 40)
     project = tmp_path_factory.mktemp("map-proj") / "shapes.vaed"
@@ -122,7 +141,7 @@ def image_project(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def mesh_project(tmp_path_factory):
+def _trained_mesh_project(tmp_path_factory):
     import trimesh
 
     root = tmp_path_factory.mktemp("map-meshes")

@@ -40,6 +40,7 @@ class MenusMixin:
         self._make_training_actions()
         menu = self.menuBar()
         self._build_file_menu(menu)
+        self._build_edit_menu(menu)
         train_menu = menu.addMenu("&Training")
         for a in (self.act_train_start, self.act_train_pause, self.act_train_stop):
             train_menu.addAction(a)
@@ -89,6 +90,34 @@ class MenusMixin:
         file_menu.addAction(self.act_save_as)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
+
+    def _build_edit_menu(self, menu) -> None:
+        """Undo and redo of the work on the map (``MapSession.history``): they show the map."""
+        session = self.map_page.session
+
+        def step(go) -> None:
+            if self.show_page("map"):
+                go()
+
+        edit_menu = menu.addMenu("&Edit")
+        self.act_undo = self._action("&Undo", lambda: step(session.undo), QKeySequence.StandardKey.Undo, None,
+                                     "Undo the last change on the map")
+        self.act_redo = self._action("&Redo", lambda: step(session.redo), ["Ctrl+Shift+Z", "Ctrl+Y"], None,
+                                     "Redo what was undone on the map")
+        edit_menu.addAction(self.act_undo)
+        edit_menu.addAction(self.act_redo)
+        self.map_page.signals.history_changed.connect(self._update_undo)
+        self._update_undo()
+
+    def _update_undo(self) -> None:
+        s = self.map_page.session
+        h = s.history
+        back = h.entries[h.position].label if h.can_undo and h.position > 0 else ""
+        ahead = h.entries[h.position + 1].label if h.can_redo else ""
+        self.act_undo.setEnabled(s.has_map and h.can_undo)
+        self.act_redo.setEnabled(s.has_map and h.can_redo)
+        self.act_undo.setText(f"&Undo {back}".strip())
+        self.act_redo.setText(f"&Redo {ahead}".strip())
 
     def _build_view_menu(self, menu) -> None:
         """One "Go to" action per page, then the Theme menu."""

@@ -248,7 +248,9 @@ class MainWindow(MenusMixin, OpeningMixin, QMainWindow):
         self.dataset_page.show_opened(opened)
         self.training.set_opened(opened)
         self.training_page.set_opened(opened)
+        self.map_page.strips.keeper.save()  # the work on the map of what was open, before it goes
         self.map_page.set_opened(opened)
+        self.map_page.strips.keeper.restore(opened.project)
         recent = str(opened.project.path) if opened.project is not None else opened.folder
         if recent:
             self.store.add_recent(recent)

@@ -7,7 +7,10 @@ Modules:
 * ``space``    -- :class:`LatentMap` (projection, the lift from a map point back to a latent
   vector, neighbours, novelty), active dimensions, blends and sweeps.
 * ``session``  -- :class:`MapSession`: what the Map page shows (model and decode context,
-  layout, the design on show, selection, pins), changed through its methods, observed.
+  layout, the design on show, selection, pins, picked designs, groups), changed through its
+  methods, observed; undoable through ``history`` (snapshots of its tracked parts, one step per
+  undoable method or resting design).  ``saved_session``: the session's work as a document
+  (what a project keeps); ``selection``: rectangle and lasso picks, the CSV of picked designs.
 * ``generate`` -- normal-prior draws, interpolation, export of decoded designs, reproduction
   from sidecars (shared by the CLI and the GUI).
 * ``density``  -- :class:`LatentDensity`: where the training designs lie in latent space (a

@@ -10,7 +10,12 @@ into Qt signals); the views never hold this state themselves.
 
 Every change goes through a method here, so undo/redo, constraints and named
 directions can be added in one place: a method changes the state, then emits one
-event with what changed.
+event with what changed.  Undo and redo (:mod:`.history`): the design on show, the
+pins and the groups are the session's undoable parts (``history.track``); a method
+decorated with :func:`undoable` records one step, and the cursor's design is recorded
+when it rests (:meth:`MapSession.settle`, the end of a drag) or when a design of
+another kind replaces it.  Making another change undoable is one line: decorate its
+method (and ``track`` a new part once, in ``__init__``).
 
 Data flow: ``open_model`` (a saved project, or a model of the training page) ->
 ``follow`` (each autosave while training: new weights, same designs) ->
@@ -20,11 +25,14 @@ Data flow: ``open_model`` (a saved project, or a model of the training page) ->
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from .history import History
 
 #: What observers can subscribe to, and what each callback receives.
 EVENTS = {
@@ -33,7 +41,15 @@ EVENTS = {
     "design": "design: Design -- the design under the cursor changed",
     "selection": "index: int -- the selected training design (-1: none)",
     "pins": "-- pins added, removed or renamed",
+    "history": "-- a step recorded, undone, redone or jumped to (session.history)",
+    "groups": "-- named groups of training designs added, changed or removed (session.groups)",
+    "picked": "indices: np.ndarray -- the training designs picked on the map (rectangle, lasso)",
 }
+
+#: Sources whose designs come in a stream (a drag, a slider): one step when the design rests
+#: (``settle``), not one per move.  Any other source (a surprise, a blend) is a step of its own.
+GESTURES = ("map", "sweep")
+DESIGN_LABELS = {"map": "Move", "surprise": "Surprise", "sweep": "Sweep", "blend": "Blend", "sample": "Design"}
 
 _keys = itertools.count(1)
 LOOK_FIELDS = ("image_look", "image_tones", "channels")  # a project manifest's fields that say how designs look
@@ -72,6 +88,9 @@ class Design:
     z: np.ndarray
     source: str = "map"  # 'map' (the cursor), 'surprise', 'sweep', 'blend', ...
     meta: dict = field(default_factory=dict)  # sidecar fields: a surprise's seed and temperature
+    # the map point the cursor chose it at, on layout number ``layout`` (None: where z projects)
+    xy: tuple | None = field(default=None, compare=False)
+    layout: int = field(default=0, compare=False)
 
     def export_fields(self) -> dict:
         """``export_design`` keyword arguments for the sidecar: ``seed`` and ``extra``."""
@@ -100,12 +119,35 @@ def clean_name(text: str, fallback: str) -> str:
     return "".join(c for c in text.strip() if c not in '/\\:*?"<>|') or fallback
 
 
+def undoable(label: str, merge: str | None = None) -> Callable:
+    """Make a session method one step of undo: what changed before it (a drag not yet ended) is
+    recorded first, then what it changed, as ``label`` (see :mod:`.history`; ``merge``: repeated
+    calls make one step)."""
+    def wrap(method: Callable) -> Callable:
+        @functools.wraps(method)
+        def run(self, *args, **kwargs):
+            self.history.record()
+            out = method(self, *args, **kwargs)
+            self.history.record(label, merge)
+            return out
+        return run
+    return wrap
+
+
 class MapSession:
     """See the module docstring.  All methods run on one thread (the GUI's)."""
 
     def __init__(self) -> None:
         self._observers: dict[str, list[Callable]] = {e: [] for e in EVENTS}
         self.pins: list[Pin] = []
+        self.groups: dict[str, list[int]] = {}  # named groups of training designs (directions "A -> B")
+        self._layouts = 0  # counts the layouts shown: a design's ``xy`` holds on its own layout only
+        self.history = History(lambda: self._emit("history"))
+        self.history.track("design", lambda: self.design, self._put_design, self._design_label)
+        self.history.track("pins", lambda: tuple((p, p.name) for p in self.pins), self._put_pins, "Pins")
+        self.history.track("groups", lambda: {k: tuple(v) for k, v in self.groups.items()}, self._put_groups,
+                           "Groups", encode=lambda v: {k: list(x) for k, x in v.items()},
+                           decode=lambda v: {str(k): tuple(int(i) for i in x) for k, x in v.items()})
         self._reset()
 
     def _reset(self) -> None:
@@ -120,7 +162,10 @@ class MapSession:
         self.design: Design | None = None
         self._design_key: tuple | None = None  # the context key the design was shown with
         self.selected = -1
+        self.picked = np.zeros(0, np.int64)  # training designs picked by a rectangle or lasso
         self.refits = 0  # how many times ``follow`` moved the map to newer weights
+        self._layouts += 1
+        self.history.reset()
 
     # ------------------------------------------------------------------ observing
     def observe(self, event: str, callback: Callable) -> None:
@@ -150,6 +195,8 @@ class MapSession:
         """Show another model: its encodings laid out by PCA, nothing selected (pins stay)."""
         from .space import LatentMap
 
+        if list(paths) != self.paths:  # groups hold indices of these designs
+            self.groups = {}
         self._reset()
         self.context = DecodeContext(kind, config, weights, ("weights", next(_keys)),
                                      tuple(background) if background is not None else None,
@@ -186,6 +233,7 @@ class MapSession:
         self.encodings = np.asarray(project.encodings, np.float32)
         self.latent_map = latent_map
         self.refits += 1
+        self._layouts += 1
         self._emit("model", False)
 
     def clear(self) -> None:
@@ -198,6 +246,7 @@ class MapSession:
         """Another 2D layout of the same encodings: ``method`` and ``dims`` as for ``LatentMap.fit``."""
         self.latent_map = latent_map
         self.method, self.dims = method, tuple(dims)
+        self._layouts += 1
         self._emit("layout")
 
     def choose_layout(self, method: str, dims) -> None:
@@ -233,16 +282,57 @@ class MapSession:
         d = self.design
         if d is not None and d.source == "map" and self._design_key == self.context.key and np.array_equal(z, d.z):
             return None
-        return self.show(z)
+        return self.show(z, xy=(float(xy[0]), float(xy[1])))
 
-    def show(self, z: np.ndarray, source: str = "map", meta: dict | None = None) -> Design | None:
-        """Show a latent vector (from the cursor, a surprise, a sweep...)."""
+    def show(self, z: np.ndarray, source: str = "map", meta: dict | None = None, xy=None) -> Design | None:
+        """Show a latent vector (from the cursor, a surprise, a sweep...).  ``xy``: the map point the
+        cursor chose it at (else the cursor goes where it projects).  A design of a stream
+        (:data:`GESTURES`) is recorded when it rests (``settle``), any other at once."""
         if not self.has_map:
             return None
-        self.design = Design(np.asarray(z, np.float32).ravel(), source, dict(meta or {}))
+        if self.design is not None and (not self.history.entries or self.design.source != source):
+            self.history.record()  # where the session started, or the end of the previous gesture
+        self.design = Design(np.asarray(z, np.float32).ravel(), source, dict(meta or {}), xy, self._layouts)
         self._design_key = self.context.key
         self._emit("design", self.design)
+        if source not in GESTURES:
+            self.history.record()
         return self.design
+
+    def settle(self, label: str | None = None):
+        """The design has come to rest (a drag ended, a click): one step of the history, if it changed."""
+        return self.history.record(label) if self.has_map else None
+
+    # ------------------------------------------------------------------ undo and redo (see .history)
+    def undo(self):
+        """Back one step; the step now current (None when there is nothing to undo)."""
+        return self.history.undo() if self.has_map else None
+
+    def redo(self):
+        return self.history.redo() if self.has_map else None
+
+    def jump(self, index: int):
+        """Go to step ``index`` of ``history.entries`` (the history strip's click)."""
+        return self.history.jump(index) if self.has_map else None
+
+    @staticmethod
+    def _design_label(design) -> str:
+        source = design.source if design is not None else "map"
+        return DESIGN_LABELS.get(source, source.replace("-", " ").replace("_", " ").capitalize())
+
+    def _put_design(self, design) -> None:
+        if design is not None and self.has_map:
+            self.show(design.z, design.source, design.meta, design.xy if design.layout == self._layouts else None)
+
+    def _put_pins(self, value) -> None:
+        for pin, name in value:
+            pin.name = name
+        self.pins = [pin for pin, _name in value]
+        self._emit("pins")
+
+    def _put_groups(self, value) -> None:
+        self.groups = {k: list(v) for k, v in value.items()}
+        self._emit("groups")
 
     # ------------------------------------------------------------------ selection
     def select(self, index: int) -> bool:
@@ -263,6 +353,40 @@ class MapSession:
     def path_of(self, index: int) -> str:
         return self.paths[index] if 0 <= index < len(self.paths) else str(index)
 
+    # ------------------------------------------------------------------ picked designs and groups
+    def pick(self, indices) -> np.ndarray:
+        """Pick these training designs (a rectangle or lasso on the map; empty: none)."""
+        n = len(self.paths)
+        idx = np.unique(np.asarray(indices, np.int64).ravel())
+        idx = idx[(idx >= 0) & (idx < n)]
+        if not np.array_equal(idx, self.picked):
+            self.picked = idx
+            self._emit("picked", idx)
+        return idx
+
+    @undoable("Group")
+    def set_group(self, name: str, indices) -> str:
+        """Name a group of training designs (replacing a group of that name); the name used."""
+        from ..errors import UserError
+
+        name = " ".join(str(name).split())
+        if not name:
+            raise UserError("a group needs a name")
+        n = len(self.paths)
+        members = sorted({int(i) for i in np.asarray(indices, np.int64).ravel() if 0 <= int(i) < n})
+        if self.groups.get(name) != members:
+            self.groups = {**self.groups, name: members}
+            self._emit("groups")
+        return name
+
+    @undoable("Remove group")
+    def remove_group(self, name: str) -> bool:
+        if name not in self.groups:
+            return False
+        self.groups = {k: v for k, v in self.groups.items() if k != name}
+        self._emit("groups")
+        return True
+
     # ------------------------------------------------------------------ pins
     def unique_name(self, base: str) -> str:
         names = {p.name for p in self.pins}
@@ -270,6 +394,7 @@ class MapSession:
             return base
         return next(f"{base}-{n}" for n in itertools.count(2) if f"{base}-{n}" not in names)
 
+    @undoable("Pin")
     def add_pins(self, pins: list[Pin]) -> list[Pin]:
         """Keep these designs (names made unique)."""
         for pin in pins:
@@ -279,6 +404,7 @@ class MapSession:
             self._emit("pins")
         return pins
 
+    @undoable("Remove pins")
     def remove_pins(self, pins: list[Pin]) -> int:
         gone = {id(p) for p in pins}
         before = len(self.pins)
@@ -287,6 +413,7 @@ class MapSession:
             self._emit("pins")
         return before - len(self.pins)
 
+    @undoable("Rename pin")
     def rename_pin(self, pin: Pin, text: str) -> str:
         """Rename a pin (cleaned to a safe file name; unchanged if nothing is left of ``text``)."""
         name = clean_name(text, pin.name)
@@ -295,6 +422,7 @@ class MapSession:
             self._emit("pins")
         return pin.name
 
+    @undoable("Clear pins")
     def clear_pins(self) -> None:
         if self.pins:
             self.pins = []
@@ -311,3 +439,4 @@ class MapSession:
                   parents=[near] if near and d.source == "map" else [], seed=d.meta.get("seed"),
                   extra={k: v for k, v in d.meta.items() if k != "seed"})
         return self.add_pins([pin])[0]
+

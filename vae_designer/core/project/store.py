@@ -16,6 +16,10 @@ Layout::
                             the training split's encodings (``latent.density``); what samples and
                             surprises are drawn from.  A state saved before it existed has none:
                             :meth:`Project.density` fits the same mixture when first asked
+      session.json          the designer's work on the map (``latent.saved_session``): pins,
+                            groups, the undo history, the design on show; beside the states, since
+                            it outlives each save of the model
+      session.safetensors   its pictures (pins' and history steps' thumbnails, uint8)
 
 A save writes a whole new ``state-N`` folder, then replaces ``project.json``
 (write to a temporary file, fsync, rename), then deletes older states.  A crash
@@ -44,6 +48,8 @@ from ..latent.density import LatentDensity, fit_density
 FORMAT = 1
 POINTER = "project.json"
 DENSITY = "density.safetensors"
+SESSION = "session.json"
+SESSION_PICTURES = "session.safetensors"
 
 
 def _write_tensors(path: Path, tensors: dict, metadata: dict | None = None) -> None:
@@ -360,3 +366,45 @@ def load_project(path) -> Project:
         info=pointer,
         _density=density,
     )
+
+
+def save_session(path, document: dict, pictures: dict[str, np.ndarray] | None = None) -> Path:
+    """Keep a map session (``latent.saved_session.session_document``) in the project at ``path``.
+
+    The pictures are written first, under a new token that the JSON then names: a reader sees
+    the old session or the new one, and pictures that do not match the JSON it reads (a kill
+    between the two renames) are ignored, never shown beside the wrong steps."""
+    from safetensors.numpy import save
+
+    root = Path(path)
+    if not is_project(root):
+        raise UserError(f"{root}: not a VAE Designer project (no {POINTER})")
+    token = uuid.uuid4().hex
+    tensors = {k: np.ascontiguousarray(v, np.uint8) for k, v in (pictures or {}).items()}
+    atomic_write_bytes(root / SESSION_PICTURES, save(tensors or {"__empty__": np.zeros(0, np.uint8)},
+                                                     metadata={"token": token}))
+    write_json(root / SESSION, {**document, "pictures": {"file": SESSION_PICTURES, "token": token},
+                                "saved": time.strftime("%Y-%m-%dT%H:%M:%S")})
+    return root / SESSION
+
+
+def load_session(path) -> tuple[dict, dict[str, np.ndarray]] | None:
+    """The map session kept in the project at ``path`` and its pictures; None if it has none.
+    UserError when the JSON is damaged; unreadable or stale pictures are left out."""
+    from safetensors import safe_open
+
+    root = Path(path)
+    if not (root / SESSION).is_file():
+        return None
+    document = read_json(root / SESSION, "missing from the project")
+    if not isinstance(document, dict):
+        raise UserError(f"{root / SESSION}: not a map session")
+    token = (document.get("pictures") or {}).get("token")
+    pictures: dict[str, np.ndarray] = {}
+    try:
+        with safe_open(str(root / SESSION_PICTURES), framework="np") as fh:
+            if token and (fh.metadata() or {}).get("token") == token:
+                pictures = {k: fh.get_tensor(k) for k in fh.keys() if k != "__empty__"}  # noqa: SIM118
+    except Exception:  # noqa: BLE001 - missing or damaged pictures: the session without them
+        pictures = {}
+    return document, pictures

@@ -20,5 +20,9 @@ Modules:
 * ``tools``           -- sweep, surprise, blend.
 * ``exports``         -- pin thumbnails, exports of designs, pins and sequences.
 * ``decoder``         -- what the map's workers run (decoding with the saved weights).
+* ``strips``          -- under the map: the picked designs and the history strip, the session kept:
+  ``selection`` (Shift+drag rectangle, Ctrl+Shift+drag lasso), ``selection_strip`` (picked designs,
+  groups, CSV), ``history_strip`` (the steps, click to go back), ``keeper`` (the session saved into
+  the project as it changes and on close, restored on reopening).
 * ``backdrop``, ``gallery``, ``compare_view``, ``item_card`` -- the other views.
 """

@@ -23,6 +23,10 @@ from .preview_view import qimage_from_rgb
 SIDE = 112  # pixels of each picture
 
 
+def ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
 def design_picture(kind: str, probs: np.ndarray, background=None, side: int = SIDE) -> np.ndarray:
     """RGB uint8 (side, side, 3) of a design given as model input/output in [0, 1]."""
     from PIL import Image

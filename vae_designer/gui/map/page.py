@@ -11,7 +11,7 @@ callbacks, and keeps them in step with the session's signals
   cursor, hover, item card, selection ring, backdrop;
 * :class:`~.preview_panel.PreviewPanel` with the :class:`~.tools.MapTools` -- the
   decoded design, novelty, Pin and Export;
-* :class:`~.gallery.Gallery` -- the pins; :mod:`.exports` pins and exports.
+* :class:`~.gallery.Gallery` -- the pins; :mod:`.exports` pins and exports; :mod:`.strips` picks, history.
 
 Each cursor move lifts the map point to a latent vector (``LatentMap.lift``) and
 asks the :class:`~.live_decode.LiveDecoder` for it (newest request wins).  While
@@ -37,17 +37,14 @@ from .decoder import fit_job
 from .exports import MapExporter, PinMaker
 from .gallery import Gallery
 from .header import MapHeader
-from .item_card import CardJob
+from .item_card import CardJob, ordinal
 from .live_decode import LiveDecoder
 from .plot_view import MapView
 from .preview_panel import PreviewPanel
 from .projections import Projections
 from .session_signals import SessionSignals
+from .strips import MapStrips
 from .tools import MapTools, ToolActions
-
-
-def ordinal(n: int) -> str:
-    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
 class MapPage(QWidget):
@@ -73,6 +70,7 @@ class MapPage(QWidget):
         lay.addWidget(self.header)
         lay.addWidget(self._split(), 1)
         lay.addLayout(self._gallery_row())
+        lay.addWidget(self.strips)
         self._connect()
         if training is not None:
             training.saved.connect(self.on_saved)
@@ -98,6 +96,7 @@ class MapPage(QWidget):
         self.image_view, self.format_combo = self.panel.image_view, self.panel.format_combo
         self.novelty_label, self.nearest_label = self.panel.novelty_label, self.panel.nearest_label
         self.exporter = MapExporter(s, self, self.panel.export_format, self.status.setText, self.exported.emit)
+        self.strips = MapStrips(s, self.signals, self.view, self._thumb, self.select_item, self.status.setText)
 
     def _start_workers(self) -> None:
         """The page's workers: live decoding, refitting, projections, errors and the item card."""
@@ -286,8 +285,8 @@ class MapPage(QWidget):
 
     def _design_changed(self, design) -> None:
         s = self.session
-        if design.source != "map":  # not from the cursor: it goes to where the design projects
-            self.view.place_cursor(*s.point_of(design.z))
+        if not self.view.dragging:  # the cursor goes to the design (where it projects, if not chosen there)
+            self.view.place_cursor(*(design.xy or s.point_of(design.z)))
         self.live.request(s.context, design.z, latent_map=s.latent_map, mesh_as_image=self.panel.wants_mesh_pictures)
         if design.source != "sweep":  # a sweep keeps its base design; anything else starts a new one
             self.tools.cursor_moved()
@@ -440,6 +439,7 @@ class MapPage(QWidget):
         self.colours.apply()
 
     def shutdown(self) -> None:
+        self.strips.shutdown()
         if self.compare_view is not None:
             self.compare_view.shutdown()
         self.live.shutdown()

@@ -29,6 +29,7 @@ class MapView(QObject):
     point_clicked = Signal(int)  # a click on a training design
     map_clicked = Signal(float, float)  # a click on the map beside every design
     view_reset = Signal()  # a double-click: show every design again
+    gesture_ended = Signal()  # a drag of the cursor or a click ended: the design rests (a step of history)
 
     def __init__(self, thumb, parent: QObject | None = None):
         super().__init__(parent)
@@ -61,6 +62,8 @@ class MapView(QObject):
         self.selection_ring.setZValue(90)
         self.selection_ring.setVisible(False)
         pi.addItem(self.selection_ring, ignoreBounds=True)
+        self.passive = [self.selection_ring]  # items drawn over points whose clicks are clicks on the map
+        self.cursor.sigPositionChangeFinished.connect(lambda *_a: self.gesture_ended.emit())
         self.backdrop = MapBackdrop(pi, self)
 
     @property
@@ -162,7 +165,8 @@ class MapView(QObject):
             self.show_all()
             self.view_reset.emit()
             return
-        if ev.isAccepted() and not (self.points.owns(ev.acceptedItem) or ev.acceptedItem is self.selection_ring):
+        taken = ev.acceptedItem
+        if ev.isAccepted() and not (self.points.owns(taken) or any(taken is item for item in self.passive)):
             return  # the cursor or another item took it (a scatter accepts clicks on its points: ours)
         near = self._near_item(ev.scenePos())
         if near is None:
@@ -172,6 +176,7 @@ class MapView(QObject):
             self.point_clicked.emit(idx)
         else:
             self.map_clicked.emit(p.x(), p.y())
+        self.gesture_ended.emit()
 
     def retheme(self, t) -> None:
         self.plot.setBackground(t.base)

@@ -13,6 +13,9 @@ class SessionSignals(QObject):
     design_changed = Signal(object)  # the Design on show
     selection_changed = Signal(int)
     pins_changed = Signal()
+    history_changed = Signal()
+    groups_changed = Signal()
+    picked_changed = Signal(object)  # the picked designs' indices
 
     def __init__(self, session, parent: QObject | None = None):
         super().__init__(parent)
@@ -21,3 +24,6 @@ class SessionSignals(QObject):
         session.observe("design", self.design_changed.emit)
         session.observe("selection", self.selection_changed.emit)
         session.observe("pins", self.pins_changed.emit)
+        session.observe("history", self.history_changed.emit)
+        session.observe("groups", self.groups_changed.emit)
+        session.observe("picked", self.picked_changed.emit)

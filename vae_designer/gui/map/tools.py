@@ -123,6 +123,7 @@ class MapTools(QWidget):
         self.sweep.setRange(0, SWEEP_STEPS)
         self.sweep.setToolTip("Sweep the chosen latent dimension of the current design (mean ± 3 std)")
         self.sweep.valueChanged.connect(self._swept)
+        self.sweep.sliderReleased.connect(lambda: self.session.settle())  # the sweep rests: a step of history
         self.sweep_steps = QSpinBox()
         self.sweep_steps.setRange(2, MAX_SEQUENCE)
         self.sweep_steps.setValue(9)
