@@ -33,6 +33,7 @@ EVENTS = {
     "design": "design: Design -- the design under the cursor changed",
     "selection": "index: int -- the selected training design (-1: none)",
     "pins": "-- pins added, removed or renamed",
+    "constraints": "-- constraints on measured properties set, added or removed (session.constraints)",
 }
 
 _keys = itertools.count(1)
@@ -106,6 +107,7 @@ class MapSession:
     def __init__(self) -> None:
         self._observers: dict[str, list[Callable]] = {e: [] for e in EVENTS}
         self.pins: list[Pin] = []
+        self.constraints: list = []  # core.latent.constraints.Constraint, kept across models like pins
         self._reset()
 
     def _reset(self) -> None:
@@ -159,6 +161,7 @@ class MapSession:
         self.labels, self.paths = list(labels), list(paths)
         self.latent_map = LatentMap.fit(self.encodings, self.method, self.dims)
         self._emit("model", True)
+        self._keep_fitting_constraints()
 
     def layout_job(self, **fields) -> dict:
         """A job for ``LatentMap.fit`` in a worker: the chosen projection, UMAP started from the
@@ -311,3 +314,25 @@ class MapSession:
                   parents=[near] if near and d.source == "map" else [], seed=d.meta.get("seed"),
                   extra={k: v for k, v in d.meta.items() if k != "seed"})
         return self.add_pins([pin])[0]
+
+    # ------------------------------------------------------------------ constraints
+    def set_constraints(self, constraints) -> None:
+        """The constraints on measured properties (``core.latent.constraints``) the designer asks
+        for: the map shades where designs break them, Snap and Surprise x N meet them."""
+        constraints = list(dict.fromkeys(constraints))
+        if constraints != self.constraints:
+            self.constraints = constraints
+            self._emit("constraints")
+
+    def add_constraints(self, constraints) -> None:
+        self.set_constraints([*self.constraints, *constraints])
+
+    def remove_constraint(self, constraint) -> None:
+        self.set_constraints([c for c in self.constraints if c != constraint])
+
+    def _keep_fitting_constraints(self) -> None:
+        """Another model: constraints on properties its designs do not have are dropped."""
+        from ..export.measure import property_names
+
+        names = property_names(self.kind) if self.kind else ()
+        self.set_constraints([c for c in self.constraints if c.name in names])
