@@ -13,6 +13,7 @@ class SessionSignals(QObject):
     design_changed = Signal(object)  # the Design on show
     selection_changed = Signal(int)
     pins_changed = Signal()
+    constraints_changed = Signal()
 
     def __init__(self, session, parent: QObject | None = None):
         super().__init__(parent)
@@ -21,3 +22,4 @@ class SessionSignals(QObject):
         session.observe("design", self.design_changed.emit)
         session.observe("selection", self.selection_changed.emit)
         session.observe("pins", self.pins_changed.emit)
+        session.observe("constraints", self.constraints_changed.emit)
