@@ -177,6 +177,12 @@ def test_snap_to_spec_moves_a_design_to_the_nearest_that_meets_the_constraints(r
             if a >= 1.5 + 0.05]
     assert snap.distance <= min(np.linalg.norm(np.asarray(wide) - tall, axis=1)) + 1e-6
     assert snap_to_spec(snap.z, cs, bank, decoder).distance == 0.0  # it meets them already
+    # with the map's novelty it stays among the designs ("new" at most)
+    from vae_designer.core.latent.space import LatentMap
+
+    lm = LatentMap.fit(project.encodings)
+    near = snap_to_spec(tall, cs, bank, decoder, novelty=lm.novelty)
+    assert near.met and near.z.dtype == np.float32 and lm.novelty(near.z[None])[0][0] <= 2.0
     never = snap_to_spec(tall, parse_constraints(["aspect>=50"], "image"), bank, decoder)
     assert not never.met and "none of the 1040 designs" in never.message
 

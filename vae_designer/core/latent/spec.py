@@ -8,11 +8,13 @@
   constraints.  Search, then a line search: the bank's designs that meet them (with a
   small margin, since the fast measure and the exported file differ by about a per
   cent) nearest the start are the targets; along each straight latent path from the
-  start to one of them -- two designs the model makes, so the path stays among
-  designs -- the first point that meets them is found in two rounds of batched
-  decoding (``steps`` evenly, then ``steps`` between the last miss and the first
-  hit); the nearest such point whose *exact* measurement (what its export is
-  written from) meets every constraint is the snap.  Gradient descent through the
+  start to one of them the first point that meets them is found in two rounds of
+  batched decoding (``steps`` evenly, then ``steps`` between the last miss and the
+  first hit); the nearest such point whose *exact* measurement (what its export is
+  written from) meets every constraint is the snap.  With ``novelty`` (the map's
+  ``LatentMap.novelty``) a point must also stay among the designs -- novelty at most
+  ``max_novelty`` (default 2: "new" but not "far out", or the start's own) -- so a
+  snap between two designs does not land in the fog between them.  Gradient descent through the
   decoder on soft measures is the other way; ``benchmarks/constraints.py`` measures
   both, and this search is what the app and the CLI use (it succeeds more often
   and in less time, see the README).
@@ -40,6 +42,7 @@ MESH_BANK_ENCODINGS, MESH_BANK_DRAWS = 600, 400  # a mesh costs ten times an ima
 SNAP_MARGIN = 0.004  # the slack (a share of the frame's size) a snap aims for beyond each bound
 SNAP_TARGETS = 6
 SNAP_STEPS = 12
+MAX_NOVELTY = 2.0  # a snap with the map's novelty stays at most this far out (or as far as its start)
 
 
 def bank_latents(kind: str, encodings: np.ndarray, density=None, seed: int = 0) -> np.ndarray:
@@ -117,7 +120,8 @@ class Snap:
 
 
 def snap_to_spec(z0, constraints, bank: PropertyBank, decoder: Callable, *, margin: float = SNAP_MARGIN,
-                 targets: int = SNAP_TARGETS, steps: int = SNAP_STEPS) -> Snap:
+                 targets: int = SNAP_TARGETS, steps: int = SNAP_STEPS, novelty: Callable | None = None,
+                 max_novelty: float | None = None) -> Snap:
     """The nearest latent to ``z0`` whose design meets every constraint (see the module docstring)."""
     from ..export.measure import measure_design
 
@@ -133,10 +137,16 @@ def snap_to_spec(z0, constraints, bank: PropertyBank, decoder: Callable, *, marg
     start = exact(z0)
     if meets(start, constraints):
         return Snap(z0, start, True, 0.0, 1, time.perf_counter() - t0, "the design already meets the constraints")
+    plausible = None
+    if novelty is not None:
+        limit = max(MAX_NOVELTY if max_novelty is None else max_novelty, float(novelty(z0[None])[0][0]))
+        plausible = lambda z: novelty(z)[0] <= limit
     s = slack(bank.values, constraints, frame)
     ok = s >= margin
     if not ok.any():
         ok = s >= 0
+    if plausible is not None and (ok & plausible(bank.latents)).any():
+        ok &= plausible(bank.latents)
     if not ok.any():
         return Snap(z0, start, False, 0.0, 1, time.perf_counter() - t0,
                     f"none of the {len(bank)} designs measured for this model meets the constraints")
@@ -144,7 +154,7 @@ def snap_to_spec(z0, constraints, bank: PropertyBank, decoder: Callable, *, marg
     dist = np.linalg.norm(bank.latents[idx] - z0, axis=1)
     chosen = idx[np.argsort(dist)[:targets]]
     ends = bank.latents[chosen]
-    points, decoded = _first_hits(z0, ends, constraints, frame, decoder, margin, steps)
+    points, decoded = _first_hits(z0, ends, constraints, frame, decoder, margin, steps, plausible)
     decoded += 1
     for z in sorted(points, key=lambda z: float(np.linalg.norm(z - z0))) + list(ends):
         props = exact(z)
@@ -157,18 +167,22 @@ def snap_to_spec(z0, constraints, bank: PropertyBank, decoder: Callable, *, marg
                 "no design near those that meet the constraints passed the exact measurement")
 
 
-def _first_hits(z0, ends, constraints, frame, decoder, margin, steps) -> tuple[list[np.ndarray], int]:
+def _first_hits(z0, ends, constraints, frame, decoder, margin, steps, plausible=None) -> tuple[list[np.ndarray], int]:
     """Along each path z0 -> end, the first point (of ``steps``, then ``steps`` more between the last
-    miss and it) that the fast measure says meets the constraints with ``margin``."""
+    miss and it) that the fast measure says meets the constraints with ``margin`` (and that is
+    ``plausible``, when given)."""
     from ..export.measure import measure_fields
 
     kind = frame["kind"]
     names = names_of(constraints)
 
     def passing(ts):  # ts (T, S) fractions along each path -> (T, S) bool
-        z = z0[None, None] + ts[..., None] * (ends[:, None] - z0[None, None])
-        vals = measure_fields(kind, decoder(z.reshape(-1, len(z0)).astype(np.float32)), frame, names)
-        return (slack(vals, constraints, frame) >= margin).reshape(ts.shape), z
+        z = (z0[None, None] + ts[..., None] * (ends[:, None] - z0[None, None])).astype(np.float32)
+        flat = z.reshape(-1, len(z0))
+        ok = slack(measure_fields(kind, decoder(flat), frame, names), constraints, frame) >= margin
+        if plausible is not None:
+            ok &= plausible(flat)
+        return ok.reshape(ts.shape), z
 
     grid = np.tile(np.linspace(0.0, 1.0, steps + 1)[1:], (len(ends), 1))
     hit, _ = passing(grid)

@@ -104,6 +104,7 @@ class ConstraintsPanel(QWidget):
         self.value_edit = QLineEdit()
         self.value_edit.setObjectName("ConstraintValue")
         self.value_edit.setPlaceholderText("value")
+        self.value_edit.setMinimumWidth(72)
         self.value_edit.setMaximumWidth(110)
         self.value_edit.setToolTip("A number in the source units (thousands may be grouped: 1,450); a unit may "
                                    "follow: px for images, mm, cm, m or in for meshes (taken as millimetres)")

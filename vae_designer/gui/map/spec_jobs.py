@@ -8,6 +8,7 @@ shared model (:func:`.decoder.model_for`); the maths is the core's (``core.expor
 
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
@@ -57,15 +58,17 @@ class SnapJob:
     def __init__(self) -> None:
         self._bank = None
         self._bank_key = None
+        self._lock = threading.Lock()  # two runners share the bank: the ahead-of-time one and the snaps
 
     def bank(self, job: dict):
         from vae_designer.core.latent.spec import PropertyBank, bank_latents
 
-        if self._bank_key != job["weights_key"]:
-            latents = bank_latents(job["kind"], job["encodings"], job.get("density"))
-            self._bank = PropertyBank.build(_decoder(job), latents, job["kind"], job["frame"])
-            self._bank_key = job["weights_key"]
-        return self._bank
+        with self._lock:
+            if self._bank_key != job["weights_key"]:
+                latents = bank_latents(job["kind"], job["encodings"], job.get("density"))
+                self._bank = PropertyBank.build(_decoder(job), latents, job["kind"], job["frame"])
+                self._bank_key = job["weights_key"]
+            return self._bank
 
     def __call__(self, job: dict) -> dict:
         from vae_designer.core.latent.spec import snap_to_spec
@@ -74,7 +77,9 @@ class SnapJob:
         bank = self.bank(job)
         if job.get("z") is None:
             return {"token": job.get("token"), "snap": None, "bank_seconds": time.perf_counter() - t0}
-        snap = snap_to_spec(job["z"], job["constraints"], bank, _decoder(job))
+        lm = job.get("latent_map")  # the snap stays among the designs: no further out than novelty 2
+        snap = snap_to_spec(job["z"], job["constraints"], bank, _decoder(job),
+                            novelty=lm.novelty if lm is not None else None)
         return {"token": job.get("token"), "snap": snap, "seconds": time.perf_counter() - t0}
 
 

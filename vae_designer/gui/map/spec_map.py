@@ -9,7 +9,8 @@ behind the points draw what those numbers say:
 
 * the *shading*: translucent in the theme's danger colour where a design breaks a
   constraint, with a line along the border of what meets them (the slack field,
-  ``core.latent.constraints.slack``, enlarged 8x bilinearly, so the border is smooth);
+  ``core.latent.constraints.slack``, enlarged 12x by a cubic spline, so the border is
+  smooth); over the property colours only the border line;
 * the *colours* of the property the points are coloured by, in the same colour table
   and range as the points, fainter.
 
@@ -31,7 +32,7 @@ from ..common.jobs import LatestJobs
 from .decoder import model_for
 
 LATTICE = {"image": 28, "mesh": 20}  # cells a side (a 32^3 mesh costs about five 64^2 images)
-ZOOM = 8  # the shading is drawn this many times finer than the lattice
+ZOOM = 12  # the shading is drawn this many times finer than the lattice
 SHADE_ALPHA, BORDER_ALPHA, COLOUR_ALPHA = 80, 210, 120
 
 
@@ -50,23 +51,24 @@ class LatticeJob:
                 "seconds": time.perf_counter() - t0}
 
 
-def _zoomed(field: np.ndarray) -> np.ndarray:
+def _zoomed(field: np.ndarray, order: int = 1) -> np.ndarray:
     from scipy import ndimage
 
-    return ndimage.zoom(field, ZOOM, order=1, mode="nearest", grid_mode=True)
+    return ndimage.zoom(field, ZOOM, order=order, mode="nearest", grid_mode=True)
 
 
-def shading_rgba(slack: np.ndarray, n: int, colour: QColor) -> np.ndarray:
-    """RGBA (n*ZOOM, n*ZOOM, 4) uint8, row 0 at the top: shaded where ``slack`` (n*n, lattice order) < 0,
-    with a border line where it changes sign."""
+def shading_rgba(slack: np.ndarray, n: int, colour: QColor, fill: bool = True) -> np.ndarray:
+    """RGBA (n*ZOOM, n*ZOOM, 4) uint8, row 0 at the top: shaded where ``slack`` (n*n, lattice order) < 0
+    (unless not ``fill``), with a border line where it changes sign (the field enlarged by a cubic
+    spline: a smooth border, not the lattice's steps)."""
     from scipy import ndimage
 
     s = np.nan_to_num(np.asarray(slack, np.float64).reshape(n, n), nan=-1.0, neginf=-1.0, posinf=1.0)
-    bad = _zoomed(np.clip(s, -1.0, 1.0)) < 0
-    edge = bad & ~ndimage.binary_erosion(bad, border_value=1)
+    bad = _zoomed(np.clip(s, -0.05, 0.05), order=3) < 0
+    edge = bad & ~ndimage.binary_erosion(bad, iterations=2, border_value=1)
     rgba = np.zeros((*bad.shape, 4), np.uint8)
     rgba[..., :3] = (colour.red(), colour.green(), colour.blue())
-    rgba[..., 3] = np.where(edge, BORDER_ALPHA, np.where(bad, SHADE_ALPHA, 0))
+    rgba[..., 3] = np.where(edge, BORDER_ALPHA, np.where(bad & fill, SHADE_ALPHA, 0))
     return rgba
 
 
@@ -134,12 +136,13 @@ class SpecLattice(QObject):
         out = self.last
         return None if out is None or out["key"] != self.wanted else out["values"].get(name)
 
-    def show_shading(self, slack: np.ndarray | None, colour: QColor) -> None:
-        """Shade where ``slack`` (one per lattice point) is negative; None hides the shading."""
+    def show_shading(self, slack: np.ndarray | None, colour: QColor, fill: bool = True) -> None:
+        """Shade where ``slack`` (one per lattice point) is negative (only its border without ``fill``:
+        over the property colours); None hides the shading."""
         if slack is None or self.last is None:
             self.shade_item.setVisible(False)
             return
-        self._place(self.shade_item, shading_rgba(slack, self.last["n"], colour))
+        self._place(self.shade_item, shading_rgba(slack, self.last["n"], colour, fill))
 
     def show_colours(self, values: np.ndarray | None, lo: float = 0.0, hi: float = 1.0, lut=None) -> None:
         if values is None or self.last is None or lut is None:

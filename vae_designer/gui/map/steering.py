@@ -23,7 +23,7 @@ It gets the session, the views and callbacks it needs, never the page.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QColor
 
 from ..common import theme
@@ -34,6 +34,7 @@ from .spec_jobs import DesignsMeasureJob, MeasureJob, SnapJob, SurpriseJob
 from .spec_map import SpecLattice
 
 PROPERTY_PREFIX = "prop:"  # the header's colour-by data of a measured property
+MEASURE_EVERY_MS = 100  # while the cursor moves, the design on show is measured at most this often
 
 
 class Steering(QObject):
@@ -58,9 +59,14 @@ class Steering(QObject):
         self._shown_seq, self._snap_token, self._snap_from = -1, 0, None
         self._designs_values, self._designs_key, self._designs_wanted = None, None, None
         self._measure = self._worker(MeasureJob(), "map-measure", self._measured, background=False)
-        self._snap = self._worker(SnapJob(), "map-snap", self._snap_done, background=False)
+        snap_job = SnapJob()  # one bank, built ahead (background, after the hand rests) or by the first snap
+        self._snap = self._worker(snap_job, "map-snap", self._snap_done, background=False)
+        self._bank = self._worker(snap_job, "map-bank", lambda _t, _out: None)
         self._surprise = self._worker(SurpriseJob(), "map-surprise", self._surprises_done, background=False)
         self._designs = self._worker(DesignsMeasureJob(), "map-measure-designs", self._designs_done)
+        self._moving: dict | None = None  # the newest fast decode, measured when the throttle lets it
+        self._throttle = QTimer(self, singleShot=True, interval=MEASURE_EVERY_MS)
+        self._throttle.timeout.connect(self._measure_moving)
         self.lattice.updated.connect(self.redraw)
         self.lattice.failed.connect(lambda msg: status(f"Measuring the map failed: {msg}"))
         signals.model_changed.connect(self._model_changed)
@@ -212,9 +218,9 @@ class Steering(QObject):
                 from vae_designer.core.latent.constraints import slack as slack_of
 
                 slack = slack_of(values, s.constraints, self.frame())
-        self.lattice.show_shading(slack, QColor(t.danger))
         prop = self._colour_property()
         lattice = self.lattice.values(prop) if prop is not None and not self.lattice.pending else None
+        self.lattice.show_shading(slack, QColor(t.danger), fill=lattice is None)
         if lattice is None:
             self.lattice.show_colours(None)
             return
@@ -250,8 +256,8 @@ class Steering(QObject):
     def _constraints_changed(self) -> None:
         s = self.session
         self.panel.show_constraints(s.constraints, self.units())
-        if s.constraints and s.has_map and self._snap.idle:  # measure the model's designs before a snap is asked
-            self._snap.submit({**self._snap_fields(), "z": None}, tag=None)
+        if s.constraints and s.has_map:  # measure the model's designs before a snap is asked
+            self._bank.submit({**self._snap_fields(), "z": None}, tag=None)
         self._refresh()
         self._show_properties(self.properties.values, self.properties.exact)
         self._update_enabled()
@@ -263,11 +269,24 @@ class Steering(QObject):
 
     # ------------------------------------------------------------------ the design on show
     def _decoded(self, out: dict) -> None:
+        """A preview update: measured exactly once the cursor rests, else (throttled) fast."""
         frame = self.frame()
         if frame is None or "probs" not in out:
             return
-        self._measure.submit({"seq": out["seq"], "probs": out["probs"], "kind": frame["kind"], "frame": frame,
-                              "exact": bool(out.get("fine"))})
+        job = {"seq": out["seq"], "probs": out["probs"], "kind": frame["kind"], "frame": frame,
+               "exact": bool(out.get("fine"))}
+        if job["exact"]:
+            self._moving = None
+            self._measure.submit(job)
+            return
+        self._moving = job
+        if not self._throttle.isActive():
+            self._throttle.start()
+
+    def _measure_moving(self) -> None:
+        if self._moving is not None:
+            self._measure.submit(self._moving)
+            self._moving = None
 
     def _measured(self, _tag, out: dict) -> None:
         if out["seq"] < self._shown_seq or (out["seq"] == self._shown_seq and not out["exact"]):
@@ -290,7 +309,7 @@ class Steering(QObject):
         s = self.session
         density = s.project.density() if s.project is not None else None
         return s.context.job(frame=self.frame(), encodings=s.encodings, density=density,
-                             constraints=tuple(s.constraints))
+                             constraints=tuple(s.constraints), latent_map=s.latent_map)
 
     def snap(self) -> bool:
         """Snap the design on show to the constraints (in a worker; ``snapped`` when done)."""
@@ -341,6 +360,7 @@ class Steering(QObject):
                          f"in {out['tried']} draws (try wider ranges or a higher temperature)")
 
     def shutdown(self) -> None:
-        for jobs in (self._measure, self._snap, self._surprise, self._designs):
+        self._throttle.stop()
+        for jobs in (self._measure, self._snap, self._bank, self._surprise, self._designs):
             jobs.shutdown(wait=True)
         self.lattice.shutdown()
