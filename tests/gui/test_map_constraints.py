@@ -121,3 +121,21 @@ def test_surprises_meet_constraints_colour_by_property_and_compare(qtbot, make_m
     qtbot.waitUntil(lambda: view.ready, timeout=60000)
     assert all("aspect" in p.properties_label.text() and p.properties["aspect"] <= 0.8 for p in view.panels)
     view.close()
+
+
+def test_a_mesh_projects_properties_and_shading(qtbot, make_main_window, mesh_project):
+    """Six boxes, long (x) and tall (z): length, height, volume, frontal area in source units, and a
+    constraint on the height cuts the map."""
+    _window, page = open_map(qtbot, make_main_window, mesh_project)
+    steer = page.steering
+    qtbot.waitUntil(lambda: steer.properties.exact and steer.properties.values.get("volume", 0) > 0, timeout=60000)
+    assert set(steer.properties.values) == {"length", "width", "height", "volume", "surface_area", "frontal_area"}
+    heights = [_exact(page, z)["height"] for z in page.session.encodings]
+    labels = np.array(page.session.labels)
+    assert min(h for h, lab in zip(heights, labels) if lab == "tall") > max(h for h, lab in zip(heights, labels)
+                                                                           if lab == "long")
+    middle = float(np.median(heights))
+    steer.add_constraint(f"height>={middle:.4g}")
+    qtbot.waitUntil(lambda: steer.lattice.shade_item.isVisible(), timeout=120000)
+    alpha = steer.lattice.shade_item.image[..., 3]
+    assert (alpha > 0).mean() > 0.05 and (alpha == 0).mean() > 0.05

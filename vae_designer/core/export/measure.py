@@ -134,7 +134,8 @@ def shape_field(kind: str, probs: np.ndarray, frame: dict) -> np.ndarray:
     if kind == "mesh":  # float32: a batch of grids is big, and a level set needs no more
         p = np.nan_to_num(np.asarray(probs, np.float32), nan=0.0)
         p = p.reshape(p.shape[0], *p.shape[-3:])
-        return p - np.float32(float(frame.get("level", 0.5)) - 0.5)
+        level = float(frame.get("level", 0.5))
+        return np.stack([_without_specks(q, level) for q in p]) - np.float32(level - 0.5)
     p = np.nan_to_num(np.asarray(probs, np.float64), nan=0.0)
     p = p.max(axis=1) if p.ndim == 4 else p
     tones = frame.get("tones") or [1.0]
@@ -152,6 +153,14 @@ def shape_field(kind: str, probs: np.ndarray, frame: dict) -> np.ndarray:
     lo = snapped(ndimage.minimum_filter(p, size=(1, 3, 3)))
     level = np.where(lo >= tone, 0.0, np.where(hi < tone, 1.0, 0.5 * (lo + hi)))
     return p - ndimage.gaussian_filter(level, (0, 0.5, 0.5), mode="nearest") + 0.5
+
+
+def _without_specks(p: np.ndarray, level: float) -> np.ndarray:
+    """A grid without the specks the export mesh leaves out (``mesh.mesh_from_probs``): blobs above the
+    level smaller than its ``min_component_voxels`` (the largest always stays) fall to 0."""
+    from .mesh import _without_specks as specks
+
+    return specks(p, level, 4) if (p > level).any() else p
 
 
 def _fractions(g: np.ndarray) -> np.ndarray:
