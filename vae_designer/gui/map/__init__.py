@@ -21,4 +21,7 @@ Modules:
 * ``exports``         -- pin thumbnails, exports of designs, pins and sequences.
 * ``decoder``         -- what the map's workers run (decoding with the saved weights).
 * ``backdrop``, ``gallery``, ``compare_view``, ``item_card`` -- the other views.
+* ``steering``        -- measured properties, constraints, Snap to spec, colour by property:
+  ``constraints_panel`` (the properties label, the constraints panel), ``spec_map`` (the shaded,
+  coloured lattice), ``spec_jobs`` (what their workers run).
 """

@@ -1,4 +1,5 @@
-"""Colouring the map's points by a value per design (reconstruction error), and its colour bar.
+"""Colouring the map's points by a value per design (reconstruction error, or a measured property
+that ``.steering`` provides through ``PointColours.values_for``), and its colour bar.
 
 * :class:`ErrorColours` gets each design's reconstruction error
   (``core.training.reconstruction_errors``) in a worker thread with the map's shared
