@@ -1,5 +1,9 @@
 """Constraints on measured properties: ``sample --where`` and "Snap to spec", measured.
 
+0. **Measuring** -- the fast measurement (vectorised, on the grid) against the exact one (on the
+   geometry the export is written from) for the training designs' decodings: the largest and the
+   median difference per property as a share of the canvas (to the property's power), and the
+   milliseconds per design of each.
 1. **sample --where** -- for each project and each constraint set (three drawn from the
    project's own designs, or the ones given with ``--where``), ``vae-designer sample -n N
    --where ...`` runs as a user runs it (a subprocess); then every file it wrote is measured
@@ -46,14 +50,27 @@ LOOKED_AT = {"image": ("width", "height", "aspect", "area"),
 
 
 def decoded_values(project, frame):
-    """The fast measurements of the training designs' decodings, and those decodings' exact ones."""
-    from vae_designer.core.export.measure import measure_design, measure_fields
+    """The fast measurements of the training designs' decodings, those decodings' exact ones, and how
+    they compare (see the module docstring)."""
+    from vae_designer.core.export.measure import measure_design, measure_fields, property_of
     from vae_designer.core.latent.generate import decode
 
     probs = decode(project, project.encodings)
+    measure_fields(project.kind, probs[:2], frame)  # imports and caches out of the timing
+    t0 = time.perf_counter()
     fast = measure_fields(project.kind, probs, frame)
+    fast_ms = 1000 * (time.perf_counter() - t0) / len(probs)
+    t0 = time.perf_counter()
     exact = [measure_design(project.kind, p, frame) for p in probs]
-    return fast, exact
+    exact_ms = 1000 * (time.perf_counter() - t0) / len(probs)
+    agreement = {}
+    for name in fast:
+        e = np.array([x[name] for x in exact])
+        d = np.abs(fast[name] - e) / frame["size"] ** property_of(project.kind, name).dim
+        d = d[np.isfinite(d)]
+        agreement[name] = {"median": float(np.median(d)), "max": float(d.max())}
+    return fast, exact, {"fast_ms": round(fast_ms, 2), "exact_ms": round(exact_ms, 1), "designs": len(probs),
+                         "by_property": agreement}
 
 
 def random_sets(kind: str, fast: dict, exact: list, rng, count: int) -> list[list[str]]:
@@ -257,10 +274,10 @@ def main() -> int:
         rng = np.random.default_rng(0)
         project = load_project(path)
         frame = frame_of(project.kind, project.manifest)
-        fast, exact = decoded_values(project, frame)
+        fast, exact, agreement = decoded_values(project, frame)
         sets = random_sets(project.kind, fast, exact, rng, max(args.sets, args.where_sets))
         where_sets = sets[: args.where_sets] + ([args.where] if args.where else [])
-        res = {"project": path, "kind": project.kind,
+        res = {"project": path, "kind": project.kind, "measuring": agreement,
                "sample_where": [] if args.skip_where else bench_sample_where(path, project, where_sets, args.n),
                "snap": bench_snap(project, frame, sets, args.starts, args.gradient_starts, rng)}
         results.append(res)
@@ -273,6 +290,10 @@ def main() -> int:
 
 def report(res: dict) -> None:
     print(f"\n{res['project']} ({res['kind']})")
+    m = res["measuring"]
+    print(f"  measuring {m['designs']} decoded designs: fast {m['fast_ms']} ms each, exact {m['exact_ms']} ms each; "
+          "fast - exact, share of the canvas (median / max; the aspect's own difference):")
+    print("    " + "  ".join(f"{k} {100 * v['median']:.2f}/{100 * v['max']:.2f}%" for k, v in m["by_property"].items()))
     print("  sample --where: designs meeting every constraint, measured again on the written files")
     for row in res["sample_where"]:
         extra = ""
