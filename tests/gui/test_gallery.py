@@ -173,7 +173,7 @@ def test_sweep_and_blend_sequences_and_a_surprise_batch(qtbot, make_main_window,
     assert len({p.thumb.tobytes() for p in made}) > 1
     for k, p in enumerate(made):
         assert p.source == "surprise" and p.seed == 1234 + k and p.extra == {"temperature": 0.7, "prior": "fitted"}
-        np.testing.assert_array_equal(p.z, sample_latents(page.project, 1, 1234 + k, 0.7, "fitted")[0])
+        np.testing.assert_array_equal(p.z, sample_latents(page.session.project, 1, 1234 + k, 0.7, "fitted")[0])
     select(page.gallery, [2, 3, 4, 5])
     out = page.export_pins(str(tmp_path / "surprises"))
     sides = sorted(p for p in out if p.suffix == ".json")
