@@ -157,7 +157,8 @@ def test_files_that_cannot_be_measured_say_why_in_one_line(tmp_path):
     (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\nrubbish")
     (tmp_path / "empty.stl").write_bytes(b"")
     (tmp_path / "lonely.json").write_text(json.dumps({"app": "vae-designer", "format_version": 1}))
-    for name, words in (("missing.png", "no such file"), ("notes.txt", "not a design file"),
+    (tmp_path / "folder").mkdir()
+    for name, words in (("missing.png", "no such file"), ("notes.txt", "not a design file"), ("folder", "a folder"),
                         ("broken.png", "not a readable picture"), ("empty.stl", "empty file"),
                         ("lonely.json", "not a usable VAE Designer sidecar")):
         with pytest.raises(UserError, match=words) as err:

@@ -57,6 +57,8 @@ def measure_file(path, axis: str = "x") -> dict:
     """Measure a design file or the file a sidecar describes: ``{"file", "kind", "units",
     "properties": {name: float}}`` (see the module docstring)."""
     path = Path(path)
+    if path.is_dir():
+        raise UserError(f"{path}: a folder, not a design file, a sidecar or a project")
     if not path.is_file():
         raise UserError(f"{path}: no such file")
     suffix = path.suffix.lower().lstrip(".")
