@@ -13,6 +13,16 @@ coloured by reconstruction error, the worst design selected) and ``map-backdrop.
 ``--map-history PROJECT`` writes ``map-history.png`` (the history strip after a few steps and
 an undo) and ``map-picked.png`` (designs picked with a lasso, the strip of picked designs).
 The Map shots work on a copy of each project (the app keeps the map session in the project).
+    window.close()
+    spin(0.3)
+
+
+coloured by reconstruction error, the worst design selected) and ``map-backdrop.png``.
+``--constraints PROJECT`` writes ``map-constraints{,-3d}.png`` (the map shaded where designs break
+constraints on measured properties, the properties under the preview), ``map-snap{,-3d}.png`` (the
+design snapped to spec) and ``map-colour-by-property{,-3d}.png`` (a 2D project, or a 3D one with
+``--constraints-mesh PROJECT``); ``--where`` sets the constraints (default: the median design's
+aspect or height, and a bound on its width).
 
 Needs Xvfb and pyvirtualdisplay, or run it under ``xvfb-run -a -s "-screen 0 1600x1000x24"``
 (then ``DISPLAY`` is set and used).  Takes about a minute on 2 cores; the
@@ -260,6 +270,47 @@ def shoot_map_history(theme_name: str, out: Path, size: tuple[int, int], project
     spin(0.3)
 
 
+def shoot_constraints(theme_name: str, out: Path, size: tuple[int, int], project: str, suffix: str,
+                      where: list[str] | None) -> None:
+    """The map shaded where designs break constraints, a snapped design, colour by a property."""
+    import numpy as np
+
+    window, page = open_map(theme_name, size, project)
+    steer, s = page.steering, page.session
+    wait_until(lambda: bool(steer.properties.values), 60, "the measured properties")
+    if not where:  # cut the map about in two, on the most telling property, and bound the width
+        from vae_designer.core.export.measure import frame_of, measure_fields
+        from vae_designer.core.latent.generate import decode
+
+        frame = frame_of(s.kind, s.project.manifest)
+        values = measure_fields(s.kind, decode(s.project, s.encodings), frame)
+        key = "aspect" if s.kind == "image" else "height"
+        where = [f"{key}>={np.percentile(values[key], 60):.3g}", f"width<={np.percentile(values['width'], 90):.4g}"]
+    for text in where:
+        steer.add_constraint(text)
+    wait_until(lambda: steer.lattice.last is not None and not steer.lattice.pending, 300, "the measured lattice")
+    c = s.latent_map.coords
+    breaking = [i for i in np.argsort(np.linalg.norm(c - np.median(c, axis=0), axis=1))]
+    page.move_cursor(*map(float, c[breaking[0]]))
+    wait_until(lambda: steer.properties.exact, 60, "the exact properties")
+    spin(0.6)
+    grab(window, out / f"map-constraints{suffix}.png")
+    snapped = []
+    steer.snapped.connect(snapped.append)
+    steer.snap()
+    wait_until(lambda: bool(snapped), 300, "the snap")
+    wait_until(lambda: steer.properties.exact and page.session.design.source == "snap", 60, "the snapped design")
+    spin(0.6)
+    grab(window, out / f"map-snap{suffix}.png")
+    combo = page.header.colour_combo
+    combo.setCurrentIndex(combo.findData("prop:" + where[0].split(">")[0].split("<")[0]))
+    wait_until(lambda: steer.lattice.colour_item.isVisible(), 300, "the property colours")
+    spin(0.6)
+    grab(window, out / f"map-colour-by-property{suffix}.png")
+    window.close()
+    spin(0.3)
+
+
 def shoot_after_training(theme_name: str, out: Path, size: tuple[int, int], kind: str) -> None:
     """A new user's first map: a bundled sample trained in the app with the default settings, then
     the Map page right away (``map-after-training-{2d,3d}.png``): every design must be in view."""
@@ -308,6 +359,10 @@ def main() -> int:
     ap.add_argument("--map-views", metavar="PROJECT",
                     help="only the Map views shots (colour by error + selection, backdrop) of an image project, "
                          "in the first theme given")
+    ap.add_argument("--constraints", metavar="PROJECT",
+                    help="only the constraint shots (shading, snap, colour by property) of a project")
+    ap.add_argument("--constraints-mesh", metavar="PROJECT", help="the same of a mesh project")
+    ap.add_argument("--where", action="append", help="a constraint for those shots (repeat for more)")
     args = ap.parse_args()
     size = tuple(int(v) for v in args.size.lower().split("x"))
     out = Path(args.out).resolve()
@@ -328,6 +383,11 @@ def main() -> int:
             for project, suffix in ((args.map_image, "-2d"), (args.map_mesh, "-3d")):
                 if project:
                     shoot_surprises(args.themes[0], out, size, project, suffix)
+            return 0
+        if args.constraints or args.constraints_mesh:
+            for project, suffix in ((args.constraints, ""), (args.constraints_mesh, "-3d")):
+                if project:
+                    shoot_constraints(args.themes[0], out, size, project, suffix, args.where)
             return 0
         if args.map_views:
             shoot_map_views(args.themes[0], out, size, args.map_views)

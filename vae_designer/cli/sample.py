@@ -32,19 +32,25 @@ def add_parser(sub) -> None:
     p.add_argument("--level", type=probability, default=None,
                    help="mesh projects: the occupancy level of the surface, between 0 and 1 (default 0.5; "
                         "lower gives fuller shapes)")
+    p.add_argument("--where", action="append", default=[], metavar="CONSTRAINT",
+                   help="keep only designs that meet this, measured on the exported file, e.g. 'aspect>=2.4' or "
+                        "'height<=1450' (repeat for more; names: see 'vae-designer measure')")
+    p.add_argument("--axis", choices=["x", "y", "z"], default="x",
+                   help="mesh projects: the axis the frontal area is seen along (default x)")
     p.add_argument("--from-json", metavar="SIDECAR", help="reproduce the export this sidecar describes")
 
 
 def run(args) -> int:
     from vae_designer.core.generators import run_to_end
+    from vae_designer.core.latent.constraints import parse_constraints
     from vae_designer.core.latent.generate import check_format, reproduce
     from vae_designer.core.latent.sampling import sample_designs
     from vae_designer.core.project.store import load_project
 
     project = load_project(args.project)
     if args.from_json:
-        if args.n is not None or args.size is not None:
-            raise UserError("-n and --size cannot be combined with --from-json (the sidecar holds them)")
+        if args.n is not None or args.size is not None or args.where:
+            raise UserError("-n, --size and --where cannot be combined with --from-json (the sidecar holds them)")
         written = reproduce(project, args.from_json, out_dir(args.output), args.format)
         print(written[0])
         return 0
@@ -53,12 +59,16 @@ def run(args) -> int:
     if args.seed < 0:
         raise UserError(f"--seed must be zero or a positive whole number, not {args.seed}")
     fmt = check_format(project, args.format)
+    constraints = parse_constraints(args.where, project.kind)
     n = args.n or 8
     folder = out_dir(args.output)
     batch = run_to_end(sample_designs(project, n, folder, fmt, seed=args.seed, temperature=args.temperature,
                                       prior=args.prior, level=0.5 if args.level is None else args.level,
-                                      pixels=args.size),
+                                      pixels=args.size, constraints=constraints, axis=args.axis),
                        lambda paths: print(paths[0], flush=True))
+    if batch.designs < n and constraints:
+        raise UserError(f"{batch.summary(str(folder))}: {n - batch.designs} could not be found in {batch.draws} "
+                        "draws; try wider ranges or a higher --temperature")
     if batch.designs < n:  # what was written stays; the line says how far it got and what to try
         hints = (["a lower --level"] if project.kind == "mesh" else []) + ["a lower --temperature"]
         if args.prior == "normal":

@@ -16,4 +16,7 @@ Modules:
 * ``sidecar`` -- the JSON sidecars that let an export be reproduced.
 * ``writing`` -- atomic writes whose OS failures are one readable line.
 * ``preview`` -- thumbnails and contact sheets of processed items (meshes as shaded depth).
+* ``measure`` -- measured properties in source units (images: width, height, aspect, area, centroid;
+  meshes: length, width, height, volume, surface and frontal area), exact and fast.
+* ``measure_files`` -- measuring exported files (PNG, SVG, DXF, meshes) and sidecars.
 """

@@ -16,5 +16,10 @@ Modules:
 * ``density``  -- :class:`LatentDensity`: where the training designs lie in latent space (a
   Gaussian mixture fitted to their encodings; its maths in ``gaussians``), what samples are drawn from.
 * ``sampling`` -- draws from the fitted density or the normal prior, the app's surprises, and
-  ``sample``'s batch that replaces an empty design by the next draw.
+  ``sample``'s batch that replaces an empty design by the next draw (and, with constraints, keeps
+  only designs whose exported files meet them).
+* ``constraints`` -- the ``--where`` language on measured properties (``aspect>=2.4``) and what
+  meeting it means (``meets``, ``slack``).
+* ``spec``     -- the property bank (the model's designs, measured), Snap to spec, the measured
+  lattice of the map.
 """

@@ -19,7 +19,8 @@ IMAGE_FORMATS = ("png", "svg", "dxf")  # svg and dxf (outlines) for silhouette p
 MESH_FORMATS = ("stl", "obj", "ply", "glb")
 # sidecar fields that export_design writes itself (or ``sidecar`` fills in); others are "extra"
 SIDECAR_OWN = frozenset({"app", "app_version", "format_version", "created", "project_id", "weights_sha256",
-                         "kind", "latent", "seed", "source", "parents", "weights", "export"})
+                         "kind", "latent", "seed", "source", "parents", "weights", "export", "properties",
+                         "measured"})
 
 
 def default_format(project) -> str:
@@ -84,8 +85,12 @@ def latent_of(project, ref: str) -> tuple[np.ndarray, str]:
 def export_design(project, z: np.ndarray, out_stem: Path, fmt: str, *, probs: np.ndarray | None = None,
                   source: str = "sample", seed: int | None = None, parents=None, weights=None,
                   smooth: int | None = None, level: float = 0.5, extra: dict | None = None,
-                  pixels: int | None = None, recipe: dict | None = None) -> list[Path]:
+                  pixels: int | None = None, recipe: dict | None = None, axis: str = "x") -> list[Path]:
     """Decode ``z`` (unless ``probs`` given), write the design file and its sidecar; return both paths.
+
+    The sidecar records the file's ``properties`` (``core.export.measure``: measured on the
+    file as written, in source units; ``axis``: the mesh's frontal axis) and what they mean
+    (``measured``).
 
     ``extra``: more sidecar fields that describe how the design was made (a
     surprise's ``temperature``, a sweep's ``sweep`` = {dimension, value, ...});
@@ -108,7 +113,8 @@ def export_design(project, z: np.ndarray, out_stem: Path, fmt: str, *, probs: np
     export = write_design(project.kind, probs, target, fmt, project.manifest, level=level, smooth=smooth,
                           pixels=pixels, recipe=recipe)
     fields = dict(project_id=project.id, weights_sha256=project.weights_sha256, kind=project.kind,
-                  latent=[float(v) for v in z], seed=seed, source=source, export=export)
+                  latent=[float(v) for v in z], seed=seed, source=source, export=export,
+                  **file_properties(project, target, fmt, export, axis))
     if parents is not None:
         fields["parents"] = list(parents)
     if weights is not None:
@@ -119,6 +125,17 @@ def export_design(project, z: np.ndarray, out_stem: Path, fmt: str, *, probs: np
     side = out_stem.with_name(f"{out_stem.name}.json")
     write_sidecar(side, sidecar(**fields))
     return [target, side]
+
+
+def file_properties(project, target: Path, fmt: str, export: dict, axis: str = "x") -> dict:
+    """The sidecar's ``properties`` of a file just written (non-finite ones null) and ``measured``."""
+    from ..export.measure import frame_of
+    from ..export.measure_files import measure_written, measured_fields
+
+    frame = frame_of(project.kind, project.manifest, axis)
+    props = measure_written(target, fmt, frame, export)
+    return {"properties": {k: (float(v) if np.isfinite(v) else None) for k, v in props.items()},
+            "measured": measured_fields(frame)}
 
 
 def reproduce(project, sidecar_path: str, out_dir: Path, fmt: str | None = None) -> list[Path]:
@@ -138,4 +155,5 @@ def reproduce(project, sidecar_path: str, out_dir: Path, fmt: str | None = None)
                          source=data.get("source", "sample"), seed=data.get("seed"),
                          parents=data.get("parents"), weights=data.get("weights"),
                          smooth=int(exp.get("smooth", 2)), level=float(exp.get("level", 0.5)),
-                         extra={k: v for k, v in data.items() if k not in SIDECAR_OWN}, recipe=exp)
+                         extra={k: v for k, v in data.items() if k not in SIDECAR_OWN}, recipe=exp,
+                         axis=data.get("measured", {}).get("frontal_axis", "x"))

@@ -28,11 +28,11 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from .history import History
+from .session_parts import DecodeContext, Design, Pin, clean_name, look_of, next_key
 
 #: What observers can subscribe to, and what each callback receives.
 EVENTS = {
@@ -44,6 +44,7 @@ EVENTS = {
     "history": "-- a step recorded, undone, redone or jumped to (session.history)",
     "groups": "-- named groups of training designs added, changed or removed (session.groups)",
     "picked": "indices: np.ndarray -- the training designs picked on the map (rectangle, lasso)",
+    "constraints": "-- constraints on measured properties set, added or removed (session.constraints)",
 }
 
 #: Sources whose designs come in a stream (a drag, a slider): one step when the design rests
@@ -51,73 +52,8 @@ EVENTS = {
 GESTURES = ("map", "sweep")
 DESIGN_LABELS = {"map": "Move", "surprise": "Surprise", "sweep": "Sweep", "blend": "Blend", "sample": "Design"}
 
-_keys = itertools.count(1)
-LOOK_FIELDS = ("image_look", "image_tones", "channels")  # a project manifest's fields that say how designs look
 
-
-def look_of(manifest: dict | None) -> dict:
-    """The fields of a project manifest that say how its image designs are drawn."""
-    return {k: manifest[k] for k in LOOK_FIELDS if manifest and manifest.get(k) is not None}
-
-
-@dataclass(frozen=True)
-class DecodeContext:
-    """Everything a worker needs to decode latents with the session's model.
-
-    ``key`` is unique to these weights (workers cache one model per key), so a job
-    made before a refit never decodes with the newer weights or vice versa.
-    """
-
-    kind: str  # 'image' | 'mesh'
-    config: object  # core.model.config.ModelConfig
-    weights: dict
-    key: tuple
-    background: tuple | None = None
-    look: dict = field(default_factory=dict)  # how image designs look: the manifest's image_look, image_tones
-
-    def job(self, **fields) -> dict:
-        """The job dict of the map's workers: the context's fields plus ``fields``."""
-        return {"config": self.config, "weights": self.weights, "weights_key": self.key, "kind": self.kind,
-                "background": self.background, "look": self.look, **fields}
-
-
-@dataclass
-class Design:
-    """A latent vector on show, and how it was made (its sidecar's ``source``, ``seed``, extras)."""
-
-    z: np.ndarray
-    source: str = "map"  # 'map' (the cursor), 'surprise', 'sweep', 'blend', ...
-    meta: dict = field(default_factory=dict)  # sidecar fields: a surprise's seed and temperature
-    # the map point the cursor chose it at, on layout number ``layout`` (None: where z projects)
-    xy: tuple | None = field(default=None, compare=False)
-    layout: int = field(default=0, compare=False)
-
-    def export_fields(self) -> dict:
-        """``export_design`` keyword arguments for the sidecar: ``seed`` and ``extra``."""
-        return {"seed": self.meta.get("seed"), "extra": {k: v for k, v in self.meta.items() if k != "seed"}}
-
-
-@dataclass
-class Pin:
-    """A design the designer keeps, with how it was made (written into its sidecar on export)."""
-
-    name: str
-    z: np.ndarray  # latent vector (D,)
-    thumb: np.ndarray | None = None  # RGB uint8
-    source: str = "map"
-    parents: list = field(default_factory=list)
-    weights: list | None = None  # blend weights, one per parent
-    seed: int | None = None  # a surprise's random seed (its sidecar's "seed")
-    extra: dict = field(default_factory=dict)  # more sidecar fields (a surprise's "temperature"...)
-
-    def export_fields(self) -> dict:
-        return {"seed": self.seed, "extra": self.extra}
-
-
-def clean_name(text: str, fallback: str) -> str:
-    """A pin name that is also a safe file name (no path separators or shell-hostile characters)."""
-    return "".join(c for c in text.strip() if c not in '/\\:*?"<>|') or fallback
-
+__all__ = ["EVENTS", "DecodeContext", "Design", "MapSession", "Pin", "clean_name", "look_of"]
 
 def undoable(label: str, merge: str | None = None) -> Callable:
     """Make a session method one step of undo: what changed before it (a drag not yet ended) is
@@ -148,6 +84,7 @@ class MapSession:
         self.history.track("groups", lambda: {k: tuple(v) for k, v in self.groups.items()}, self._put_groups,
                            "Groups", encode=lambda v: {k: list(x) for k, x in v.items()},
                            decode=lambda v: {str(k): tuple(int(i) for i in x) for k, x in v.items()})
+        self.constraints: list = []  # core.latent.constraints.Constraint, kept across models like pins
         self._reset()
 
     def _reset(self) -> None:
@@ -198,7 +135,7 @@ class MapSession:
         if list(paths) != self.paths:  # groups hold indices of these designs
             self.groups = {}
         self._reset()
-        self.context = DecodeContext(kind, config, weights, ("weights", next(_keys)),
+        self.context = DecodeContext(kind, config, weights, next_key(),
                                      tuple(background) if background is not None else None,
                                      look_of(project.manifest if project is not None else None))
         self.project, self.designs = project, designs
@@ -206,6 +143,7 @@ class MapSession:
         self.labels, self.paths = list(labels), list(paths)
         self.latent_map = LatentMap.fit(self.encodings, self.method, self.dims)
         self._emit("model", True)
+        self._keep_fitting_constraints()
 
     def layout_job(self, **fields) -> dict:
         """A job for ``LatentMap.fit`` in a worker: the chosen projection, UMAP started from the
@@ -225,7 +163,7 @@ class MapSession:
         background = self.context.background
         if background is None and project.manifest.get("typical_background") is not None:
             background = tuple(project.manifest["typical_background"])
-        self.context = DecodeContext(self.kind, self.config, project.weights, ("weights", next(_keys)), background,
+        self.context = DecodeContext(self.kind, self.config, project.weights, next_key(), background,
                                      look_of(project.manifest))
         self.project = project
         if designs is not None:
@@ -440,3 +378,24 @@ class MapSession:
                   extra={k: v for k, v in d.meta.items() if k != "seed"})
         return self.add_pins([pin])[0]
 
+    # ------------------------------------------------------------------ constraints
+    def set_constraints(self, constraints) -> None:
+        """The constraints on measured properties (``core.latent.constraints``) the designer asks
+        for: the map shades where designs break them, Snap and Surprise x N meet them."""
+        constraints = list(dict.fromkeys(constraints))
+        if constraints != self.constraints:
+            self.constraints = constraints
+            self._emit("constraints")
+
+    def add_constraints(self, constraints) -> None:
+        self.set_constraints([*self.constraints, *constraints])
+
+    def remove_constraint(self, constraint) -> None:
+        self.set_constraints([c for c in self.constraints if c != constraint])
+
+    def _keep_fitting_constraints(self) -> None:
+        """Another model: constraints on properties its designs do not have are dropped."""
+        from ..export.measure import property_names
+
+        names = property_names(self.kind) if self.kind else ()
+        self.set_constraints([c for c in self.constraints if c.name in names])

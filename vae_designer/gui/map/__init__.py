@@ -25,4 +25,7 @@ Modules:
   groups, CSV), ``history_strip`` (the steps, click to go back), ``keeper`` (the session saved into
   the project as it changes and on close, restored on reopening).
 * ``backdrop``, ``gallery``, ``compare_view``, ``item_card`` -- the other views.
+* ``steering``        -- measured properties, constraints, Snap to spec, colour by property:
+  ``constraints_panel`` (the properties label, the constraints panel), ``spec_map`` (the shaded,
+  coloured lattice), ``spec_jobs`` (what their workers run).
 """

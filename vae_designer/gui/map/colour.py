@@ -1,4 +1,5 @@
-"""Colouring the map's points by a value per design (reconstruction error), and its colour bar.
+"""Colouring the map's points by a value per design (reconstruction error, or a measured property
+that ``.steering`` provides through ``PointColours.values_for``), and its colour bar.
 
 * :class:`ErrorColours` gets each design's reconstruction error
   (``core.training.reconstruction_errors``) in a worker thread with the map's shared
@@ -210,6 +211,9 @@ class PointColours(QObject):
     def __init__(self, session, points, bar: ColourBar, colour_by, parent: QObject | None = None):
         super().__init__(parent)
         self.session, self.points, self.bar, self._colour_by = session, points, bar, colour_by
+        # other values to colour by (measured properties, ``.steering``): values_for(what) -> (values or None,
+        # unit, message) for a choice other than "label" and "error", or None when it knows nothing of it
+        self.values_for = None
         self.errors = ErrorColours(self)
         self.errors.ready.connect(self._ready)
         self.errors.failed.connect(lambda msg: self.bar.set_message(f"Reconstruction errors failed: {msg}"))
@@ -244,11 +248,16 @@ class PointColours(QObject):
         self.errors.request(s.config, s.context.weights, s.context.key, s.designs, s.paths)
 
     def apply(self) -> None:
-        """Colour the points by label, or by reconstruction error with the colour bar."""
-        by_error = self._colour_by() == "error"
-        bar = self.points.colour(self.current_errors() if by_error else None)
+        """Colour the points by label, or by reconstruction error (or another value) with the colour bar."""
+        what = self._colour_by()
+        by_error = what == "error"
+        other = self.values_for(what) if self.values_for is not None and what not in ("label", "error") else None
+        bar = self.points.colour(self.current_errors() if by_error else (other[0] if other else None))
         if bar is not None:
-            self.bar.set_range(*bar, "nats", "updating…" if self.errors.pending else "")
+            self.bar.set_range(*bar, *(other[1:] if other else ("nats", "updating…" if self.errors.pending else "")))
+            self.bar.show()
+        elif other is not None:
+            self.bar.set_message(other[2])
             self.bar.show()
         elif by_error:
             if self.errors.pending:

@@ -8,6 +8,9 @@ made, the decoded design large (meshes: the shaded voxel render), its novelty
 distance between neighbouring designs, as the map page shows it) and that
 nearest training file with its thumbnail.
 
+With the map's measuring frame, each card also shows the design's measured properties
+in source units (``core.export.measure.measure_design``: what its export is written from).
+
 Decoding runs in the view's own :class:`~..common.jobs.LatestJobs` with the map's
 shared model (:class:`CompareDecoder`), so opening it on eight mesh pins does not
 block the GUI; the cards show "Decoding…" until the pictures arrive.
@@ -68,9 +71,9 @@ class CompareDecoder:
     """Worker callable: decode each latent of a job (with the map's shared model).
 
     Job: ``{"token", "zs", "config", "weights", "weights_key", "kind", "background", "look",
-    "latent_map", "designs"}``; images are drawn as exported (``core.export.design.picture``).
-    Result: ``{"token", "items": [{"image", "novelty",
-    "nearest", "nearest_thumb"}, ...]}`` (novelty and nearest only with a map).
+    "latent_map", "designs", "frame"}``; images are drawn as exported (``core.export.design.picture``).
+    Result: ``{"token", "items": [{"image", "novelty", "nearest", "nearest_thumb", "properties"}, ...]}``
+    (novelty and nearest only with a map, properties only with a frame).
     """
 
     def __init__(self):
@@ -86,6 +89,10 @@ class CompareDecoder:
                                  "mesh_as_image": True, "look": job.get("look"), "fine": True,
                                  "pixels": COMPARE_PIXELS})
             item = {"image": out["image"]}
+            if job.get("frame"):
+                from vae_designer.core.export.measure import measure_design
+
+                item["properties"] = measure_design(job["kind"], out["probs"], job["frame"])
             if "novelty" in out:
                 item["novelty"], item["nearest"] = out["novelty"], out["nearest"]
                 if designs is not None and 0 <= out["nearest"] < len(designs):
@@ -106,6 +113,7 @@ class ComparePanel(QFrame):
         self.pin = pin
         self.novelty: float | None = None
         self.nearest: int | None = None
+        self.properties: dict = {}
         self.name = ElidedLabel(pin.name, role="heading", mode=Qt.TextElideMode.ElideRight)
         self.name.setObjectName("CompareName")
         self.source = ElidedLabel(describe_pin(pin), role="muted", mode=Qt.TextElideMode.ElideRight)
@@ -124,6 +132,10 @@ class ComparePanel(QFrame):
         self.nearest_thumb.hide()
         caption = QLabel("Nearest training design")
         caption.setProperty("role", "muted")
+        self.properties_label = QLabel("")
+        self.properties_label.setObjectName("CompareProperties")
+        self.properties_label.setWordWrap(True)
+        self.properties_label.setProperty("role", "muted")
         self.nearest_label = ElidedLabel("–", role=None)
         self.nearest_label.setObjectName("CompareNearest")
         near_text = QVBoxLayout()
@@ -141,10 +153,18 @@ class ComparePanel(QFrame):
         lay.addWidget(self.source)
         lay.addWidget(self.picture, 1)
         lay.addWidget(self.novelty_label)
+        lay.addWidget(self.properties_label)
         lay.addLayout(near)
 
-    def set_result(self, item: dict, paths: list[str]) -> None:
+    def set_result(self, item: dict, paths: list[str], units: dict | None = None) -> None:
         self.picture.set_rgb(item["image"], 1)
+        if item.get("properties"):
+            from .constraints_panel import number_text
+
+            self.properties = item["properties"]
+            self.properties_label.setText(" · ".join(
+                f"{k.replace('_', ' ')} {number_text(v)}{(' ' + (units or {}).get(k, '')).rstrip()}"
+                for k, v in self.properties.items()))
         if "novelty" in item:
             self.novelty, self.nearest = float(item["novelty"]), int(item["nearest"])
             name = paths[self.nearest] if 0 <= self.nearest < len(paths) else "?"
@@ -180,6 +200,7 @@ class CompareView(QDialog):
         self.ready = False
         self._token = 0
         self._paths: list[str] = []
+        self._units: dict = {}
         self._jobs = LatestJobs(CompareDecoder(), name="map-compare", background=False, parent=self)
         self._jobs.done.connect(self._on_decoded)
         self._jobs.failed.connect(self._on_failed)
@@ -207,8 +228,8 @@ class CompareView(QDialog):
         theme.notifier.theme_changed.connect(self._retheme)
 
     def show_pins(self, pins, *, config, weights, weights_key, kind, background, latent_map, paths,
-                  designs=None, look=None) -> None:
-        """Show these pins (2..8) and decode them in the background."""
+                  designs=None, look=None, frame: dict | None = None) -> None:
+        """Show these pins (2..8) and decode them (and measure them in ``frame``) in the background."""
         pins = list(pins)[:MAX_COMPARE]
         for p in self.panels:
             self.grid.removeWidget(p)
@@ -216,6 +237,11 @@ class CompareView(QDialog):
         self.panels = []
         self.ready = False
         self._paths = list(paths)
+        self._units = {}
+        if frame:
+            from vae_designer.core.export.measure import property_names, unit_text
+
+            self._units = {k: unit_text(frame, k) for k in property_names(kind)}
         n = len(pins)
         columns = n if n <= 4 else math.ceil(n / 2)
         for k, pin in enumerate(pins):
@@ -230,7 +256,7 @@ class CompareView(QDialog):
         self._jobs.submit({"token": self._token, "zs": [np.asarray(p.z, np.float32) for p in pins],
                            "config": config, "weights": weights, "weights_key": weights_key, "kind": kind,
                            "background": background, "latent_map": latent_map, "designs": designs,
-                           "look": look or {}})
+                           "look": look or {}, "frame": frame})
         self._fit_size(n, columns)
         self._retheme(theme.current())
 
@@ -248,7 +274,7 @@ class CompareView(QDialog):
         if out["token"] != self._token:
             return  # an older comparison
         for panel, item in zip(self.panels, out["items"]):
-            panel.set_result(item, self._paths)
+            panel.set_result(item, self._paths, self._units)
         self.ready = True
         self.decoded.emit()
 

@@ -43,6 +43,7 @@ from .plot_view import MapView
 from .preview_panel import PreviewPanel
 from .projections import Projections
 from .session_signals import SessionSignals
+from .steering import Steering
 from .strips import MapStrips
 from .tools import MapTools, ToolActions
 
@@ -115,13 +116,14 @@ class MapPage(QWidget):
         self._card_jobs = LatestJobs(CardJob(), name="map-card", parent=self)
         self._card_jobs.done.connect(lambda _t, out: self.item_card.set_pictures(out["index"], out["original"],
                                                                                  out["reconstruction"]))
+        self.steering = Steering(self.session, self.signals, self.view, self.panel, self.header, self.colours,
+                                 self.live, self.tools, self.status.setText, self)  # properties, constraints
 
     def _split(self) -> QSplitter:
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.plot)
-        split.addWidget(self.panel)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        for k, (widget, stretch) in enumerate(((self.plot, 3), (self.panel, 2))):
+            split.addWidget(widget)
+            split.setStretchFactor(k, stretch)
         split.setSizes([640, 420])
         return split
 
@@ -170,8 +172,7 @@ class MapPage(QWidget):
         self.gallery.itemSelectionChanged.connect(self._update_enabled)
         self.gallery.compare_requested.connect(lambda: self.compare_pins())
 
-    # -------- what tests and benchmarks read (and live.request_seq, latencies, last_result; panel.preview)
-    @property
+    @property  # tests and benchmarks read this (and live.request_seq, latencies, last_result; panel.preview)
     def refitting(self) -> bool:
         """A newer model's map is being fitted in the background (the map will change)."""
         return not self._fitter.idle
@@ -322,8 +323,7 @@ class MapPage(QWidget):
         self.session.move_to((x, y))
 
     def show_latent(self, z: np.ndarray, source: str = "sample", meta: dict | None = None) -> None:
-        """Show a latent vector that did not come from the cursor (surprise, sweep); the cursor goes
-        to where it projects on the map.  ``meta``: its sidecar fields (``seed``, ``temperature``)."""
+        """Show a latent vector not from the cursor (surprise, sweep; ``meta``: its sidecar fields)."""
         self.session.show(z, source, meta)
 
     def show_all_designs(self) -> None:
@@ -417,7 +417,8 @@ class MapPage(QWidget):
         ctx = s.context
         self.compare_view.show_pins(pins, config=ctx.config, weights=ctx.weights, weights_key=ctx.key,
                                     kind=ctx.kind, background=ctx.background, latent_map=s.latent_map,
-                                    paths=s.paths, designs=s.designs, look=ctx.look)
+                                    paths=s.paths, designs=s.designs, look=ctx.look,
+                                    frame=self.steering.frame())
         self.compare_view.show()
         self.compare_view.raise_()
         return self.compare_view
@@ -445,6 +446,5 @@ class MapPage(QWidget):
         self.live.shutdown()
         for worker in (self._fitter, self._card_jobs):
             worker.shutdown(wait=True)
-        self.projections.shutdown()
-        self.colours.shutdown()
-        self.backdrop.shutdown()
+        for part in (self.projections, self.colours, self.backdrop, self.steering):
+            part.shutdown()

@@ -16,6 +16,7 @@ class SessionSignals(QObject):
     history_changed = Signal()
     groups_changed = Signal()
     picked_changed = Signal(object)  # the picked designs' indices
+    constraints_changed = Signal()
 
     def __init__(self, session, parent: QObject | None = None):
         super().__init__(parent)
@@ -27,3 +28,4 @@ class SessionSignals(QObject):
         session.observe("history", self.history_changed.emit)
         session.observe("groups", self.groups_changed.emit)
         session.observe("picked", self.picked_changed.emit)
+        session.observe("constraints", self.constraints_changed.emit)

@@ -66,6 +66,9 @@ class ToolActions:
     export_sequence: Callable  # export_sequence(items, folder, title) -> paths written (all or none)
     selected_pins: Callable  # () -> the pins selected in the gallery
     status: Callable  # status(text)
+    # surprises_meeting(n, seed, temperature) -> True when it draws N surprises that meet the session's
+    # constraints (in a worker; they are pinned with pin_surprises); set by the page's steering
+    surprises_meeting: Callable | None = None
 
 
 class MapTools(QWidget):
@@ -197,19 +200,26 @@ class MapTools(QWidget):
         temp = round(float(self.temperature.value()), 6)
         if seed is None:
             seed = int(self._rng.integers(0, 2**31 - MAX_SURPRISES * 4))
+        if self.session.constraints and self.actions.surprises_meeting is not None:
+            self.actions.surprises_meeting(n, seed, temp)  # only those that meet them, pinned when found
+            return []
         try:
             drawn = [surprise_latent(self.session.project, self.session.config.latent_dim, seed + k, temp)
                      for k in range(n)]
         except UserError as exc:
             self.actions.status(f"Surprise failed: {exc}")
             return []
-        pins = self.actions.pin_latents([z for z, _ in drawn], [f"surprise-{seed + k}" for k in range(n)],
+        return self.pin_surprises([(z, seed + k, meta) for k, (z, meta) in enumerate(drawn)], temp)
+
+    def pin_surprises(self, drawn, temp: float) -> list:
+        """Pin drawn surprises ``(z, seed, sidecar fields)``, each remembering its seed."""
+        pins = self.actions.pin_latents([z for z, _, _ in drawn], [f"surprise-{s}" for _, s, _ in drawn],
                                         source="surprise")
-        for k, pin in enumerate(pins):
-            pin.seed = seed + k
-            pin.extra = drawn[k][1]
-        self.actions.status(f"Pinned {len(pins)} surprise{'s' if len(pins) != 1 else ''} "
-                            f"(temperature {temp:g}, seeds {seed}–{seed + n - 1})")
+        for pin, (_, s, meta) in zip(pins, drawn):
+            pin.seed, pin.extra = s, meta
+        seeds = [s for _, s, _ in drawn]
+        self.actions.status(f"Pinned {len(pins)} surprise{'s' if len(pins) != 1 else ''} (temperature {temp:g}"
+                            + (f", seeds {min(seeds)}–{max(seeds)})" if seeds else ")"))
         return pins
 
     # sweep
