@@ -44,6 +44,7 @@ Owners keep their workers and, before they go, cancel them (or stop the trainer)
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import sys
@@ -268,6 +269,7 @@ class GeneratorJob(_Outcomes, GeneratorWorker):
 
 # -- the pools ----------------------------------------------------------------------------------
 _pools: dict[bool, QThreadPool] = {}
+EXIT_WAIT_MS = 15000  # at interpreter exit, wait this long for the pools' threads
 _running: set = set()
 _running_lock = threading.Lock()
 
@@ -276,6 +278,8 @@ def worker_pool(background: bool) -> QThreadPool:
     """The pool for background (lowered priority) or interactive (normal priority) work."""
     pool = _pools.get(background)
     if pool is None:
+        if not _pools:  # a script that ends without the app's quit path must not pull Python down under
+            atexit.register(_wait_at_exit)  # a pool thread still running (a segfault at exit)
         pool = QThreadPool()
         pool.setObjectName("background-workers" if background else "interactive-workers")
         pool.setMaxThreadCount(POOL_THREADS[background])
@@ -302,6 +306,12 @@ def start_worker(worker: _Outcomes) -> _Outcomes:
     worker.ended.connect(_forget)
     worker_pool(worker.background).start(worker)
     return worker
+
+
+def _wait_at_exit() -> None:
+    """At interpreter exit: give the pools' threads (a runner lingering for its next job) time to end."""
+    if not wait_for_workers(EXIT_WAIT_MS):
+        log.warning("workers still running at exit after %d ms", EXIT_WAIT_MS)
 
 
 def wait_for_workers(msecs: int = -1) -> bool:
