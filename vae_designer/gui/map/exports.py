@@ -86,7 +86,7 @@ class MapExporter:
         from vae_designer.core.export.design import design_formats
 
         s, fmt = self.session, self.export_format()
-        formats = design_formats(s.kind, {**s.context.look, "channels": s.config.channels})
+        formats = design_formats(s.kind, s.context.look)
         filters = ";;".join(f"{FILE_KINDS.get(f, f.upper())} (*.{f})" for f in [fmt, *[f for f in formats if f != fmt]])
         path, _ = QFileDialog.getSaveFileName(self._parent, "Export design", default_name + "." + fmt, filters)
         return path

@@ -244,7 +244,7 @@ class MapPage(QWidget):
         """The export formats of the model on show and whether its designs are silhouettes."""
         from vae_designer.core.export.design import design_formats, project_look
 
-        look = {**self.session.context.look, "channels": self.session.config.channels}
+        look = self.session.context.look  # the manifest's look fields (image_look, image_tones, channels)
         return design_formats(self.session.kind, look), self.session.kind == "image" and \
             project_look(look) == "silhouette"
 
