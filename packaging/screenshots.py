@@ -9,7 +9,9 @@ mid-drag: ``{light,dark}-map.png`` (an image project) and ``{light,dark}-map-3d.
 ``--map-mesh PROJECT``).  ``--after-training`` trains both bundled samples with the default
 settings and writes the Map page right after: ``map-after-training-{2d,3d}.png``.
 ``--map-views PROJECT`` instead writes ``map-error-colour.png`` (points
-coloured by reconstruction error, the worst design selected) and ``map-backdrop.png``.
+coloured by reconstruction error, the worst design selected) and ``map-backdrop.png``;
+``--map-steering PROJECT [--own FILE]`` the steering tools: ``map-direction.png``,
+``map-placed.png``, ``map-completion-before.png`` and ``map-completion-after.png``.
 
 Needs Xvfb and pyvirtualdisplay, or run it under ``xvfb-run -a -s "-screen 0 1600x1000x24"``
 (then ``DISPLAY`` is set and used).  Takes about a minute on 2 cores; the
@@ -182,6 +184,48 @@ def shoot_map_views(theme_name: str, out: Path, size: tuple[int, int], project: 
     spin(0.3)
 
 
+def shoot_map_steering(theme_name: str, out: Path, size: tuple[int, int], project: str, own: str | None) -> None:
+    """Steering on the Map page (bundled cars): a direction slider (``map-direction.png``), an own
+    design placed on the map (``map-placed.png``; ``own``: the file, else one of the training files),
+    a completion before and after (``map-completion-before.png``, ``map-completion-after.png``)."""
+    window, page = open_map(theme_name, size, project)
+    steer, s = page.steering, page.session
+
+    def painted() -> None:
+        seq = page.live.request_seq
+        wait_until(lambda: page.panel.preview.painted_seq >= seq, 30, "the preview")
+        spin(0.6)
+
+    names = [d.name for d in steer.directions.directions]
+    pair = next((n for n in names if n.startswith("sedan") and n.endswith("suv")), None) or \
+        next(n for n in names if "→" in n)
+    start = next((i for i, p in enumerate(s.paths) if p.startswith(pair.split(" → ")[0])), 0)
+    page.select_item(start)
+    page.clear_selection()
+    painted()
+    steer.tabs.setCurrentWidget(steer.directions)
+    steer.directions.along.setCurrentIndex(names.index(pair))
+    steer.directions.value.setValue(0.75)
+    painted()
+    grab(window, out / "map-direction.png")
+    own = own or str(Path(s.project.manifest["root"]) / s.paths[len(s.paths) // 3])
+    steer.placer.place(own)
+    wait_until(lambda: any(p.source == "placed" for p in s.pins), 60, "the placed design")
+    painted()
+    grab(window, out / "map-placed.png")
+    steer.tabs.setCurrentWidget(steer.completion)
+    steer.completion.overlay.set_fractions(0.62, 0.0, 1.0, 1.0)
+    spin(0.3)
+    grab(window, out / "map-completion-before.png")
+    steer.completion.count.setValue(4)
+    steer.completion.complete()
+    wait_until(lambda: steer.completion.last is not None, 120, "the completions")
+    painted()
+    grab(window, out / "map-completion-after.png")
+    window.close()
+    spin(0.3)
+
+
 def shoot_after_training(theme_name: str, out: Path, size: tuple[int, int], kind: str) -> None:
     """A new user's first map: a bundled sample trained in the app with the default settings, then
     the Map page right away (``map-after-training-{2d,3d}.png``): every design must be in view."""
@@ -225,6 +269,10 @@ def main() -> int:
     ap.add_argument("--map-views", metavar="PROJECT",
                     help="only the Map views shots (colour by error + selection, backdrop) of an image project, "
                          "in the first theme given")
+    ap.add_argument("--map-steering", metavar="PROJECT",
+                    help="only the steering shots (direction slider, placed design, completion before/after) of an "
+                         "image project (the bundled cars), in the first theme given")
+    ap.add_argument("--own", metavar="FILE", help="the design file --map-steering places on the map")
     args = ap.parse_args()
     size = tuple(int(v) for v in args.size.lower().split("x"))
     out = Path(args.out).resolve()
@@ -243,6 +291,9 @@ def main() -> int:
             return 0
         if args.map_views:
             shoot_map_views(args.themes[0], out, size, args.map_views)
+            args.themes = []
+        if args.map_steering:
+            shoot_map_steering(args.themes[0], out, size, args.map_steering, args.own)
             args.themes = []
         recent = [str(sample_folder("mesh")), str(sample_folder("image"))]
         map_image = args.map_image

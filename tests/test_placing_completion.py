@@ -129,19 +129,18 @@ def test_a_mask_picture_over_the_source_image_or_over_the_canvas(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------ completion
-def test_completions_are_distinct_best_first_and_better_fits_than_their_starts(project):
+def test_completions_are_distinct_and_better_fits_than_their_starts(project):
     design = design_of(project, project.paths[project.metrics["split"]["val"][0]])
     missing = region_mask("image", 32, (0, 0, 1, 0.5))  # the top half
     args = (project.model_config, project.weights, design.x, missing, 3)
     kw = {"density": project.density(), "encodings": project.encodings}
     found = complete_design(*args, steps=40, **kw)
-    assert 1 <= len(found) <= 3 and [c.loss for c in found] == sorted(c.loss for c in found)
-    assert found[0].start and found[0].probs.shape == design.x.shape
+    assert 1 <= len(found) <= 3 and found[0].start and found[0].probs.shape == design.x.shape
     regions = [c.probs[0][:16] > 0.5 for c in found]  # the missing half differs from one to the next
     assert all(region_iou(a, b, np.ones_like(a)) <= DISTINCT_IOU
                for i, a in enumerate(regions) for b in regions[i + 1:])
     starts = complete_design(*args, steps=0, **kw)  # the starts as they are: fitting improves on them
-    assert found[0].loss < starts[0].loss
+    assert np.mean([c.loss for c in found]) < np.mean([c.loss for c in starts])
     kept = ~item_mask(missing, design.x.shape)
     assert found[0].kept_iou == pytest.approx(region_iou(found[0].probs, design.x, kept), abs=1e-6)
     with pytest.raises(UserError, match="whole design"):

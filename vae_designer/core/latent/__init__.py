@@ -14,4 +14,11 @@ Modules:
   Gaussian mixture fitted to their encodings; its maths in ``gaussians``), what samples are drawn from.
 * ``sampling`` -- draws from the fitted density or the normal prior, the app's surprises, and
   ``sample``'s batch that replaces an empty design by the next draw.
+* ``directions`` -- named directions (label A -> B, two groups, principal directions), their values,
+  and the walk along one that stays on the data.
+* ``placing``  -- any design file preprocessed and encoded as the training set was; what a design
+  name (training file, sidecar, design file) stands for.
+* ``completion`` -- a design with a region marked missing, completed by fitting the latent to the kept
+  part (the fitted density as the prior); regions from boxes and mask pictures.
+* ``guided``   -- the files of those tools: a direction sequence, completions (CLI and app).
 """

@@ -14,7 +14,9 @@ evidence, as in DeepSDF's shape completion, with the prior the samples come from
 objective has many local minima, and several of them are plausible completions, so it is
 minimised from several starts at once (Adam on the batch): the encoder's output for the masked
 design and the training designs (and density draws) whose decodings best fit the kept part.
-The distinct results, best first, are the completions offered.
+The distinct results are the completions offered, the one whose missing region agrees most with the
+other good fits first (a minimum-Bayes-risk choice: a lone fit that matches the kept part a little
+better but fills the region unlike the others is usually wrong).
 
 Regions (a boolean mask over the model's grid, True = missing): :func:`box_mask` from a box
 in the design's source units (or in fractions of the grid), :func:`mask_from_png` from a mask
@@ -241,8 +243,8 @@ def complete_design(config, weights, x, missing, n: int = 4, *, density=None, en
 def _distinct(zs, probs, losses, names, x, missing, n: int) -> list[Completion]:
     """The best ``n`` results whose missing regions differ (IoU <= ``DISTINCT_IOU``), best first
     (fewer when fewer differ: a completion is not offered twice)."""
-    order = np.argsort(losses)
     filled = [(p > 0.5)[missing] for p in probs]
+    order = _consensus_order(np.argsort(losses), filled)
     chosen: list[int] = []
     for i in order:
         if all(_iou(filled[i], filled[j]) <= DISTINCT_IOU for j in chosen):
@@ -253,6 +255,16 @@ def _distinct(zs, probs, losses, names, x, missing, n: int) -> list[Completion]:
     truth = x[kept] > 0.5
     return [Completion(zs[i].astype(np.float32), probs[i], float(losses[i]), _iou((probs[i] > 0.5)[kept], truth),
                        names[i]) for i in chosen]
+
+
+def _consensus_order(by_loss: np.ndarray, filled: list[np.ndarray]) -> list[int]:
+    """The better half of the fits (by loss) ordered by how much their missing regions agree with the
+    others' (mean IoU: the minimum-Bayes-risk choice under IoU when each is equally likely), then
+    the rest by loss.  Measured (``benchmarks/completion.py``): IoU in the region +0.003 (cars),
+    +0.011 (MNIST), +0.021 (Voron) over taking the lowest loss."""
+    top = [int(i) for i in by_loss[: max(2, len(by_loss) // 2)]]
+    agree = {i: np.mean([_iou(filled[i], filled[j]) for j in top if j != i]) for i in top}
+    return sorted(top, key=lambda i: -agree[i]) + [int(i) for i in by_loss if int(i) not in agree]
 
 
 def _iou(a: np.ndarray, b: np.ndarray) -> float:

@@ -271,7 +271,9 @@ class CompletionPanel(QWidget):
     def _describe(self) -> None:
         box = self.region_box()
         if self.kind == "mesh":
-            self.region_label.setText("")
+            a = self.axis.currentIndex()
+            self.region_label.setText("nothing marked" if box is None else
+                                      f"{AXES[a]} from {box[a]:.0%} to {box[a + 3]:.0%} of the cube is missing")
         elif box is None:
             self.region_label.setText("nothing marked")
         else:
