@@ -3,14 +3,17 @@
 For every ordered pair of labels (``--pairs`` at most) and ``--starts`` held-out designs of A
 each (the project's validation split), the sequence of ``--steps`` designs from the start design's
 own value to 1 (B's level) is written exactly as ``vae-designer direction`` writes it
-(``core.latent.guided.direction_sequence``: PNG + sidecar), once per walk: ``on-data`` (the
-default) and ``straight``.  Then, on the *exported files*:
+(``core.latent.guided.direction_sequence``: PNG + sidecar), once per way of walking: the default
+(``on-data`` walk, ``even`` spacing), ``on-data`` with equal value steps, and the plain straight line
+with equal value steps.  Then:
 
-* **towards B**: each PNG is read back and encoded as a user's own file would be
-  (``core.latent.placing.place_file``), and its margin ``|z - mean_A| - |z - mean_B|`` under the
-  nearest-label-mean classifier (label means of the project's encodings) is taken; a sequence
-  is *monotone* when the margin never decreases from one design to the next; *ends at B* when
-  the last design's nearest label mean is B's;
+* **towards B**: the margin ``|z - mean_A| - |z - mean_B|`` of each design under the
+  nearest-label-mean classifier in latent space (label means of the project's encodings), for
+  the design's latent vector (its sidecar's) and, stricter, for its *exported file* read back and
+  encoded as a user's own file would be (``core.latent.placing.place_file``; the encoder's error
+  on a decoded design is part of it); a sequence is *monotone* when the margin never decreases
+  from one design to the next; it *ends at B* when the last design's nearest label mean is B's
+  (re-encoded);
 * **smooth**: the properties each sidecar records of its file (area, bounding-box width and
   height in source pixels, aspect = width / height); a sequence *jumps* when a property's
   largest step exceeds 3x its median step (a median below 0.5% of the property's mean counts as
@@ -69,15 +72,15 @@ def run_project(path: str, args) -> list[dict]:
     val = project.metrics["split"]["val"]
     pairs = list(itertools.permutations(names, 2))[: args.pairs]
     rows = []
-    for walk in ("on-data", "straight"):
-        monotone = ends = smooth = total = 0
+    for walk, spacing in (("on-data", "even"), ("on-data", "values"), ("straight", "values")):
+        monotone = monotone_latent = ends = smooth = total = 0
         novelty = []
         for a, b in pairs:
             ia, ib = names.index(a), names.index(b)
             for i in [i for i in val if labels[i] == a][: args.starts]:
                 folder = Path(tempfile.mkdtemp(dir=args.out))
                 written = run_to_end(direction_sequence(project, project.paths[i], f"{a}->{b}", folder, "png",
-                                                        steps=args.steps, method=walk))
+                                                        steps=args.steps, method=walk, spacing=spacing))
                 pngs = [p for p in written if p.suffix == ".png"]
                 z = np.stack([place_file(p, project.model_config, project.weights, project.manifest).z
                               for p in pngs])
@@ -87,12 +90,16 @@ def run_project(path: str, args) -> list[dict]:
                 ends += int(np.argmin(d[-1])) == ib
                 smooth += not jumps(np.array([props_of(p.with_suffix(".json")) for p in pngs]))
                 zs = np.array([json.loads(p.with_suffix(".json").read_text())["latent"] for p in pngs])
+                dl = np.linalg.norm(zs[:, None] - means[None], axis=2)
+                monotone_latent += bool((np.diff(dl[:, ia] - dl[:, ib]) >= 0).all())
                 novelty.append(float(lmap.novelty(zs)[0].mean()))
                 total += 1
-        rows.append({"project": Path(path).name, "walk": walk, "sequences": total, "monotone": monotone,
-                     "ends_at_b": ends, "smooth": smooth, "novelty": float(np.mean(novelty))})
-        print(f"  {Path(path).name} {walk}: {monotone}/{total} monotone towards B, {ends}/{total} end at B, "
-              f"{smooth}/{total} without jumps, novelty {np.mean(novelty):.2f}", flush=True)
+        rows.append({"project": Path(path).name, "walk": f"{walk}, {spacing}", "sequences": total,
+                     "monotone": monotone, "monotone_latent": monotone_latent, "ends_at_b": ends, "smooth": smooth,
+                     "novelty": float(np.mean(novelty))})
+        print(f"  {Path(path).name} {walk} {spacing}: {monotone_latent}/{total} monotone towards B (latents), "
+              f"{monotone}/{total} (files re-encoded), {ends}/{total} end at B, {smooth}/{total} without jumps, "
+              f"novelty {np.mean(novelty):.2f}", flush=True)
     return rows
 
 
@@ -107,12 +114,13 @@ def main() -> int:
     args.out = args.out or tempfile.mkdtemp(prefix="vae-directions-")
     Path(args.out).mkdir(parents=True, exist_ok=True)
     rows = [r for p in args.projects for r in run_project(p, args)]
-    print("\n| project | walk | sequences | monotone towards B | end at B | no jumps (3x median) | novelty |")
-    print("|---|---|---|---|---|---|---|")
+    print("\n| project | walk, spacing | sequences | monotone towards B: latents | files re-encoded | end at B | "
+          "no jumps (3x median) | novelty |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         n = r["sequences"]
-        print(f"| {r['project']} | {r['walk']} | {n} | {r['monotone'] / n:.0%} | {r['ends_at_b'] / n:.0%} | "
-              f"{r['smooth'] / n:.0%} | {r['novelty']:.2f} |")
+        print(f"| {r['project']} | {r['walk']} | {n} | {r['monotone_latent'] / n:.0%} | {r['monotone'] / n:.0%} | "
+              f"{r['ends_at_b'] / n:.0%} | {r['smooth'] / n:.0%} | {r['novelty']:.2f} |")
     return 0
 
 

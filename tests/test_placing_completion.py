@@ -193,6 +193,12 @@ def test_cli_direction_writes_a_sequence_from_an_own_design_with_sidecars(projec
     values = [s["direction"]["value"] for s in sides]
     assert values[-1] == 1.0 and values == sorted(values) and sides[0]["direction"]["walk"] == "on-data"
     assert values[0] == pytest.approx(sides[0]["direction"]["start_value"])
+    assert sides[0]["direction"]["spacing"] == "even"
+    # equal value steps on request (the default spaces them where the decoded design changes)
+    assert run(monkeypatch, "direction", project.path, own, "--along", "tall->wide", "--steps", "4",
+               "--spacing", "values", "-o", tmp_path / "v") == 0
+    even = [json.loads(f.read_text())["direction"]["value"] for f in sorted((tmp_path / "v").glob("*.json"))]
+    np.testing.assert_allclose(np.diff(even), np.diff(even)[0], rtol=1e-6)
     assert run(monkeypatch, "direction", project.path, own, "--along", "pc1", "--from", "-1", "--to", "1",
                "--steps", "3", "--walk", "straight", "-o", tmp_path / "p") == 0
     capsys.readouterr()

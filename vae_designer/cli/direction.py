@@ -28,6 +28,9 @@ def add_parser(sub) -> None:
     p.add_argument("--walk", choices=["on-data", "straight"], default="on-data",
                    help="on-data (default): each step drawn towards where designs with that value lie (the "
                         "fitted latent density); straight: the straight line")
+    p.add_argument("--spacing", choices=["even", "values"], default="even",
+                   help="even (default): the designs change by equal amounts from one to the next; values: equal "
+                        "steps of the value")
     p.add_argument("--probe", action="store_true", help="LABEL->LABEL from a logistic-regression probe")
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR")
     p.add_argument("--format", choices=FORMATS, help="as for sample")
@@ -45,7 +48,7 @@ def run(args) -> int:
     folder = out_dir(args.output)
     written = run_to_end(direction_sequence(project, args.start, args.along, folder, fmt, steps=args.steps,
                                             start=args.start_value, end=args.end_value, method=args.walk,
-                                            probe=args.probe, pixels=args.size),
+                                            probe=args.probe, spacing=args.spacing, pixels=args.size),
                          lambda paths: print(paths[0], flush=True))
     sys.stderr.write(f"vae-designer: wrote {len(written) // 2} designs along {args.along} into {folder}\n")
     return 0

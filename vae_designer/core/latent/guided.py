@@ -36,26 +36,52 @@ def direction_values(direction, start_value: float, start: float | None, end: fl
     return np.linspace(v0, v1, int(steps))
 
 
+SPACINGS = ("even", "values")
+FINE = 64  # the fine walk that even spacing measures the design's change along
+
+
+def even_values(project, z0, direction, values, density, method: str, fine: int = FINE) -> np.ndarray:
+    """``len(values)`` values from ``values[0]`` to ``values[-1]`` at which the *decoded design* changes
+    by equal amounts from one to the next (the mean absolute change of its probabilities along a
+    fine walk, integrated and inverted): a decoder that turns a van into a pickup within a tenth of
+    the way gets its steps there, not one jump among tiny steps."""
+    from .directions import walk
+    from .generate import decode
+
+    grid = np.linspace(values[0], values[-1], max(int(fine), len(values)))
+    probs = decode(project, walk(z0, direction, grid, density, method))
+    change = np.abs(np.diff(probs.reshape(len(probs), -1), axis=0)).mean(axis=1)
+    travelled = np.concatenate([[0.0], np.cumsum(change + 1e-9 * change.mean() + 1e-12)])
+    return np.interp(np.linspace(0.0, travelled[-1], len(values)), travelled, grid)
+
+
 def direction_sequence(project, ref: str, spec: str, folder, fmt: str, *, steps: int = 8,
                        start: float | None = None, end: float | None = None, method: str = "on-data",
-                       probe: bool = False, pixels: int | None = None) -> Generator[list[Path], None, list[Path]]:
+                       probe: bool = False, spacing: str = "even",
+                       pixels: int | None = None) -> Generator[list[Path], None, list[Path]]:
     """Write ``steps`` designs from the design ``ref`` along direction ``spec`` ("A->B" of the
-    labels, "pcK") into ``folder`` as ``direction_III.FMT`` with sidecars; yields each pair."""
+    labels, "pcK") into ``folder`` as ``direction_III.FMT`` with sidecars; yields each pair.
+    ``spacing``: "even" (default: equal changes of the design, :func:`even_values`) or "values"
+    (equal steps of the value)."""
     from .directions import check_walk, parse_direction, walk, walk_density
     from .placing import design_of
 
     check_walk(method)
+    if spacing not in SPACINGS:
+        raise UserError(f"unknown spacing {spacing!r}: use {' or '.join(SPACINGS)}")
     direction = parse_direction(spec, project.encodings, project.labels, probe=probe)
     design = design_of(project, ref, need_input=False)
     start_value = float(direction.value(design.z))
     values = direction_values(direction, start_value, start, end, steps)
     density = walk_density(training_split(project)) if method == "on-data" else None
+    if spacing == "even":
+        values = even_values(project, design.z, direction, values, density, method)
     zs = walk(design.z, direction, values, density, method)
     written: list[Path] = []
     width = max(3, len(str(len(values) - 1)))
     for k, (z, v) in enumerate(zip(zs, values)):
         info = {**direction.describe(), "value": float(v), "start_value": start_value, "step": k + 1,
-                "steps": len(values), "walk": method}
+                "steps": len(values), "walk": method, "spacing": spacing}
         paths = export_design(project, z, Path(folder) / f"direction_{k:0{width}d}", fmt, source="direction",
                               parents=[design.name], pixels=pixels, extra={"direction": info})
         written += paths

@@ -233,13 +233,18 @@ class DirectionsPanel(QWidget):
         if walked is None:
             self.actions.status("Export failed: choose a direction and a design first")
             return []
+        from vae_designer.core.latent.guided import even_values
+
         start, end = walked[1]["start_value"], float(self.value.value())
         values = np.linspace(start, end, int(steps or self.steps.value()))
+        if self.session.project is not None:  # the designs change by equal amounts (as `direction` writes them)
+            values = even_values(self.session.project, self._base, d, values, self._density, walked[1]["walk"])
         zs, info = self._walk(values)
         width = max(2, len(str(len(zs))))
         stem = d.key.replace("->", "-to-").replace(" ", "_")
         items = [(f"direction-{stem}-{k + 1:0{width}d}", z, "direction", None, None,
-                  {"extra": {"direction": {**info, "value": float(v), "step": k + 1, "steps": len(zs)}}})
+                  {"extra": {"direction": {**info, "value": float(v), "step": k + 1, "steps": len(zs),
+                                           "spacing": "even" if self.session.project is not None else "values"}}})
                  for k, (z, v) in enumerate(zip(zs, values))]
         return self.actions.export_sequence(items, folder, f"Export the sequence along {d.name} into")
 
