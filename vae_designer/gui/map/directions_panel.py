@@ -127,15 +127,14 @@ class DirectionsPanel(QWidget):
     def model_changed(self) -> None:
         """Another model (or newer weights): its principal directions and label pairs (the pin groups
         stay, as latents; the direction chosen stays chosen)."""
-        from vae_designer.core.latent.directions import group_direction, label_direction, principal_directions
+        from vae_designer.core.latent.directions import group_direction, principal_directions
 
         s, chosen = self.session, self.along.currentText()
         self._density, self._base = None, None
         found = []
         if s.encodings is not None and len(s.encodings) >= 2:
             found += principal_directions(s.encodings, PCS)
-            labels = [lab for lab, _ in sorted(_counts(s.labels).items(), key=lambda kv: -kv[1])][:MAX_LABELS]
-            found += [label_direction(s.encodings, s.labels, a, b) for a in labels for b in labels if a != b]
+            found += _label_directions(s.encodings, s.labels)
         if all(self._groups.values()):
             try:
                 found.append(group_direction(np.stack(self._groups["A"]), np.stack(self._groups["B"]),
@@ -249,10 +248,26 @@ class DirectionsPanel(QWidget):
         return self.actions.export_sequence(items, folder, f"Export the sequence along {d.name} into")
 
 
-def _counts(labels) -> dict:
-    out: dict = {}
-    for label in labels:
-        out[label] = out.get(label, 0) + 1
+def _label_directions(encodings, labels) -> list:
+    """"A → B" for every ordered pair of the ``MAX_LABELS`` most common labels (each label's mean
+    computed once: a map of 100,000 designs has its directions in milliseconds)."""
+    from vae_designer.core.latent.directions import group_direction
+
+    names, inverse, counts = np.unique(np.asarray(list(labels), dtype=str), return_inverse=True, return_counts=True)
+    if len(names) < 2:
+        return []
+    z = np.asarray(encodings, np.float64)
+    means = np.zeros((len(names), z.shape[1]))
+    np.add.at(means, inverse, z)
+    means /= counts[:, None]
+    keep = [int(i) for i in np.argsort(-counts, kind="stable")[:MAX_LABELS]]
+    out = []
+    for a in keep:
+        for b in keep:
+            if a != b and not np.allclose(means[a], means[b]):
+                d = group_direction(means[a][None], means[b][None], str(names[a]), str(names[b]), kind="labels")
+                d.extra["designs"] = [int(counts[a]), int(counts[b])]
+                out.append(d)
     return out
 
 
