@@ -189,7 +189,7 @@ def shoot_map_steering(theme_name: str, out: Path, size: tuple[int, int], projec
     design placed on the map (``map-placed.png``; ``own``: the file, else one of the training files),
     a completion before and after (``map-completion-before.png``, ``map-completion-after.png``)."""
     window, page = open_map(theme_name, size, project)
-    steer, s = page.steering, page.session
+    steer, s = page.tool_tabs, page.session
 
     def painted() -> None:
         seq = page.live.request_seq

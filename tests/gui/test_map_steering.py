@@ -26,8 +26,8 @@ def wait_design(qtbot, page, source):
 def test_a_direction_slider_moves_the_design_to_the_typed_value_and_exports_the_sequence(
         qtbot, make_main_window, image_project, tmp_path):
     _window, page = open_map(qtbot, make_main_window, image_project)
-    panel = page.steering.directions
-    page.steering.tabs.setCurrentWidget(panel)
+    panel = page.tool_tabs.directions
+    page.tool_tabs.tabs.setCurrentWidget(panel)
     names = [panel.along.itemText(i) for i in range(panel.along.count())]
     assert "PC 1" in names and "tall → wide" in names and "wide → tall" in names
     panel.along.setCurrentIndex(names.index("tall → wide"))
@@ -55,7 +55,7 @@ def test_a_direction_slider_moves_the_design_to_the_typed_value_and_exports_the_
 
 def test_two_groups_of_pins_make_a_direction(qtbot, make_main_window, image_project):
     _window, page = open_map(qtbot, make_main_window, image_project)
-    panel, s = page.steering.directions, page.session
+    panel, s = page.tool_tabs.directions, page.session
     lab = np.array(s.labels)
     pins = page.pin_latents([s.encodings[i] for i in np.flatnonzero(lab == "tall")[:2]] +
                             [s.encodings[i] for i in np.flatnonzero(lab == "wide")[:2]],
@@ -93,7 +93,7 @@ def test_an_own_design_dropped_on_the_map_is_encoded_marked_and_pinned(qtbot, ma
     assert pin.name == "my sketch" and pin.thumb is not None and pin.extra == {"placed": "my sketch.png"}
     wait_design(qtbot, page, "placed")
     np.testing.assert_array_equal(page.session.design.z, pin.z)
-    marks = page.steering.marks.points
+    marks = page.tool_tabs.marks.points
     np.testing.assert_allclose(marks, [page.session.point_of(pin.z)], atol=1e-5)
     # the placed design is among its kind: the nearest training design is tall
     assert "tall" in page.nearest_label.text()
@@ -110,13 +110,13 @@ def test_an_own_design_dropped_on_the_map_is_encoded_marked_and_pinned(qtbot, ma
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(other), ""))
     window.act_place_design.trigger()
     qtbot.waitUntil(lambda: any(p.name == "wide one" for p in page.session.pins), timeout=30000)
-    qtbot.waitUntil(lambda: len(page.steering.marks.points) == 2, timeout=10000)
+    qtbot.waitUntil(lambda: len(page.tool_tabs.marks.points) == 2, timeout=10000)
 
 
 def test_a_marked_rectangle_is_completed_into_pins(qtbot, make_main_window, image_project, tmp_path):
     _window, page = open_map(qtbot, make_main_window, image_project)
-    panel = page.steering.completion
-    page.steering.tabs.setCurrentWidget(panel)
+    panel = page.tool_tabs.completion
+    page.tool_tabs.tabs.setCurrentWidget(panel)
     overlay = panel.overlay
     panel.mark_button.setChecked(True)
     assert overlay.active
@@ -142,7 +142,7 @@ def test_a_marked_rectangle_is_completed_into_pins(qtbot, make_main_window, imag
 
 def test_a_mesh_completes_a_slab_of_the_cube(qtbot, make_main_window, mesh_project):
     _window, page = open_map(qtbot, make_main_window, mesh_project)
-    panel = page.steering.completion
+    panel = page.tool_tabs.completion
     assert panel.axis.isVisibleTo(panel) and not panel.mark_button.isVisibleTo(panel)
     panel.axis.setCurrentIndex(2)
     panel.low.setValue(0.6)

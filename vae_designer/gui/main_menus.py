@@ -130,7 +130,7 @@ class MenusMixin:
     def place_design(self) -> None:
         """File → Place Design…: the map page encodes the chosen file and pins it (a drop on the map does too)."""
         if self.show_page("map"):
-            self.map_page.steering.placer.ask(self)
+            self.map_page.tool_tabs.placer.ask(self)
         else:
             self.statusBar().showMessage("Train or open a model first: a design is placed on its map", 8000)
 

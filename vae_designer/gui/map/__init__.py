@@ -18,7 +18,7 @@ Modules:
   the 3D view in ``mesh_preview``, imported only when OpenGL is available).
 * ``live_decode``     -- decoding the cursor's design, newest request wins, latency measured.
 * ``tools``           -- sweep, surprise, blend.
-* ``steering``        -- the tools area's tabs and the steering tools: ``directions_panel`` (named
+* ``tool_tabs``       -- the tools area's tabs and the steering tools: ``directions_panel`` (named
   directions, a slider with a typed value), ``completion_panel`` (mark a region missing, complete
   it), ``placing`` (own design files placed on the map: File → Place Design…, drops) and
   ``placed_marks`` (their stars on the map).

@@ -8,7 +8,7 @@ small views that get state and callbacks and follow the session's signals (``Ses
 * :class:`~.plot_view.MapView` -- the plot, points (:class:`~.drawing.PointLayer`), cursor, hover,
   item card, selection ring, backdrop;
 * :class:`~.preview_panel.PreviewPanel` -- the decoded design, novelty, Pin, Export and the tools
-  (:class:`~.steering.Steering`: :class:`~.tools.MapTools`, named directions, completion, own designs);
+  (:class:`~.tool_tabs.ToolTabs`: :class:`~.tools.MapTools`, named directions, completion, own designs);
 * :class:`~.gallery.Gallery` -- the pins; :mod:`.exports` pins and exports.
 
 Each cursor move lifts the map point to a latent vector (``LatentMap.lift``) and asks the live decoder
@@ -39,7 +39,7 @@ from .plot_view import MapView
 from .preview_panel import PreviewPanel
 from .projections import Projections
 from .session_signals import SessionSignals
-from .steering import Steering
+from .tool_tabs import ToolTabs
 from .tools import MapTools, ToolActions
 
 
@@ -91,9 +91,9 @@ class MapPage(QWidget):
         actions = ToolActions(show=self.show_latent, pin_latents=self.pin_latents, status=self.status.setText,
                               export_sequence=self._export_sequence, selected_pins=self.gallery.selected_pins)
         self.tools = MapTools(s, actions)
-        self.steering = Steering(s, self.signals, self.tools, actions, self)  # directions, own designs, completion
-        self.panel = PreviewPanel(self.steering.tabs)
-        self.steering.attach(self.plot, self.panel.image_view)
+        self.tool_tabs = ToolTabs(s, self.signals, self.tools, actions, self)  # directions, own designs, completion
+        self.panel = PreviewPanel(self.tool_tabs.tabs)
+        self.tool_tabs.attach(self.plot, self.panel.image_view)
         self.image_view, self.format_combo = self.panel.image_view, self.panel.format_combo
         self.novelty_label, self.nearest_label = self.panel.novelty_label, self.panel.nearest_label
         self.exporter = MapExporter(s, self, self.panel.export_format, self.status.setText, self.exported.emit)
@@ -439,7 +439,7 @@ class MapPage(QWidget):
         self.colours.apply()
 
     def shutdown(self) -> None:
-        self.steering.shutdown()
+        self.tool_tabs.shutdown()
         if self.compare_view is not None:
             self.compare_view.shutdown()
         self.live.shutdown()

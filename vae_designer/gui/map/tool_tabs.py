@@ -1,13 +1,13 @@
 """Steering the design, not only wandering: the Map page's directions, own designs and completion.
 
-:class:`Steering` makes and wires the parts so that the page only has to hold it:
+:class:`ToolTabs` makes and wires the parts so that the page only has to hold it:
 
 * :class:`~.directions_panel.DirectionsPanel` (named directions, a slider with a typed value);
 * :class:`~.completion_panel.CompletionPanel` (mark a region missing, complete it), drawing its
   rectangles over the page's picture preview;
 * :class:`~.placing.DesignPlacer` (File → Place Design…, a file dropped on the map:
   :class:`~.placing.DropOnMap`) and :class:`~.placed_marks.PlacedMarks` (the stars on the map);
-* :attr:`Steering.tabs`: the tools area under the preview, the page's :class:`~.tools.MapTools`
+* :attr:`ToolTabs.tabs`: the tools area under the preview, the page's :class:`~.tools.MapTools`
   as "Explore" beside "Directions" and "Complete".
 
 They follow the map session through the page's :class:`~.session_signals.SessionSignals` and act
@@ -25,7 +25,7 @@ from .placed_marks import PlacedMarks
 from .placing import DesignPlacer, DropOnMap
 
 
-class Steering(QObject):
+class ToolTabs(QObject):
     """See the module docstring.  ``tools``: the page's MapTools; ``actions``: its ToolActions."""
 
     def __init__(self, session, signals, tools, actions, parent=None):
