@@ -12,17 +12,14 @@ settings and writes the Map page right after: ``map-after-training-{2d,3d}.png``
 coloured by reconstruction error, the worst design selected) and ``map-backdrop.png``;
 ``--map-history PROJECT`` writes ``map-history.png`` (the history strip after a few steps and
 an undo) and ``map-picked.png`` (designs picked with a lasso, the strip of picked designs).
-The Map shots work on a copy of each project (the app keeps the map session in the project).
-    window.close()
-    spin(0.3)
-
-
-coloured by reconstruction error, the worst design selected) and ``map-backdrop.png``.
 ``--constraints PROJECT`` writes ``map-constraints{,-3d}.png`` (the map shaded where designs break
 constraints on measured properties, the properties under the preview), ``map-snap{,-3d}.png`` (the
 design snapped to spec) and ``map-colour-by-property{,-3d}.png`` (a 2D project, or a 3D one with
 ``--constraints-mesh PROJECT``); ``--where`` sets the constraints (default: the median design's
 aspect or height, and a bound on its width).
+``--map-steering PROJECT [--own FILE]`` the steering tools: ``map-direction.png``,
+``map-placed.png``, ``map-completion-before.png`` and ``map-completion-after.png``.
+The Map shots work on a copy of each project (the app keeps the map session in the project).
 
 Needs Xvfb and pyvirtualdisplay, or run it under ``xvfb-run -a -s "-screen 0 1600x1000x24"``
 (then ``DISPLAY`` is set and used).  Takes about a minute on 2 cores; the
@@ -30,7 +27,8 @@ settings, autosaved projects and ingestion cache go to a temporary folder.
 
 Usage: python packaging/screenshots.py [--out docs/screenshots] [--themes light dark]
        [--offscreen] [--size 1360x860] [--map-image PROJECT] [--map-mesh PROJECT] [--only-map]
-       [--map-views PROJECT] [--map-history PROJECT] [--after-training]
+       [--map-views PROJECT] [--map-history PROJECT] [--map-steering PROJECT [--own FILE]]
+       [--constraints PROJECT] [--constraints-mesh PROJECT] [--where C] [--surprises] [--after-training]
 """
 
 from __future__ import annotations
@@ -307,6 +305,44 @@ def shoot_constraints(theme_name: str, out: Path, size: tuple[int, int], project
     wait_until(lambda: steer.lattice.colour_item.isVisible(), 300, "the property colours")
     spin(0.6)
     grab(window, out / f"map-colour-by-property{suffix}.png")
+def shoot_map_steering(theme_name: str, out: Path, size: tuple[int, int], project: str, own: str | None) -> None:
+    """Steering on the Map page (bundled cars): a direction slider (``map-direction.png``), an own
+    design placed on the map (``map-placed.png``; ``own``: the file, else one of the training files),
+    a completion before and after (``map-completion-before.png``, ``map-completion-after.png``)."""
+    window, page = open_map(theme_name, size, project)
+    steer, s = page.tool_tabs, page.session
+
+    def painted() -> None:
+        seq = page.live.request_seq
+        wait_until(lambda: page.panel.preview.painted_seq >= seq, 30, "the preview")
+        spin(0.6)
+
+    names = [d.name for d in steer.directions.directions]
+    pair = next((n for n in names if n.startswith("sedan") and n.endswith("suv")), None) or \
+        next(n for n in names if "→" in n)
+    start = next((i for i, p in enumerate(s.paths) if p.startswith(pair.split(" → ")[0])), 0)
+    page.select_item(start)
+    page.clear_selection()
+    painted()
+    steer.tabs.setCurrentWidget(steer.directions)
+    steer.directions.along.setCurrentIndex(names.index(pair))
+    steer.directions.value.setValue(0.75)
+    painted()
+    grab(window, out / "map-direction.png")
+    own = own or str(Path(s.project.manifest["root"]) / s.paths[len(s.paths) // 3])
+    steer.placer.place(own)
+    wait_until(lambda: any(p.source == "placed" for p in s.pins), 60, "the placed design")
+    painted()
+    grab(window, out / "map-placed.png")
+    steer.tabs.setCurrentWidget(steer.completion)
+    steer.completion.overlay.set_fractions(0.62, 0.0, 1.0, 1.0)
+    spin(0.3)
+    grab(window, out / "map-completion-before.png")
+    steer.completion.count.setValue(4)
+    steer.completion.complete()
+    wait_until(lambda: steer.completion.last is not None, 120, "the completions")
+    painted()
+    grab(window, out / "map-completion-after.png")
     window.close()
     spin(0.3)
 
@@ -363,6 +399,10 @@ def main() -> int:
                     help="only the constraint shots (shading, snap, colour by property) of a project")
     ap.add_argument("--constraints-mesh", metavar="PROJECT", help="the same of a mesh project")
     ap.add_argument("--where", action="append", help="a constraint for those shots (repeat for more)")
+    ap.add_argument("--map-steering", metavar="PROJECT",
+                    help="only the steering shots (direction slider, placed design, completion before/after) of an "
+                         "image project (the bundled cars), in the first theme given")
+    ap.add_argument("--own", metavar="FILE", help="the design file --map-steering places on the map")
     args = ap.parse_args()
     size = tuple(int(v) for v in args.size.lower().split("x"))
     out = Path(args.out).resolve()
@@ -393,7 +433,9 @@ def main() -> int:
             shoot_map_views(args.themes[0], out, size, args.map_views)
         if args.map_history:
             shoot_map_history(args.themes[0], out, size, args.map_history)
-        if args.map_views or args.map_history:
+        if args.map_steering:
+            shoot_map_steering(args.themes[0], out, size, args.map_steering, args.own)
+        if args.map_views or args.map_history or args.map_steering:
             args.themes = []
         recent = [str(sample_folder("mesh")), str(sample_folder("image"))]
         map_image = args.map_image

@@ -16,11 +16,11 @@ import sys
 from vae_designer import __version__
 from vae_designer.core.errors import Cancelled, UserError
 
-from . import encode, info, interpolate, measure, sample, scan, train
+from . import complete, direction, encode, info, interpolate, measure, sample, scan, train
 from .stop_signals import interrupt_on_sigterm
 
 COMMANDS = {"scan": scan, "train": train, "sample": sample, "interpolate": interpolate,
-            "encode": encode, "info": info, "measure": measure}
+            "direction": direction, "complete": complete, "encode": encode, "info": info, "measure": measure}
 
 
 class _Parser(argparse.ArgumentParser):

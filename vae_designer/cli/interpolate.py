@@ -10,7 +10,8 @@ from .common import out_dir, positive_int
 def add_parser(sub) -> None:
     p = sub.add_parser("interpolate", help="designs on the straight latent path between two designs",
                        description="A and B are training file names (or paths relative to the design "
-                                   "folder) or sidecar .json files of earlier exports.")
+                                   "folder), sidecar .json files of earlier exports or any design files "
+                                   "(encoded as the training set was).")
     p.add_argument("project")
     p.add_argument("a", metavar="A")
     p.add_argument("b", metavar="B")

@@ -59,6 +59,8 @@ class MenusMixin:
                                "Open the bundled sample: 300 car silhouettes")
         self.act_sample_3d = A("Sample Car &Bodies (3D)", lambda: self.open_sample("mesh"), None, "cube",
                                "Open the bundled sample: 48 car-body meshes")
+        self.act_place_design = A("Place &Design on the Map…", self.place_design, None, None,
+                                  "Encode an image or mesh file of your own and put it on the map as a pin")
         self.act_save = A("&Save Project", self.save_project, QKeySequence.StandardKey.Save, "save",
                           "Save the trained model and its settings")
         self.act_save_as = A("Save Project &As…", self.save_project_as, "Ctrl+Shift+S", None,
@@ -85,6 +87,8 @@ class MenusMixin:
         samples = file_menu.addMenu(icons.icon("car"), "Try the Samples")
         samples.addAction(self.act_sample_2d)
         samples.addAction(self.act_sample_3d)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_place_design)
         file_menu.addSeparator()
         file_menu.addAction(self.act_save)
         file_menu.addAction(self.act_save_as)
@@ -151,6 +155,13 @@ class MenusMixin:
             self._view_menu.addAction(act)
         self._page_actions.append(act)
         entry.item.setToolTip(f"{entry.title} (Ctrl+{n})")
+
+    def place_design(self) -> None:
+        """File → Place Design…: the map page encodes the chosen file and pins it (a drop on the map does too)."""
+        if self.show_page("map"):
+            self.map_page.tool_tabs.placer.ask(self)
+        else:
+            self.statusBar().showMessage("Train or open a model first: a design is placed on its map", 8000)
 
     # the Theme menu
     def set_theme(self, name: str) -> None:

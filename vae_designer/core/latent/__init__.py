@@ -22,4 +22,11 @@ Modules:
   meeting it means (``meets``, ``slack``).
 * ``spec``     -- the property bank (the model's designs, measured), Snap to spec, the measured
   lattice of the map.
+* ``directions`` -- named directions (label A -> B, two groups, principal directions), their values,
+  and the walk along one that stays on the data.
+* ``placing``  -- any design file preprocessed and encoded as the training set was; what a design
+  name (training file, sidecar, design file) stands for.
+* ``completion`` -- a design with a region marked missing, completed by fitting the latent to the kept
+  part (the fitted density as the prior); regions from boxes and mask pictures.
+* ``guided``   -- the files of those tools: a direction sequence, completions (CLI and app).
 """

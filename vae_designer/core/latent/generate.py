@@ -1,6 +1,7 @@
 """From latent vectors to files: normal-prior draws, interpolation, reproduction from sidecars.
 
-Shared by the CLI (``sample``, ``interpolate``) and the GUI's export actions.
+Shared by the CLI (``sample``, ``interpolate``) and the GUI's export actions; a design is named
+by a training file, a sidecar or any design file (:mod:`.placing`).
 Every exported design gets a JSON sidecar (``core.export``) holding the exact
 latent vector and the project's weights checksum, so ``sample --from-json``
 writes the same file again.
@@ -8,7 +9,6 @@ writes the same file again.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -63,23 +63,13 @@ def prior_latents(latent_dim: int, n: int, seed: int, temperature: float = 1.0) 
 
 
 def latent_of(project, ref: str) -> tuple[np.ndarray, str]:
-    """A training item's encoding (by relative path or unique file name) or a sidecar's latent."""
-    if ref.lower().endswith(".json") and os.path.isfile(ref):
-        from ..export.files import read_sidecar
+    """The latent vector of a named design and its name: a training item's encoding (by relative
+    path or unique file name), a sidecar's latent, or any design file encoded as the training set
+    was (:func:`.placing.design_of`)."""
+    from .placing import design_of
 
-        data = read_sidecar(ref)
-        return np.asarray(data["latent"], np.float32), Path(ref).stem
-    paths = project.paths
-    if ref in paths:
-        return project.encodings[paths.index(ref)], ref
-    matches = [i for i, p in enumerate(paths) if p.rsplit("/", 1)[-1] == ref or
-               p.rsplit("/", 1)[-1].rsplit(".", 1)[0] == ref]
-    if len(matches) == 1:
-        return project.encodings[matches[0]], paths[matches[0]]
-    if len(matches) > 1:
-        raise UserError(f"{ref!r} matches {len(matches)} training files; give the path relative "
-                        f"to the design folder, e.g. {paths[matches[0]]!r}")
-    raise UserError(f"{ref!r} is neither a training file of this project nor a sidecar .json file")
+    design = design_of(project, ref, need_input=False)
+    return design.z, design.name
 
 
 def export_design(project, z: np.ndarray, out_stem: Path, fmt: str, *, probs: np.ndarray | None = None,

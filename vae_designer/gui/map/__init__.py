@@ -18,6 +18,10 @@ Modules:
   the 3D view in ``mesh_preview``, imported only when OpenGL is available).
 * ``live_decode``     -- decoding the cursor's design, newest request wins, latency measured.
 * ``tools``           -- sweep, surprise, blend.
+* ``tool_tabs``       -- the tools area's tabs and the steering tools: ``directions_panel`` (named
+  directions, a slider with a typed value), ``completion_panel`` (mark a region missing, complete
+  it), ``placing`` (own design files placed on the map: File → Place Design…, drops) and
+  ``placed_marks`` (their stars on the map).
 * ``exports``         -- pin thumbnails, exports of designs, pins and sequences.
 * ``decoder``         -- what the map's workers run (decoding with the saved weights).
 * ``strips``          -- under the map: the picked designs and the history strip, the session kept:

@@ -1,24 +1,20 @@
 """The Map page: the training set's encodings in 2D, a cursor to drag, a live preview.
 
-The state is the Qt-free :class:`~vae_designer.core.latent.session.MapSession`
-(``page.session``): the model and its decode context, the layout, the design on
-show, the selection, the pins.  The page composes small views that get state and
-callbacks, and keeps them in step with the session's signals
-(:class:`~.session_signals.SessionSignals`):
+The state is the Qt-free :class:`~vae_designer.core.latent.session.MapSession` (``page.session``): the
+model and its decode context, the layout, the design on show, the selection, the pins.  The page composes
+small views that get state and callbacks and follow the session's signals (``SessionSignals``):
 
 * :class:`~.header.MapHeader` -- projection, colour by, backdrop, status;
-* :class:`~.plot_view.MapView` -- the plot, points (:class:`~.drawing.PointLayer`),
-  cursor, hover, item card, selection ring, backdrop;
-* :class:`~.preview_panel.PreviewPanel` with the :class:`~.tools.MapTools` -- the
-  decoded design, novelty, Pin and Export;
+* :class:`~.plot_view.MapView` -- the plot, points (:class:`~.drawing.PointLayer`), cursor, hover,
+  item card, selection ring, backdrop;
+* :class:`~.preview_panel.PreviewPanel` -- the decoded design, novelty, Pin, Export and the tools
+  (:class:`~.tool_tabs.ToolTabs`: MapTools, directions, completion, own designs; ``.steering``: constraints);
 * :class:`~.gallery.Gallery` -- the pins; :mod:`.exports` pins and exports; :mod:`.strips` picks, history.
 
-Each cursor move lifts the map point to a latent vector (``LatentMap.lift``) and
-asks the :class:`~.live_decode.LiveDecoder` for it (newest request wins).  While
-training runs, each autosave of a new best model (the save has already encoded
-the training set) refits the layout in a worker and the session ``follow``s it;
-the cursor stays on the design it was on.  The map never shows unsaved weights,
-so the preview is always exactly what an export writes.
+Each cursor move lifts the map point to a latent vector (``LatentMap.lift``) and asks the live decoder
+(:class:`~.live_decode.LiveDecoder`, newest request wins).  While training runs, each autosave of a new
+best model (already encoded) refits the layout in a worker and the session ``follow``s it; the cursor
+stays on its design.  The map never shows unsaved weights: the preview is exactly what an export writes.
 """
 
 from __future__ import annotations
@@ -45,6 +41,7 @@ from .projections import Projections
 from .session_signals import SessionSignals
 from .steering import Steering
 from .strips import MapStrips
+from .tool_tabs import ToolTabs
 from .tools import MapTools, ToolActions
 
 
@@ -90,10 +87,12 @@ class MapPage(QWidget):
         self.hover, self.item_card, self.backdrop = self.view.hover, self.view.item_card, self.view.backdrop
         self.gallery = Gallery(s)
         self.pins = PinMaker(s)
-        self.tools = MapTools(s, ToolActions(show=self.show_latent, pin_latents=self.pin_latents,
-                                             export_sequence=self._export_sequence,
-                                             selected_pins=self.gallery.selected_pins, status=self.status.setText))
-        self.panel = PreviewPanel(self.tools)
+        actions = ToolActions(show=self.show_latent, pin_latents=self.pin_latents, status=self.status.setText,
+                              export_sequence=self._export_sequence, selected_pins=self.gallery.selected_pins)
+        self.tools = MapTools(s, actions)
+        self.tool_tabs = ToolTabs(s, self.signals, self.tools, actions, self)  # directions, own designs, completion
+        self.panel = PreviewPanel(self.tool_tabs.tabs)
+        self.tool_tabs.attach(self.plot, self.panel.image_view)
         self.image_view, self.format_combo = self.panel.image_view, self.panel.format_combo
         self.novelty_label, self.nearest_label = self.panel.novelty_label, self.panel.nearest_label
         self.exporter = MapExporter(s, self, self.panel.export_format, self.status.setText, self.exported.emit)
@@ -441,6 +440,7 @@ class MapPage(QWidget):
 
     def shutdown(self) -> None:
         self.strips.shutdown()
+        self.tool_tabs.shutdown()
         if self.compare_view is not None:
             self.compare_view.shutdown()
         self.live.shutdown()

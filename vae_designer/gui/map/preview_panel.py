@@ -76,6 +76,7 @@ class PreviewPanel(QWidget):
         lay.addWidget(self.stack, 1)
         lay.addWidget(self.novelty_label)
         lay.addWidget(self.nearest_label)
+        self.tools = tools  # the tools area (steering puts the constraints after it)
         lay.addWidget(tools)
         lay.addLayout(buttons)
 

@@ -51,7 +51,7 @@ class Steering(QObject):
         self.panel = ConstraintsPanel()
         lay = panel.layout()
         lay.insertWidget(lay.indexOf(panel.nearest_label) + 1, self.properties)
-        lay.insertWidget(lay.indexOf(tools) + 1, self.panel)
+        lay.insertWidget(lay.indexOf(panel.tools) + 1, self.panel)
         self.lattice = SpecLattice(view.plot.getPlotItem(), self)
         self.shading = True
         self.last_snap = None
