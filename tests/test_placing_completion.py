@@ -154,7 +154,9 @@ def test_cli_complete_writes_completions_that_reproduce_and_refuses_bad_regions(
                "-n", "2", "--steps", "10", "-o", tmp_path / "c") == 0
     out = capsys.readouterr()
     pngs = sorted((tmp_path / "c").glob("complete_*.png"))
-    assert len(pngs) == 2 and "wrote 2 completions" in out.err and str(pngs[0]) in out.out
+    # distinct completions only: a model that fills the half the same way from every start offers one
+    k = len(pngs)
+    assert k in (1, 2) and f"wrote {k} completion{'s' if k == 2 else ''} into" in out.err and str(pngs[0]) in out.out
     side = json.loads(pngs[0].with_suffix(".json").read_text())
     assert side["source"] == "complete" and side["parents"] == [design.name]
     assert side["completion"]["rank"] == 1 and side["completion"]["region"]["box"] == [0.5, 0, 1, 1]
