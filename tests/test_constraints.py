@@ -120,6 +120,35 @@ def test_the_map_session_keeps_constraints_and_says_when_they_change(rects):
     assert s.constraints == [Constraint("height", "<=", 40.0)]
 
 
+def test_constraint_edits_are_undoable_and_kept_with_the_session(rects):
+    from vae_designer.core.latent.saved_session import restore_session, session_document
+
+    project = load_project(rects)
+    s = MapSession()
+    s.open_model(project.kind, project.model_config, project.weights, project.encodings, project.labels,
+                 project.paths, project=project)
+    aspect, width = parse_constraints(["aspect>=2", "width<=50"], "image")
+    s.add_constraints([aspect])
+    s.add_constraints([width])
+    s.remove_constraint(aspect)
+    assert s.constraints == [width] and s.history.entries[-1].label == "Constraints"
+    s.undo()
+    assert s.constraints == [aspect, width]
+    s.undo()
+    assert s.constraints == [aspect]
+    s.redo()
+    doc, pictures = session_document(s)  # the document is JSON: the constraints as [name, op, value]
+    import json
+
+    again = MapSession()
+    again.open_model(project.kind, project.model_config, project.weights, project.encodings, project.labels,
+                     project.paths, project=project)
+    restore_session(again, json.loads(json.dumps(doc)), pictures)
+    assert again.constraints == [aspect, width]
+    again.undo()
+    assert again.constraints == [aspect]
+
+
 # ---------------------------------------------------------------- sampling, snapping, the lattice
 def test_sample_where_writes_only_designs_that_meet_every_constraint_on_the_file(rects, tmp_path):
     project = load_project(rects)

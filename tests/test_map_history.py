@@ -248,6 +248,21 @@ def test_rectangles_lassos_and_the_csv(tmp_path):
         write_selection_csv(tmp_path / "x.csv", ["p"], ["a"], z[:1], [3])
 
 
+def test_the_picked_designs_are_measured_for_the_csv_in_source_pixels():
+    from vae_designer.core.export.measure import frame_of
+    from vae_designer.core.latent.selection import picked_properties
+
+    frame = frame_of("image", {"kind": "image", "canvas": 200}, resolution=32)
+    bars = np.zeros((3, 1, 32, 32), np.float32)
+    for i, w in enumerate((4, 8, 16)):  # bars 4, 8 and 16 of 32 cells wide: 25, 50, 100 source pixels
+        bars[i, 0, 8:24, 16 - w // 2:16 + w // 2] = 1.0
+    props = picked_properties("image", frame, [2, 0], 3, decode=lambda z: bars[z[:, 0].astype(int)],
+                              encodings=np.arange(3, dtype=np.float32)[:, None])
+    assert np.isnan(props["width"][1]) and props["width"][0] < props["width"][2]
+    assert props["width"][2] / props["width"][0] == pytest.approx(4, rel=0.1)
+    assert picked_properties("image", frame, [0], 3) == {}  # nothing to measure with
+
+
 def test_pins_of_other_sessions_are_not_confused(session):
     session.add_pins([Pin("x", np.zeros(6, np.float32))])
     doc, _ = session_document(session)

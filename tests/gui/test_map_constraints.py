@@ -139,3 +139,17 @@ def test_a_mesh_projects_properties_and_shading(qtbot, make_main_window, mesh_pr
     qtbot.waitUntil(lambda: steer.lattice.shade_item.isVisible(), timeout=120000)
     alpha = steer.lattice.shade_item.image[..., 3]
     assert (alpha > 0).mean() > 0.05 and (alpha == 0).mean() > 0.05
+    # the frontal area seen along another axis: the design on show is measured again with it
+    combo = page.steering.panel.axis_combo
+    assert combo.isVisibleTo(page) and combo.currentData() == "x"
+    from vae_designer.core.export.measure import frame_of, measure_design
+    from vae_designer.core.latent.generate import decode
+
+    project = page.session.project
+    probs = decode(project, page.session.design.z[None])[0]
+    along = {a: measure_design("mesh", probs, frame_of("mesh", project.manifest, a))["frontal_area"] for a in "xz"}
+    assert abs(along["x"] - along["z"]) > 0.05 * max(along.values())  # a box: its faces differ
+    combo.setCurrentIndex(combo.findData("z"))
+    qtbot.waitUntil(lambda: steer.properties.exact and abs(steer.properties.values["frontal_area"] - along["z"])
+                    <= 0.02 * along["z"], timeout=60000)
+    assert steer.frame()["axis"] == "z"

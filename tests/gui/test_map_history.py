@@ -189,10 +189,15 @@ def test_rectangle_and_lasso_picks_groups_and_the_csv(qtbot, make_main_window, i
     assert list(s.picked) == list(expected)
 
     # the CSV: path, label, latent vector per picked design
-    out = strip.export_csv(str(tmp_path / "picked.csv"))
+    with qtbot.waitSignal(strip.csv_written, timeout=30000) as written:  # measured and written in a worker
+        assert strip.export_csv(str(tmp_path / "picked.csv"))
+    out = written.args[0]
     rows = list(csv.reader(out.open()))
     d = s.encodings.shape[1]
     assert rows[0][:3] == ["index", "path", "label"] and rows[0][3:3 + d] == [f"z{k}" for k in range(d)]
+    assert rows[0][3 + d:] == ["width", "height", "aspect", "area", "centroid_x", "centroid_y"]
+    width = np.asarray([r[3 + d] for r in rows[1:]], np.float64)  # in source pixels, of every picked design
+    assert np.isfinite(width).all() and (width > 0).all()
     assert [int(r[0]) for r in rows[1:]] == list(expected)
     for r in rows[1:]:
         i = int(r[0])

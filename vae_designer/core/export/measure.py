@@ -158,7 +158,7 @@ def shape_field(kind: str, probs: np.ndarray, frame: dict) -> np.ndarray:
 def _without_specks(p: np.ndarray, level: float) -> np.ndarray:
     """A grid without the specks the export mesh leaves out (``mesh.mesh_from_probs``): blobs above the
     level smaller than its ``min_component_voxels`` (the largest always stays) fall to 0."""
-    from .mesh import _without_specks as specks
+    from .mesh import without_specks as specks
 
     return specks(p, level, 4) if (p > level).any() else p
 

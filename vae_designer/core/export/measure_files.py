@@ -148,12 +148,12 @@ def _measure_png(path: Path, size, centre, tones) -> dict[str, float]:
     from PIL import Image
     from scipy import ndimage
 
-    from ..ingest.images import _to_float_rgba, background_and_ink
+    from ..ingest.images import background_and_ink, to_float_rgba
 
     try:
         with Image.open(path) as img:
             img.load()
-            rgba = _to_float_rgba(img)
+            rgba = to_float_rgba(img)
     except (OSError, ValueError) as exc:
         raise UserError(f"{path.name}: not a readable picture ({exc})") from None
     _, ink = background_and_ink(rgba)

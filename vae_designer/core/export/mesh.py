@@ -85,7 +85,7 @@ def mesh_from_probs(
     if span <= 0:
         raise ValueError(f"margin_voxels={margin_voxels} leaves nothing of a {R}^3 grid")
     level = float(level)
-    p = _without_specks(p, level, min_component_voxels)
+    p = without_specks(p, level, min_component_voxels)
     refine = int(refine)
     field = p if refine == 1 else spline_zoom(np.pad(p, _REFINE_PAD), refine).astype(np.float32)
     verts, faces = _closed_surface(field, level)
@@ -147,7 +147,7 @@ def _cube(probs) -> np.ndarray:
     return np.nan_to_num(p, nan=0.0)
 
 
-def _without_specks(p: np.ndarray, level: float, min_component_voxels: int) -> np.ndarray:
+def without_specks(p: np.ndarray, level: float, min_component_voxels: int) -> np.ndarray:
     """``p`` with the blobs above ``level`` smaller than ``min_component_voxels`` set to 0 (the
     largest blob always stays); UserError when nothing is above the level."""
     from scipy import ndimage

@@ -63,7 +63,7 @@ def _one_line(exc: BaseException) -> str:
 GREY_MODES = {"1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "I;16N", "F"}
 
 
-def _to_float_rgba(img: Image.Image) -> np.ndarray:
+def to_float_rgba(img: Image.Image) -> np.ndarray:
     """Any Pillow mode -> float32 H x W x (C + 1) in 0..1, C = 1 for grey modes, else 3.
 
     EXIF orientation is applied; the last channel is alpha.
@@ -161,7 +161,7 @@ def process_image(path: str, resolution: int, margin: float = 0.08) -> tuple[np.
     img = _open(path)
     source_size = list(img.size)
     source_mode = img.mode
-    rgba = _to_float_rgba(img)
+    rgba = to_float_rgba(img)
     bg, ink = background_and_ink(rgba)
     canvas, centre, side = _square_crop(ink, margin)
     out = _resize(canvas, resolution)

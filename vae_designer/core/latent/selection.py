@@ -60,6 +60,31 @@ def selection_table(paths, labels, encodings, indices, properties: dict | None =
     return header, rows
 
 
+def picked_properties(kind: str, frame: dict, indices, n: int, *, designs=None, decode=None,
+                      encodings=None, batch: int = 256) -> dict[str, np.ndarray]:
+    """The picked designs measured in source units (``export.measure.measure_fields``), as
+    ``{name: (n,) values}`` with NaN for the designs not picked (what :func:`selection_table` takes):
+    the training items themselves (``designs``, a DesignSet, each in its own source frame) when
+    given, else the model's decodings of their ``encodings`` (``decode(z) -> probabilities``) in the
+    collection's frame."""
+    from ..export.measure import item_frames, measure_fields
+
+    idx = np.unique(np.asarray(indices, np.int64).ravel())
+    out: dict[str, np.ndarray] = {}
+    for s in range(0, len(idx), batch):
+        part = idx[s:s + batch]
+        if designs is not None:
+            sizes, centres = item_frames(frame, [designs.meta[int(i)] for i in part])
+            values = measure_fields(kind, designs.batch(part), frame, sizes=sizes, centres=centres)
+        elif decode is not None and encodings is not None:
+            values = measure_fields(kind, decode(np.asarray(encodings, np.float32)[part]), frame)
+        else:
+            return {}
+        for name, v in values.items():
+            out.setdefault(name, np.full(n, np.nan))[part] = v
+    return out
+
+
 def _cell(value) -> str:
     if isinstance(value, (float, np.floating)):
         return "" if not np.isfinite(value) else repr(float(value))

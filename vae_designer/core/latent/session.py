@@ -11,7 +11,7 @@ into Qt signals); the views never hold this state themselves.
 Every change goes through a method here, so undo/redo, constraints and named
 directions can be added in one place: a method changes the state, then emits one
 event with what changed.  Undo and redo (:mod:`.history`): the design on show, the
-pins and the groups are the session's undoable parts (``history.track``); a method
+pins, the groups and the constraints are the session's undoable parts (``history.track``); a method
 decorated with :func:`undoable` records one step, and the cursor's design is recorded
 when it rests (:meth:`MapSession.settle`, the end of a drag) or when a design of
 another kind replaces it.  Making another change undoable is one line: decorate its
@@ -70,6 +70,12 @@ def undoable(label: str, merge: str | None = None) -> Callable:
     return wrap
 
 
+def _constraint(name, op, value):
+    from .constraints import Constraint
+
+    return Constraint(str(name), str(op), float(value))
+
+
 class MapSession:
     """See the module docstring.  All methods run on one thread (the GUI's)."""
 
@@ -85,6 +91,9 @@ class MapSession:
                            "Groups", encode=lambda v: {k: list(x) for k, x in v.items()},
                            decode=lambda v: {str(k): tuple(int(i) for i in x) for k, x in v.items()})
         self.constraints: list = []  # core.latent.constraints.Constraint, kept across models like pins
+        self.history.track("constraints", lambda: tuple(self.constraints), self._put_constraints, "Constraints",
+                           encode=lambda v: [[c.name, c.op, c.value] for c in v],
+                           decode=lambda v: tuple(_constraint(*c) for c in v))
         self._reset()
 
     def _reset(self) -> None:
@@ -379,9 +388,13 @@ class MapSession:
         return self.add_pins([pin])[0]
 
     # ------------------------------------------------------------------ constraints
+    @undoable("Constraints")
     def set_constraints(self, constraints) -> None:
         """The constraints on measured properties (``core.latent.constraints``) the designer asks
-        for: the map shades where designs break them, Snap and Surprise x N meet them."""
+        for: the map shades where designs break them, Snap and Surprise x N meet them.  Undoable."""
+        self._put_constraints(constraints)
+
+    def _put_constraints(self, constraints) -> None:
         constraints = list(dict.fromkeys(constraints))
         if constraints != self.constraints:
             self.constraints = constraints
@@ -398,4 +411,4 @@ class MapSession:
         from ..export.measure import property_names
 
         names = property_names(self.kind) if self.kind else ()
-        self.set_constraints([c for c in self.constraints if c.name in names])
+        self._put_constraints([c for c in self.constraints if c.name in names])

@@ -84,6 +84,7 @@ class ConstraintsPanel(QWidget):
     remove_requested = Signal(object)
     snap_clicked = Signal()
     shading_toggled = Signal(bool)
+    axis_chosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -113,6 +114,14 @@ class ConstraintsPanel(QWidget):
         self.add_button.setToolTip("Add this constraint: the map shades where designs break it, Snap to spec "
                                    "and Surprise ×N meet it")
         self.add_button.clicked.connect(self._add)
+        self.axis_combo = QComboBox()
+        self.axis_combo.setObjectName("FrontalAxis")
+        for axis in ("x", "y", "z"):
+            self.axis_combo.addItem(f"Frontal along {axis.upper()}", axis)
+        self.axis_combo.setToolTip("The axis the frontal area is seen along (drag scales with the area that "
+                                   "faces the flow): X for a car that drives along X")
+        self.axis_combo.currentIndexChanged.connect(lambda _i: self.axis_chosen.emit(self.axis_combo.currentData()))
+        self.axis_combo.setVisible(False)
         self.shade_check = QCheckBox("Shade map")
         self.shade_check.setObjectName("ConstraintShading")
         self.shade_check.setChecked(True)
@@ -130,6 +139,7 @@ class ConstraintsPanel(QWidget):
         for w in (caption, self.property_combo, self.op_combo, self.value_edit, self.add_button):
             add.addWidget(w)
         add.addStretch(1)
+        add.addWidget(self.axis_combo)
         add.addWidget(self.shade_check)
         add.addWidget(self.snap_button)
         lay = QVBoxLayout(self)
@@ -139,7 +149,9 @@ class ConstraintsPanel(QWidget):
         lay.addLayout(self.chips)
 
     def set_properties(self, names, units: dict) -> None:
-        """The properties of the model on show (what constraints can be on)."""
+        """The properties of the model on show (what constraints can be on; the frontal axis is
+        offered where there is a frontal area)."""
+        self.axis_combo.setVisible("frontal_area" in names)
         self.property_combo.clear()
         for name in names:
             unit = units.get(name, "")

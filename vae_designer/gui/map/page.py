@@ -5,8 +5,7 @@ model and its decode context, the layout, the design on show, the selection, the
 small views that get state and callbacks and follow the session's signals (``SessionSignals``):
 
 * :class:`~.header.MapHeader` -- projection, colour by, backdrop, status;
-* :class:`~.plot_view.MapView` -- the plot, points (:class:`~.drawing.PointLayer`), cursor, hover,
-  item card, selection ring, backdrop;
+* :class:`~.plot_view.MapView` -- the plot, points (``drawing.PointLayer``), cursor, hover, item card, ring, backdrop;
 * :class:`~.preview_panel.PreviewPanel` -- the decoded design, novelty, Pin, Export and the tools
   (:class:`~.tool_tabs.ToolTabs`: MapTools, directions, completion, own designs; ``.steering``: constraints);
 * :class:`~.gallery.Gallery` -- the pins; :mod:`.exports` pins and exports; :mod:`.strips` picks, history.
@@ -96,7 +95,8 @@ class MapPage(QWidget):
         self.image_view, self.format_combo = self.panel.image_view, self.panel.format_combo
         self.novelty_label, self.nearest_label = self.panel.novelty_label, self.panel.nearest_label
         self.exporter = MapExporter(s, self, self.panel.export_format, self.status.setText, self.exported.emit)
-        self.strips = MapStrips(s, self.signals, self.view, self._thumb, self.select_item, self.status.setText)
+        self.strips = MapStrips(s, self.signals, self.view, self._thumb, self.select_item, self.status.setText,
+                                lambda: self.steering.frame())
 
     def _start_workers(self) -> None:
         """The page's workers: live decoding, refitting, projections, errors and the item card."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,21 +35,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..common.jobs import LatestJobs
 from .preview_view import qimage_from_rgb
 
 MAX_SHOWN = 40
 THUMB = 48
 
 
-def training_properties(session) -> dict | None:
-    """Measured properties of the training designs (name -> values), where the core measures them
-    (``core.properties.training_properties``); None otherwise."""
-    try:
-        from vae_designer.core import properties as measured
-    except ImportError:
-        return None
-    measure = getattr(measured, "training_properties", None)
-    return measure(session) if callable(measure) else None
+def write_picked_csv(job: dict):
+    """In a worker: measure the picked designs (``core.latent.selection.picked_properties``) and write
+    the CSV; the path written."""
+    from vae_designer.core.latent.selection import picked_properties, write_selection_csv
+
+    decode = None
+    if job["designs"] is None and job["frame"] is not None:
+        from .spec_jobs import _decoder
+
+        decode = _decoder(job)
+    props = picked_properties(job["kind"], job["frame"], job["picked"], len(job["paths"]), designs=job["designs"],
+                              decode=decode, encodings=job["encodings"]) if job["frame"] is not None else {}
+    return write_selection_csv(job["path"], job["paths"], job["labels"], job["encodings"], job["picked"], props)
 
 
 def next_group_name(groups) -> str:
@@ -59,13 +64,21 @@ def next_group_name(groups) -> str:
 
 class SelectionStrip(QWidget):
     """See the module docstring.  ``thumb(index)``: a training design's picture (or None);
-    ``select(index)``: select a design on the map; ``status(text)``."""
+    ``select(index)``: select a design on the map; ``status(text)``; ``frame()``: how the model on
+    show measures its designs (``core.export.measure.frame_of``; None: no properties in the CSV).
+    ``csv_written(path)`` once a CSV is written (in a worker)."""
 
-    def __init__(self, session, thumb: Callable, select: Callable, status: Callable, parent=None):
+    csv_written = Signal(object)
+
+    def __init__(self, session, thumb: Callable, select: Callable, status: Callable, frame: Callable = lambda: None,
+                 parent=None):
         super().__init__(parent)
         self.setObjectName("MapSelection")
         self.session = session
-        self._thumb, self._select, self._status = thumb, select, status
+        self._thumb, self._select, self._status, self._frame = thumb, select, status, frame
+        self._csv = LatestJobs(write_picked_csv, name="map-picked-csv", background=False, parent=self)
+        self._csv.done.connect(self._csv_done)
+        self._csv.failed.connect(lambda _t, msg: self._status(f"Export failed: {msg}"))
         self.caption = QLabel("")
         self.caption.setProperty("role", "muted")
         self.designs = QListWidget()
@@ -171,26 +184,31 @@ class SelectionStrip(QWidget):
         self._status(f"Group {name}: {len(s.groups[name])} designs")
         return name
 
-    def export_csv(self, path: str | None = None):
-        """Write the picked designs as CSV to ``path`` (asks when None); the path written, or None."""
-        from vae_designer.core.errors import UserError
-        from vae_designer.core.latent.selection import write_selection_csv
-
+    def export_csv(self, path: str | None = None) -> bool:
+        """Write the picked designs as CSV to ``path`` (asks when None), measured in a worker:
+        ``csv_written(path)`` and a status line when done.  False if nothing is written."""
         s = self.session
         if not len(s.picked) or s.encodings is None:
-            return None
+            return False
         if path is None:
             path, _ = QFileDialog.getSaveFileName(self, "Export the picked designs", "picked-designs.csv",
                                                   "CSV table (*.csv)")
             if not path:
-                return None
-        try:
-            out = write_selection_csv(path, s.paths, s.labels, s.encodings, s.picked, training_properties(s))
-        except (UserError, OSError) as exc:
-            self._status(f"Export failed: {exc}")
-            return None
-        self._status(f"Wrote {len(s.picked)} designs to {out}")
-        return out
+                return False
+        ctx = s.context
+        self._status(f"Measuring {len(s.picked)} designs for the CSV…")
+        self._csv.submit({"path": path, "paths": list(s.paths), "labels": list(s.labels), "encodings": s.encodings,
+                          "picked": np.asarray(s.picked).copy(), "kind": s.kind, "frame": self._frame(),
+                          "designs": s.designs if s.designs is not None and len(s.designs) == len(s.paths) else None,
+                          "config": ctx.config, "weights": ctx.weights})
+        return True
+
+    def shutdown(self) -> None:
+        self._csv.shutdown(finish_pending=True)  # a CSV asked for is written before the app quits
+
+    def _csv_done(self, _tag, out) -> None:
+        self._status(f"Wrote {len(self.session.picked)} designs to {out}")
+        self.csv_written.emit(out)
 
     def _group_chosen(self, row: int) -> None:
         name = self.groups.itemData(row)

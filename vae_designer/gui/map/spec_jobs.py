@@ -46,7 +46,7 @@ class DesignsMeasureJob:
         from vae_designer.core.export.measure import measure_designs
 
         t0 = time.perf_counter()
-        values = measure_designs(job["designs"], job["manifest"])
+        values = measure_designs(job["designs"], job["manifest"], job.get("axis", "x"))
         return {"values": values, "key": job["key"], "seconds": time.perf_counter() - t0}
 
 
@@ -64,10 +64,11 @@ class SnapJob:
         from vae_designer.core.latent.spec import PropertyBank, bank_latents
 
         with self._lock:
-            if self._bank_key != job["weights_key"]:
+            key = (job["weights_key"], job["frame"].get("axis"))  # the frontal area depends on the axis
+            if self._bank_key != key:
                 latents = bank_latents(job["kind"], job["encodings"], job.get("density"))
                 self._bank = PropertyBank.build(_decoder(job), latents, job["kind"], job["frame"])
-                self._bank_key = job["weights_key"]
+                self._bank_key = key
             return self._bank
 
     def __call__(self, job: dict) -> dict:

@@ -54,6 +54,8 @@ class Steering(QObject):
         lay.insertWidget(lay.indexOf(panel.tools) + 1, self.panel)
         self.lattice = SpecLattice(view.plot.getPlotItem(), self)
         self.shading = True
+        self.axis = "x"  # what the frontal area is seen along (the panel's choice, meshes)
+        self._live = live
         self.last_snap = None
         self._frame, self._frame_key = None, None
         self._shown_seq, self._snap_token, self._snap_from = -1, 0, None
@@ -78,6 +80,7 @@ class Steering(QObject):
         self.panel.remove_requested.connect(session.remove_constraint)
         self.panel.snap_clicked.connect(lambda: self.snap())
         self.panel.shading_toggled.connect(self.set_shading)
+        self.panel.axis_chosen.connect(self.set_axis)
         colours.values_for = self.point_values
         tools.actions.surprises_meeting = self.surprise_batch
         theme.notifier.theme_changed.connect(self._retheme)  # a bound slot: gone with this object
@@ -95,12 +98,12 @@ class Steering(QObject):
         s = self.session
         if not s.has_map:
             return None
-        if self._frame_key != s.context.key:
+        if self._frame_key != (s.context.key, self.axis):
             from vae_designer.core.export.measure import frame_of
 
             manifest = s.project.manifest if s.project is not None else None
-            self._frame = frame_of(s.kind, manifest, resolution=getattr(s.config, "resolution", None))
-            self._frame_key = s.context.key
+            self._frame = frame_of(s.kind, manifest, self.axis, resolution=getattr(s.config, "resolution", None))
+            self._frame_key = (s.context.key, self.axis)
         return self._frame
 
     def units(self) -> dict:
@@ -178,7 +181,7 @@ class Steering(QObject):
             return
         self._designs_wanted = key
         self._designs.submit({"designs": s.designs, "manifest": s.project.manifest if s.project else None,
-                              "key": key}, tag=key)
+                              "axis": self.axis, "key": key}, tag=key)
 
     def _designs_done(self, tag, out: dict) -> None:
         if tag != self._designs_wanted:
@@ -230,6 +233,22 @@ class Steering(QObject):
 
     def _retheme(self, _theme) -> None:
         self.redraw()
+
+    def set_axis(self, axis: str) -> None:
+        """See the frontal area along ``axis`` ("x", "y", "z"): everything measured again with it (the
+        design on show, the lattice, the training designs, Snap's bank; exports follow ``frame()``)."""
+        if axis == self.axis or axis not in ("x", "y", "z"):
+            return
+        self.axis = axis
+        self.lattice.forget()
+        self._designs_values, self._designs_key, self._designs_wanted = None, None, None
+        self._shown_seq = -1
+        if self.session.constraints and self.session.has_map:
+            self._bank.submit({**self._snap_fields(), "z": None}, tag=None)
+        last = self._live.last_result
+        if last is not None:
+            self._decoded(last)
+        self._refresh()
 
     def set_shading(self, on: bool) -> None:
         self.shading = bool(on)

@@ -27,13 +27,15 @@ from .selection_strip import SelectionStrip
 
 class MapStrips(QWidget):
     """See the module docstring.  ``signals``: the page's :class:`~.session_signals.SessionSignals`;
-    ``view``: its :class:`~.plot_view.MapView`; ``thumb(index)``, ``select(index)``, ``status(text)``."""
+    ``view``: its :class:`~.plot_view.MapView`; ``thumb(index)``, ``select(index)``, ``status(text)``;
+    ``frame()``: how the model on show measures its designs (for the CSV's properties)."""
 
-    def __init__(self, session, signals, view, thumb: Callable, select: Callable, status: Callable, parent=None):
+    def __init__(self, session, signals, view, thumb: Callable, select: Callable, status: Callable,
+                 frame: Callable = lambda: None, parent=None):
         super().__init__(parent)
         self.session = session
         self.selector = MapSelector(view, session.pick, self)
-        self.selection = SelectionStrip(session, thumb, select, status)
+        self.selection = SelectionStrip(session, thumb, select, status, frame)
         self.history = HistoryStrip(session)
         self.keeper = SessionKeeper(session, status, self)
         self.undo_button = self._tool("↶", "Undo (Ctrl+Z)", session.undo)
@@ -81,5 +83,6 @@ class MapStrips(QWidget):
         self.selection.sync()
 
     def shutdown(self) -> None:
+        self.selection.shutdown()
         self.history.shutdown()
         self.keeper.shutdown()
