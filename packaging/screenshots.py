@@ -158,7 +158,7 @@ def shoot_map(theme_name: str, out: Path, size: tuple[int, int], project: str, s
     seq = page.live.request_seq
     wait_until(lambda: page.panel.preview.painted_seq >= seq, 30, "the preview")
     if page.panel.mesh_view is not None:
-        page.panel.mesh_view.setCameraPosition(distance=46, elevation=24, azimuth=-60)
+        page.panel.mesh_view.setCameraPosition(distance=62, elevation=24, azimuth=-60)
     vb = page.plot.getPlotItem().getViewBox()
     from PySide6.QtCore import QPointF
 

@@ -139,13 +139,13 @@ class ConstraintsPanel(QWidget):
         for w in (caption, self.property_combo, self.op_combo, self.value_edit, self.add_button):
             add.addWidget(w)
         add.addStretch(1)
-        add.addWidget(self.axis_combo)
         add.addWidget(self.shade_check)
         add.addWidget(self.snap_button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(4)
         lay.addLayout(add)
+        self.chips.addWidget(self.axis_combo)  # under the add row: the row stays as narrow as for images
         lay.addLayout(self.chips)
 
     def set_properties(self, names, units: dict) -> None:
