@@ -203,6 +203,24 @@ def test_preview_surface_lines_up_with_the_grid(refine):
     assert empty[0].shape == (0, 3) and empty[1].shape == (0, 3)
 
 
+def test_a_design_is_drawn_as_its_smooth_surface_lit_from_the_upper_left():
+    from vae_designer.core.export.preview import MESH_BACKGROUND, render_design
+
+    img = render_design(ball((R / 2, R / 2, R / 2), 9, width=0.7), 96).astype(np.float64)
+    shape = np.abs(img - np.array(MESH_BACKGROUND)).sum(axis=2) > 30
+    ys, xs = np.nonzero(shape)
+    assert img.shape == (96, 96, 3) and 0.4 < shape.mean() < 0.8  # a ball, scaled to the picture
+    # a disc: as wide as high, its outline round (filled area close to the circle's)
+    w, h = np.ptp(xs) + 1, np.ptp(ys) + 1
+    assert abs(w - h) <= 3 and abs(shape.sum() / (np.pi * w * h / 4) - 1) < 0.06
+    light = img[shape].sum(axis=1)
+    upper_left = img[ys.min() + h // 4, xs.min() + w // 4].sum()
+    lower_right = img[ys.max() - h // 4, xs.max() - w // 4].sum()
+    assert upper_left > lower_right and np.ptp(light) > 100  # shaded, not flat
+    empty = render_design(np.zeros((R, R, R), np.float32), 32)
+    assert (empty == MESH_BACKGROUND).all()
+
+
 def test_exact_level_values_do_not_break_the_surface(tmp_path):
     p = np.round(ball((16, 16, 16), 9) * 4) / 4  # many values exactly 0.5
     m = mesh_from_probs(p, smooth=0, centre=(5000.0, -300.0, 20.0), size=4000.0)

@@ -201,7 +201,7 @@ def test_mesh_compare_shows_shaded_renders_and_sweeps_export_meshes(qtbot, make_
     pin_at(qtbot, page, c[long_i], "long")
     pin_at(qtbot, page, c[tall_i], "tall")
     view = open_compare(qtbot, page, [0, 1])
-    assert len(view.panels) == 2 and "shaded" in view.hint.text()
+    assert len(view.panels) == 2 and "smooth surfaces" in view.hint.text()
     a, b = (p.picture.pixels() for p in view.panels)
     assert a.shape == b.shape == (256, 256, 3) and not np.array_equal(a, b)
     assert a.std() > 10  # a shaded render, not a blank

@@ -63,6 +63,67 @@ def render_voxels(grid: np.ndarray, size: int = 96) -> np.ndarray:
     return np.asarray(canvas)
 
 
+VIEW_TURN, VIEW_TILT = -30.0, -20.0  # the three-quarter view of both renders (degrees about z, then x)
+MESH_BASE = np.array([90, 160, 230], np.float32) / 255.0
+MESH_BACKGROUND = (24, 26, 30)
+
+
+def render_surface(verts: np.ndarray, faces: np.ndarray, size: int = 256, supersample: int = 3,
+                   normals: np.ndarray | None = None) -> np.ndarray:
+    """A smooth surface (``export.mesh.preview_surface``: vertices in grid units, faces) drawn as
+    :func:`render_voxels` draws a grid -- same view, light and colours -- but from its triangles:
+    no voxel steps.  Back faces are culled, the rest painted far to near with Lambert shading, at
+    ``supersample`` times the size and scaled down (anti-aliased edges); with vertex ``normals``
+    (outward) each triangle is shaded by their mean (smooth shading).  uint8 (size, size, 3).
+    Measured: ~60-120 ms for a 32^3 design refined twice (10-20 k triangles) on one core."""
+    from PIL import ImageDraw
+
+    canvas = Image.new("RGB", (size * supersample, size * supersample), MESH_BACKGROUND)
+    v = np.asarray(verts, np.float64)
+    f = np.asarray(faces, np.int64)
+    if not len(v) or not len(f):
+        return np.asarray(canvas.resize((size, size)))
+    a, b = np.radians(-VIEW_TURN), np.radians(-VIEW_TILT)
+    turn = np.array([[np.cos(a), -np.sin(a), 0], [np.sin(a), np.cos(a), 0], [0, 0, 1]])
+    tilt = np.array([[1, 0, 0], [0, np.cos(b), -np.sin(b)], [0, np.sin(b), np.cos(b)]])
+    v = v @ (tilt @ turn).T  # the camera looks along +y; image right = +x, up = +z
+    tri = v[f]
+    normal = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
+    length = np.linalg.norm(normal, axis=1)
+    front = (normal[:, 1] < 0) & (length > 0)
+    tri, normal = tri[front], normal[front] / length[front, None]
+    if normals is not None and len(normals) == len(v):
+        smooth = (np.asarray(normals, np.float64) @ (tilt @ turn).T)[f[front]].mean(axis=1)
+        size_of = np.linalg.norm(smooth, axis=1, keepdims=True)
+        normal = np.where(size_of > 1e-9, smooth / np.maximum(size_of, 1e-9), normal)
+    light = np.array([0.45, -0.75, 0.5])  # from the upper left, in front of the scene
+    light /= np.linalg.norm(light)
+    shade = 0.22 + 0.78 * np.clip(normal @ light, 0, 1)
+    lo, hi = v[:, [0, 2]].min(axis=0), v[:, [0, 2]].max(axis=0)
+    n = size * supersample
+    scale = 0.9 * n / max(float((hi - lo).max()), 1e-9)
+    centre = 0.5 * (lo + hi)
+    xy = np.empty((*tri.shape[:2], 2))
+    xy[..., 0] = (tri[..., 0] - centre[0]) * scale + n / 2
+    xy[..., 1] = n / 2 - (tri[..., 2] - centre[1]) * scale
+    colours = np.clip(shade[:, None] * MESH_BASE[None] * 255, 0, 255).astype(np.uint8)
+    draw = ImageDraw.Draw(canvas)
+    for k in np.argsort(-tri[:, :, 1].mean(axis=1), kind="stable"):  # far (large y) first
+        c = tuple(int(x) for x in colours[k])
+        draw.polygon([tuple(p) for p in xy[k]], fill=c, outline=c)
+    return np.asarray(canvas.resize((size, size), Image.Resampling.LANCZOS))
+
+
+def render_design(probs: np.ndarray, size: int = 256, refine: int = 2) -> np.ndarray:
+    """A decoded mesh design's probabilities (R^3 or 1 x R^3) as a picture of its smooth surface
+    (:func:`render_surface` of ``export.mesh.preview_surface`` refined ``refine`` times), the same
+    surface the 3D preview shows once the cursor rests.  An empty design draws the background."""
+    from .mesh import preview_surface
+
+    verts, faces, normals = preview_surface(probs, refine=refine)
+    return render_surface(verts, faces, size, normals=normals)
+
+
 def thumbnail(designs: DesignSet, index: int, size: int = 96) -> np.ndarray:
     """uint8 RGB thumbnail of one processed item: an image in its own look (its ink on its
     background, as decoded designs are shown), a mesh as a shaded render."""

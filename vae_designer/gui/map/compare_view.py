@@ -3,7 +3,7 @@
 The gallery's thumbnails are small; before exporting, a designer wants to look
 at a few candidates together.  :class:`CompareView` is a non-modal dialog with
 one card per selected pin (2 to :data:`MAX_COMPARE`): its name and how it was
-made, the decoded design large (meshes: the shaded voxel render), its novelty
+made, the decoded design large (meshes: its smooth surface), its novelty
 (latent distance to the nearest training design, in units of the typical
 distance between neighbouring designs, as the map page shows it) and that
 nearest training file with its thumbnail.
@@ -251,7 +251,7 @@ class CompareView(QDialog):
         for c in range(self.grid.columnCount()):
             self.grid.setColumnStretch(c, 1 if c < columns else 0)
         self.title.setText(f"Comparing {n} pinned designs")
-        self.hint.setText("meshes as shaded voxel renders" if kind == "mesh" else "")
+        self.hint.setText("meshes drawn as their smooth surfaces" if kind == "mesh" else "")
         self._token += 1
         self._jobs.submit({"token": self._token, "zs": [np.asarray(p.z, np.float32) for p in pins],
                            "config": config, "weights": weights, "weights_key": weights_key, "kind": kind,

@@ -59,9 +59,9 @@ def complete_job(job: dict) -> dict:
     for c in found:
         out = render(job["kind"], c.probs, job.get("background"), look=job.get("look"))
         if "image" not in out:
-            from vae_designer.core.export.preview import render_voxels
+            from vae_designer.core.export.preview import render_design
 
-            out = {"image": render_voxels(c.probs[0] > 0.5, 96)}
+            out = {"image": render_design(c.probs, 96)}
         thumbs.append(out["image"])
     return {"completions": found, "thumbs": thumbs, "region": job["region"], "base": job["base"]}
 

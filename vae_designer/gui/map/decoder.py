@@ -46,10 +46,11 @@ class MapDecoder:
                 probs = torch.sigmoid(model.decode(torch.from_numpy(z)).float()).numpy()[0]
         fine = bool(job.get("fine"))
         out = {"seq": job["seq"], "z": z[0], "probs": probs, "fine": fine}
-        if job["kind"] == "mesh" and job.get("mesh_as_image"):
-            from vae_designer.core.export.preview import render_voxels
+        if job["kind"] == "mesh" and job.get("mesh_as_image"):  # the smooth surface drawn once it rests
+            from vae_designer.core.export.preview import render_design, render_voxels
 
-            out["image"] = render_voxels((probs[0] if probs.ndim == 4 else probs) > 0.5, 256)
+            out["image"] = render_design(probs, 256) if fine else \
+                render_voxels((probs[0] if probs.ndim == 4 else probs) > 0.5, 256)
         else:
             out.update(render(job["kind"], probs, job.get("background"), look=job.get("look"), fine=fine,
                               pixels=job.get("pixels"), uncertainty=bool(job.get("uncertainty"))))
