@@ -120,7 +120,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-from scipy import ndimage
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -129,11 +128,10 @@ CARS = REPO / "resources" / "samples" / "cars-2d"
 PEER_PYTHON = "/tmp/pythae-venv/bin/python"
 DATASETS = ("cars", "mnist", "voron")
 
-LEVEL = 0.5  # inside / foreground: p > LEVEL
-UNDECIDED = (0.2, 0.8)  # p strictly between these is undecided
-VISIBLE = 0.2  # an image pixel with p > VISIBLE can be seen
-MAIN_PART = 0.95  # a clean sample's largest part holds at least this share
-UNDECIDED_VISIBLE_MAX = 0.15  # a clean image has at most this share of its visible pixels undecided
+sys.path.insert(0, str(REPO))
+from vae_designer.core.latent import evaluation  # noqa: E402 - the measures, shared with `vae-designer evaluate`
+
+LEVEL, MAIN_PART = evaluation.LEVEL, evaluation.MAIN_PART
 CHAMFER_POINTS = 5000
 
 TARGET_DEFAULT_SECONDS = 180.0
@@ -159,90 +157,25 @@ HAS_DENSITY = _has_module(DENSITY_MODULE)  # decided at import time
 # --------------------------------------------------------------------------- metrics
 
 
-def _grids(a: np.ndarray) -> np.ndarray:
-    """(N, C, *spatial) -> (N, *spatial): the one channel, or the strongest ink of a colour image."""
-    a = np.asarray(a, np.float32)
-    return a[:, 0] if a.shape[1] == 1 else a.max(axis=1)
-
-
-def iou_per_item(probs: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """IoU of ``probs > 0.5`` with ``target > 0.5`` for each item (1.0 where both are empty)."""
-    pred, truth = _grids(probs) > LEVEL, _grids(target) > LEVEL
-    n = len(pred)
-    inter = (pred & truth).reshape(n, -1).sum(1)
-    union = (pred | truth).reshape(n, -1).sum(1)
-    return np.where(union > 0, inter / np.maximum(union, 1), 1.0)
-
-
-def boundary_band(mask: np.ndarray) -> np.ndarray:
-    """Pixels / voxels next to the mask's boundary, on both sides: dilation XOR erosion (scipy's
-    default cross-shaped element); the grid border is not an edge (erosion sees outside as inside)."""
-    return ndimage.binary_dilation(mask) ^ ndimage.binary_erosion(mask, border_value=1)
-
-
 #: the levels a decided value sits at: paper and full ink, or a silhouette collection's tones (run_dataset)
 LEVELS = [0.0, 1.0]
 
-
-def collection_levels(designs) -> list[float]:
-    """Paper and the ink tones of a silhouette collection (``core.ingest.looks``), else [0, 1]."""
-    if designs.kind == "image" and designs.data.ndim == 3:
-        from vae_designer.core.ingest.looks import collection_tones
-
-        tones = collection_tones(designs.data)
-        if tones:
-            return [0.0, *[float(t) for t in tones]]
-    return [0.0, 1.0]
+# The measures are the product's own (``vae-designer evaluate``): core.latent.evaluation.
+_grids, iou_per_item, boundary_band, collection_levels, mesh_flaw = (
+    evaluation.grids, evaluation.iou_per_item, evaluation.boundary_band, evaluation.collection_levels,
+    evaluation.mesh_flaw)
 
 
-def undecided(p: np.ndarray, levels=None) -> np.ndarray:
-    """Where ``p`` lies in the middle (0.2..0.8 of the way) between the two levels around it."""
-    lv = np.asarray(sorted(levels if levels is not None else LEVELS), np.float32)
-    i = np.clip(np.searchsorted(lv, p, side="right") - 1, 0, len(lv) - 2)
-    t = (p - lv[i]) / np.maximum(lv[i + 1] - lv[i], 1e-6)
-    return (t > UNDECIDED[0]) & (t < UNDECIDED[1])
+def undecided(p: np.ndarray) -> np.ndarray:
+    return evaluation.undecided(p, LEVELS)
 
 
 def undecided_edge_share(probs: np.ndarray, target: np.ndarray) -> float:
-    """Fraction of the targets' boundary-band pixels / voxels that are :func:`undecided`, pooled."""
-    band_total = count = 0
-    for p, t in zip(_grids(probs), _grids(target)):
-        band = boundary_band(t > LEVEL)
-        band_total += int(band.sum())
-        count += int((band & undecided(p)).sum())
-    return count / band_total if band_total else 0.0
+    return evaluation.undecided_edge_share(probs, target, LEVELS)
 
 
 def image_flaw(p: np.ndarray) -> str:
-    """'' if the 2D sample ``p`` (R, R) is clean, else why not: 'empty', 'parts' (largest
-    8-connected part of p > 0.5 under 95% of it) or 'undecided' (over 15% of p > 0.2 below 0.8)."""
-    fg = p > LEVEL
-    if not fg.any():
-        return "empty"
-    labels, _ = ndimage.label(fg, structure=np.ones((3, 3), bool))
-    if np.bincount(labels.ravel())[1:].max() < MAIN_PART * fg.sum():
-        return "parts"
-    visible = p > VISIBLE
-    if (undecided(p) & visible).sum() > UNDECIDED_VISIBLE_MAX * visible.sum():
-        return "undecided"
-    return ""
-
-
-def mesh_flaw(mesh) -> tuple[str, bool, float]:
-    """(flaw, watertight, main-body share) of an exported mesh; flaw '' when clean, else 'empty',
-    'not watertight' or 'parts' (largest body under 95% of the volume).  Bodies are the connected
-    pieces with positive volume; a cavity's inner shell (negative volume) is not one."""
-    if mesh is None or len(mesh.faces) == 0:
-        return "empty", False, 0.0
-    watertight = bool(mesh.is_watertight)
-    volumes = [float(b.volume) for b in mesh.split(only_watertight=False)]
-    solid = sum(v for v in volumes if v > 0)
-    main = max(volumes) / solid if solid > 0 else 0.0
-    if not watertight:
-        return "not watertight", watertight, main
-    if main < MAIN_PART:
-        return "parts", watertight, main
-    return "", watertight, main
+    return evaluation.image_flaw(p, LEVELS)
 
 
 def chamfer_distance(a, b, points: int = CHAMFER_POINTS, seed: int = 0) -> float:

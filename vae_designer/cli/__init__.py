@@ -16,11 +16,12 @@ import sys
 from vae_designer import __version__
 from vae_designer.core.errors import Cancelled, UserError
 
-from . import complete, direction, encode, info, interpolate, measure, sample, scan, train
+from . import complete, direction, encode, evaluate, info, interpolate, measure, sample, scan, train
 from .stop_signals import interrupt_on_sigterm
 
 COMMANDS = {"scan": scan, "train": train, "sample": sample, "interpolate": interpolate,
-            "direction": direction, "complete": complete, "encode": encode, "info": info, "measure": measure}
+            "direction": direction, "complete": complete, "encode": encode, "info": info, "measure": measure,
+            "evaluate": evaluate}
 
 
 class _Parser(argparse.ArgumentParser):

@@ -28,5 +28,7 @@ Modules:
   name (training file, sidecar, design file) stands for.
 * ``completion`` -- a design with a region marked missing, completed by fitting the latent to the kept
   part (the fitted density as the prior); regions from boxes and mask pictures.
+* ``evaluation`` -- the held-out report (reconstructions of the validation split, clean samples) of
+  ``vae-designer evaluate`` and the Training page.
 * ``guided``   -- the files of those tools: a direction sequence, completions (CLI and app).
 """
