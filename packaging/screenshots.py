@@ -17,6 +17,7 @@ constraints on measured properties, the properties under the preview), ``map-sna
 design snapped to spec) and ``map-colour-by-property{,-3d}.png`` (a 2D project, or a 3D one with
 ``--constraints-mesh PROJECT``); ``--where`` sets the constraints (default: the median design's
 aspect or height, and a bound on its width).
+``--trained PROJECT`` writes ``training-report.png`` (the Training page with the held-out check).
 ``--map-steering PROJECT [--own FILE]`` the steering tools: ``map-direction.png``,
 ``map-placed.png``, ``map-completion-before.png`` and ``map-completion-after.png``.
 The Map shots work on a copy of each project (the app keeps the map session in the project).
@@ -228,6 +229,18 @@ def shoot_surprises(theme_name: str, out: Path, size: tuple[int, int], project: 
     spin(0.3)
 
 
+def shoot_trained(theme_name: str, out: Path, size: tuple[int, int], project: str) -> None:
+    """The Training page of a trained project with its held-out check (``training-report.png``)."""
+    window, _page = open_map(theme_name, size, project)
+    window.show_page("training")
+    report = window.training_page.report
+    wait_until(lambda: report.report is not None, 120, "the held-out check")
+    spin(0.5)
+    grab(window, out / "training-report.png")
+    window.close()
+    spin(0.3)
+
+
 def shoot_map_history(theme_name: str, out: Path, size: tuple[int, int], project: str) -> None:
     """The history strip after a few steps and one undo (``map-history.png``), and designs picked
     with a lasso (``map-picked.png``)."""
@@ -399,6 +412,8 @@ def main() -> int:
                     help="only the constraint shots (shading, snap, colour by property) of a project")
     ap.add_argument("--constraints-mesh", metavar="PROJECT", help="the same of a mesh project")
     ap.add_argument("--where", action="append", help="a constraint for those shots (repeat for more)")
+    ap.add_argument("--trained", metavar="PROJECT", help="only the Training page of a trained project with its "
+                                                          "held-out check (training-report.png)")
     ap.add_argument("--map-steering", metavar="PROJECT",
                     help="only the steering shots (direction slider, placed design, completion before/after) of an "
                          "image project (the bundled cars), in the first theme given")
@@ -433,6 +448,9 @@ def main() -> int:
             shoot_map_views(args.themes[0], out, size, args.map_views)
         if args.map_history:
             shoot_map_history(args.themes[0], out, size, args.map_history)
+        if args.trained:
+            shoot_trained(args.themes[0], out, size, args.trained)
+            return 0
         if args.map_steering:
             shoot_map_steering(args.themes[0], out, size, args.map_steering, args.own)
         if args.map_views or args.map_history or args.map_steering:

@@ -94,6 +94,11 @@ def test_train_watch_pause_resume_stop_save_and_reopen(qtbot, window, tmp_path, 
     assert saved.epoch >= 2 and saved.metrics["best_epoch"] >= 1
     assert page.start_button.isEnabled()
     assert page.form.continuing and page.start_button.text() == "Continue training"
+    # after the run: the saved model checked on held-out designs, in the background
+    qtbot.waitUntil(lambda: page.report.report is not None, timeout=60000)
+    held = page.report.report["held_out"]
+    assert page.report.isVisible() and held["designs"] == len(saved.metrics["split"]["val"]) > 0
+    assert f"IoU {held['iou']:.3f}" in page.report.text.text() and "of 64 are clean" in page.report.text.text()
 
     # Save As: the project goes where the user says
     target = tmp_path / "my-cars"

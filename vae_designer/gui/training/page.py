@@ -14,6 +14,7 @@ from ..common import icons, theme
 from ..common.widgets import Card, ElidedLabel, FitScrollArea, label
 from .loss_plot import LossPlot
 from .recon_grid import ReconGrid
+from .report import HeldOutReport
 from .settings import TrainSettingsForm, trainer_defaults
 
 NOT_SAVED = "Not saved yet: once training starts, the best model is saved automatically as it improves."
@@ -98,6 +99,7 @@ class TrainingPage(QWidget):
         s.state_changed.connect(self._on_state)
         s.history_loaded.connect(self._on_history)
         s.saved.connect(self._on_saved)
+        s.idle.connect(self._check_model)
         self.form.resolution_changed.connect(self._on_resolution)
         self.form.continue_box.toggled.connect(self._refresh_buttons)
         theme.notifier.theme_changed.connect(self._retheme)
@@ -138,6 +140,9 @@ class TrainingPage(QWidget):
         settings.body.addWidget(self.project_caption)
         settings.body.addWidget(self.project_label)
         settings.body.addWidget(self.project_note)
+        settings.body.addSpacing(14)
+        self.report = HeldOutReport()  # after a run: train longer or not?
+        settings.body.addWidget(self.report)
         settings.body.addStretch(1)
         return settings
 
@@ -207,8 +212,10 @@ class TrainingPage(QWidget):
             self._show_project_path(str(project.path), project.autosave_note(
                 "Continue training to go on from there." if self.session.can_continue else ""))
             self._show_project_summary(project)
+            self.report.request(project, designs)
         else:
             self.form.clear_project()
+            self.report.clear()
             if designs is not None:  # a new collection: its own defaults (batch by kind, epochs by size)
                 self.form.apply_defaults(trainer_defaults(designs))
             self._show_project_path("", NOT_SAVED)
@@ -223,7 +230,13 @@ class TrainingPage(QWidget):
         self._on_state(self.session.state)
 
     def shutdown(self) -> None:
-        pass
+        self.report.shutdown()
+
+    def _check_model(self) -> None:
+        """Training and saving have ended: the saved model's held-out report (in the background)."""
+        project = self.session.project
+        if project is not None and not self.session.running:
+            self.report.request(project, self.session.designs)
 
     # buttons (also the window's shortcuts)
     def start_clicked(self) -> None:

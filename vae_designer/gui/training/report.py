@@ -1,0 +1,84 @@
+"""The held-out report on the Training page: after a run (and for an opened project), how the
+model does on designs it never trained on, so a designer knows whether to train longer.
+
+:class:`HeldOutReport` runs ``core.latent.evaluation.evaluate`` (reconstructions of the validation
+split, clean share of 64 samples, advice) in a background worker and shows the figures and the
+advice; the same report as ``vae-designer evaluate``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from ..common.jobs import LatestJobs
+from ..common.widgets import label
+
+SAMPLES = 64
+
+
+def evaluate_job(job: dict) -> dict:
+    """In a worker: the report of ``job["project"]`` with ``job["designs"]`` (the loaded collection)."""
+    from vae_designer.core.latent.evaluation import evaluate
+
+    return evaluate(job["project"], job["designs"], samples=SAMPLES)
+
+
+class HeldOutReport(QWidget):
+    """See the module docstring.  ``request(project, designs)`` asks for a report (the newest wins);
+    ``report``: the last one shown (a dict, see ``core.latent.evaluation``), or None."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("HeldOutReport")
+        self.report: dict | None = None
+        self._key = None
+        self.caption = label(self.tr("Held-out check"), "heading")
+        self.text = label("", "muted", wrap=True)
+        self.text.setObjectName("HeldOutText")
+        self.setToolTip(self.tr("How the saved model does on designs it never trained on (the validation "
+                                "split) and on 64 samples: the same report as `vae-designer evaluate`"))
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(4)
+        lay.addWidget(self.caption)
+        lay.addWidget(self.text)
+        self._jobs = LatestJobs(evaluate_job, name="train-evaluate", background=True, parent=self)
+        self._jobs.done.connect(self._done)
+        self._jobs.failed.connect(lambda _t, msg: self.text.setText(self.tr("Could not check the model: {0}")
+                                                                    .format(msg)))
+        self.setVisible(False)
+
+    def request(self, project, designs) -> None:
+        key = (str(project.path), project.metrics.get("best_epoch"), len(project.paths))
+        if key == self._key:
+            return
+        self._key = key
+        self.setVisible(True)
+        self.text.setText(self.tr("Checking the model on held-out designs…"))
+        self._jobs.submit({"project": project, "designs": designs}, tag=key)
+
+    def clear(self) -> None:
+        self._key, self.report = None, None
+        self.setVisible(False)
+
+    def shutdown(self) -> None:
+        self._jobs.shutdown()
+
+    def _done(self, tag, report: dict) -> None:
+        if tag != self._key:
+            return
+        self.report = report
+        lines = []
+        held = report.get("held_out")
+        if held is None:
+            lines.append(self.tr("The design folder is not available: only samples were checked."))
+        else:
+            lines.append(self.tr("Held-out designs ({0}): IoU {1:.3f}; undecided outline {2:.0%} (the pictures "
+                                 "themselves {3:.0%})").format(held["designs"], held["iou"], held["undecided"],
+                                                               held["undecided_in_designs"]))
+        s = report.get("samples")
+        if s is not None:
+            lines.append(self.tr("Samples: {0} of {1} are clean designs").format(s["clean"], s["drawn"]))
+        advice = report.get("advice") or []
+        lines += [self.tr("Tip: {0}").format(a) for a in advice] or [self.tr("No need to train longer.")]
+        self.text.setText("\n".join(lines))
