@@ -71,6 +71,9 @@ def test_a_better_trained_model_scores_better_on_held_out_designs(rects, tmp_pat
     assert b["held_out"]["iou"] > a["held_out"]["iou"] and b["held_out"]["nll"] < a["held_out"]["nll"]
     assert a["samples"]["drawn"] == 8 and 0 <= a["samples"]["clean"] <= 8
     assert any("train longer" in line for line in a["advice"])  # a one-epoch model is told what to do
+    # flat rectangles are a silhouette collection: judged as exported (the outline) too, where grey is no flaw
+    e = b["samples"]["as_exported"]
+    assert e["drawn"] == 8 and e["clean"] >= b["samples"]["clean"] and "undecided" not in e["flaws"]
     # a held-out design gone from the folder is left out, the others still scored
     gone = designs.paths.index(late.paths[late.metrics["split"]["val"][0]])
     keep = [i for i in range(len(designs.paths)) if i != gone]

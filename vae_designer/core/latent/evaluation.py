@@ -15,7 +15,9 @@ designer knows whether to train longer.  ``benchmarks/quality.py`` scores with t
 * **Samples**: ``samples`` draws from the project's fitted latent density, decoded.  A sample is
   *clean* when it is not empty, its largest part holds at least 95% of it (images: 8-connected
   pixels above 0.5; meshes: the exported surface's bodies by volume, and it is watertight), and
-  (images) at most 15% of its visible pixels are undecided.
+  (images) at most 15% of its visible pixels are undecided.  A silhouette collection's designs are
+  shown and exported as their smooth outline, filled in the collection's tones; ``as_exported``
+  judges them so (an undecided edge is not a flaw there, empty or several parts still are).
 
 Without the design folder the held-out part is None (the samples are still judged).
 """
@@ -148,6 +150,7 @@ def evaluate(project, designs=None, samples: int = SAMPLES, seed: int = 0) -> di
     """The held-out report of ``project`` (see the module docstring).  ``designs``: the design
     folder it was trained on, loaded (a DesignSet; held-out designs no longer in it are left out),
     or None."""
+    from ..export.design import project_look
     from .generate import decode
     from .sampling import sample_latents
 
@@ -169,12 +172,10 @@ def evaluate(project, designs=None, samples: int = SAMPLES, seed: int = 0) -> di
                               "nll": float(bernoulli_nll(probs, learnt).mean())}
     if samples > 0:
         flaws = sample_flaws(project.kind, decode(project, sample_latents(project, samples, seed)), levels)
-        counts: dict[str, int] = {}
-        for f in flaws:
-            if f:
-                counts[f] = counts.get(f, 0) + 1
-        report["samples"] = {"drawn": len(flaws), "clean": len(flaws) - sum(counts.values()), "flaws": counts,
-                             "clean_share": (len(flaws) - sum(counts.values())) / len(flaws)}
+        report["samples"] = _tally(flaws)
+        if project.kind == "image" and project_look(project.manifest) == "silhouette":
+            # what a silhouette project shows and exports is the smooth outline, filled: no grey there
+            report["samples"]["as_exported"] = _tally(["" if f == "undecided" else f for f in flaws])
     report["advice"] = advice(report)
     return report
 
@@ -192,6 +193,15 @@ def _as_learnt(designs, project, idx: np.ndarray) -> np.ndarray:
     return dataclasses.replace(designs, data=data).batch(idx)
 
 
+def _tally(flaws: list[str]) -> dict:
+    counts: dict[str, int] = {}
+    for f in flaws:
+        if f:
+            counts[f] = counts.get(f, 0) + 1
+    clean = len(flaws) - sum(counts.values())
+    return {"drawn": len(flaws), "clean": clean, "flaws": counts, "clean_share": clean / max(len(flaws), 1)}
+
+
 def advice(report: dict) -> list[str]:
     """What to do, in a designer's words, where the report falls short (empty when it does not)."""
     out = []
@@ -204,6 +214,7 @@ def advice(report: dict) -> list[str]:
             if report["kind"] == "image" else ""
         out.append(f"{held['undecided']:.0%} of the outline is undecided (blurry edges): train longer{crisp}")
     s = report.get("samples")
+    s = s.get("as_exported", s) if s is not None else None  # what the designer gets
     if s is not None and s["clean_share"] < ADVISE_CLEAN:
         out.append(f"only {s['clean']} of {s['drawn']} samples are clean designs: train longer, or sample with a "
                    "lower temperature")
@@ -225,5 +236,9 @@ def report_lines(report: dict) -> list[str]:
         why = ", ".join(f"{k} {v}" for k, v in sorted(s["flaws"].items()))
         clean = f"samples: {s['clean']} of {s['drawn']} clean ({s['clean_share']:.0%})"
         lines.append(clean + (f"; {why}" if why else ""))
+        if "as_exported" in s:
+            e = s["as_exported"]
+            lines.append(f"samples as shown and exported (the smooth outline): {e['clean']} of {e['drawn']} clean "
+                         f"({e['clean_share']:.0%})")
     lines += [f"advice: {a}" for a in report.get("advice", [])]
     return lines

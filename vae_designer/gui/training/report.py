@@ -79,6 +79,10 @@ class HeldOutReport(QWidget):
         s = report.get("samples")
         if s is not None:
             lines.append(self.tr("Samples: {0} of {1} are clean designs").format(s["clean"], s["drawn"]))
+            if "as_exported" in s:
+                e = s["as_exported"]
+                lines.append(self.tr("As shown and exported (smooth outline): {0} of {1} clean")
+                             .format(e["clean"], e["drawn"]))
         advice = report.get("advice") or []
         lines += [self.tr("Tip: {0}").format(a) for a in advice] or [self.tr("No need to train longer.")]
         self.text.setText("\n".join(lines))
