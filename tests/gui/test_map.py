@@ -190,6 +190,18 @@ def test_mesh_project_previews_and_exports_a_watertight_stl(qtbot, make_main_win
     c = page.session.latent_map.coords[0]
     drag_to(qtbot, page, float(c[0]), float(c[1]))
     assert page.panel.preview.pixels() is not None  # the voxel picture (no OpenGL offscreen)
+    assert not page.panel.empty_label.isVisibleTo(page)
+    # where the model decodes nothing, the preview says so and what to do
+    from vae_designer.gui.map.decoder import MapDecoder
+
+    ctx = page.session.context
+    nothing = MapDecoder()(ctx.job(seq=99, z=page.session.design.z, mesh_as_image=True,
+                                   probs=np.zeros((1, 16, 16, 16), np.float32)))
+    assert nothing["empty"] and not page.live.last_result["empty"]
+    page.panel.show_result(nothing, None)
+    assert page.panel.empty_label.isVisibleTo(page) and "train the model longer" in page.panel.empty_label.text()
+    page.panel.show_result(page.live.last_result, None)
+    assert not page.panel.empty_label.isVisibleTo(page)
     page.pin()
     written = page.export_current(str(tmp_path / "shape.stl"))
     assert tmp_path / "shape.stl" in written

@@ -30,7 +30,8 @@ class MapDecoder:
     "latent_map"}``, and for the finished picture once the cursor rests ``"fine": True``
     (silhouettes: the crisp outline at ``"pixels"``, with ``"uncertainty"`` drawn over it;
     meshes: the refined surface) with the fast result's ``"probs"`` (not decoded again).
-    Result: ``{"seq", "z", "probs", "fine", "image" (RGB uint8) or "verts"/"faces"/"normals"
+    Result: ``{"seq", "z", "probs", "fine", "empty" (nothing decoded there), "image" (RGB uint8) or
+    "verts"/"faces"/"normals"
     (mesh in grid units), "novelty", "nearest", "seconds"}``.
     """
 
@@ -45,7 +46,9 @@ class MapDecoder:
             with torch.inference_mode():
                 probs = torch.sigmoid(model.decode(torch.from_numpy(z)).float()).numpy()[0]
         fine = bool(job.get("fine"))
-        out = {"seq": job["seq"], "z": z[0], "probs": probs, "fine": fine}
+        from vae_designer.core.latent.sampling import is_empty
+
+        out = {"seq": job["seq"], "z": z[0], "probs": probs, "fine": fine, "empty": is_empty(job["kind"], probs)}
         if job["kind"] == "mesh" and job.get("mesh_as_image"):  # the smooth surface drawn once it rests
             from vae_designer.core.export.preview import render_design, render_voxels
 

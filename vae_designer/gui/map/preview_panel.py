@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 from .preview_view import ImagePreview, gl_available, make_mesh_view
 
 MESH_FORMATS = ("stl", "obj", "ply", "glb")
+EMPTY_TEXT = ("Nothing here: this point decodes to an empty design. Move the cursor closer to the designs "
+              "(the dots), or train the model longer.")
 
 
 def novelty_words(novelty: float) -> str:
@@ -74,6 +76,12 @@ class PreviewPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.stack, 1)
+        self.empty_label = QLabel(EMPTY_TEXT)  # shown while the design on show decodes to nothing
+        self.empty_label.setObjectName("MapEmptyDesign")
+        self.empty_label.setProperty("role", "warning")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setVisible(False)
+        lay.addWidget(self.empty_label)
         lay.addWidget(self.novelty_label)
         lay.addWidget(self.nearest_label)
         self.tools = tools  # the tools area (steering puts the constraints after it)
@@ -124,12 +132,14 @@ class PreviewPanel(QWidget):
             self.image_view.set_rgb(out["image"], out["seq"])
         elif self.mesh_view is not None:
             self.mesh_view.set_mesh(out["verts"], out["faces"], out["seq"], out.get("normals"))
+        self.empty_label.setVisible(bool(out.get("empty")))
         if "novelty" in out:
             self.novelty_label.setText(novelty_words(out["novelty"]))
             self.nearest_label.setText(f"Nearest: {nearest_name or '?'}")
 
     def clear(self, message: str) -> None:
         self.kind = None
+        self.empty_label.setVisible(False)
         self.image_view.clear()
         self.image_view.placeholder = message
         self.stack.setCurrentWidget(self.image_view)
