@@ -23,8 +23,8 @@
 
 Projects (see benchmarks/README.md):
 
-    vae-designer train resources/samples/cars-2d -o /tmp/bench-2d --epochs 20
-    vae-designer train resources/samples/cars-3d -o /tmp/bench-3d --epochs 60
+    vae-designer train vae_designer/assets/samples/cars-2d -o /tmp/bench-2d --epochs 20
+    vae-designer train vae_designer/assets/samples/cars-3d -o /tmp/bench-3d --epochs 60
     vae-designer train ../shared/data/meshes-voron0 -o /tmp/bench-voron
 
 Usage: python benchmarks/constraints.py PROJECT [PROJECT ...] [-n 8] [--starts 60] [--sets 12]

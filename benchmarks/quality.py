@@ -2,7 +2,7 @@
 
 Data sets (``--only`` picks some):
 
-* ``cars``:  the bundled car silhouettes, ``resources/samples/cars-2d`` (300 images),
+* ``cars``:  the bundled car silhouettes, ``vae_designer/assets/samples/cars-2d`` (300 images),
   loaded with ``load_designs(..., "image", 64)``.
 * ``mnist``: ../shared/data/mnist-test at 64x64, a deterministic subset: per
   digit the ``--per-digit`` (150) images with the lowest MNIST index (the file
@@ -124,7 +124,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 SHARED = REPO.parent / "shared" / "data"
-CARS = REPO / "resources" / "samples" / "cars-2d"
+CARS = REPO / "vae_designer" / "assets" / "samples" / "cars-2d"
 PEER_PYTHON = "/tmp/pythae-venv/bin/python"
 DATASETS = ("cars", "mnist", "voron")
 
@@ -265,7 +265,7 @@ def load(name: str, args):
     from vae_designer.core.ingest import load_designs
 
     if name == "cars":
-        folder, kind, res, what = CARS, "image", 64, "car silhouettes (resources/samples/cars-2d) at 64x64"
+        folder, kind, res, what = CARS, "image", 64, "car silhouettes (vae_designer/assets/samples/cars-2d) at 64x64"
     elif name == "mnist":
         folder, kind, res = Path(args.data) / "mnist-test", "image", 64
         what = f"MNIST test set at 64x64, {args.per_digit} per digit (lowest MNIST indices)"

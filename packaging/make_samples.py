@@ -21,7 +21,7 @@ suv, pickup, van, coupe.  Both sets are drawn from ONE proportions model
 Everything is deterministic (numpy Generator with a fixed seed, one stream per
 type and set): ``python packaging/make_samples.py`` regenerates byte-identical
 files.  It deletes and rewrites only its own two folders, ``cars-2d`` and
-``cars-3d`` under ``--out`` (default ``resources/samples`` in the repository).
+``cars-3d`` under ``--out`` (default ``vae_designer/assets/samples`` in the repository).
 """
 
 from __future__ import annotations
@@ -330,7 +330,7 @@ def generate(out: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = Path(__file__).resolve().parent.parent / "resources" / "samples"
+    default = Path(__file__).resolve().parent.parent / "vae_designer" / "assets" / "samples"
     parser.add_argument("--out", type=Path, default=default, help=f"output folder (default {default})")
     generate(parser.parse_args().out)
 

@@ -201,7 +201,7 @@ def test_starting_training_never_imports_torch_on_the_gui_thread(tmp_path):
     script = tmp_path / "torch_thread.py"
     script.write_text(_TORCH_THREAD_SCRIPT)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", OMP_NUM_THREADS="1")
-    out = subprocess.run([sys.executable, str(script), str(REPO / "resources" / "samples" / "cars-2d")],
+    out = subprocess.run([sys.executable, str(script), str(REPO / "vae_designer" / "assets" / "samples" / "cars-2d")],
                          capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert "torch first on the GUI thread: [False] done None" in out.stdout, out.stdout + out.stderr

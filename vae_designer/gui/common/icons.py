@@ -78,7 +78,7 @@ def icon(name: str, colour: str | None = None) -> QIcon:
 
 
 def app_icon() -> QIcon:
-    """The application icon (resources/icon.svg, with the PNG as a fallback)."""
+    """The application icon (assets/icon.svg, with the PNG as a fallback)."""
     result = QIcon()
     svg, png = resource("icon.svg"), resource("icon.png")
     if svg.is_file():
