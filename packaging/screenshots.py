@@ -17,6 +17,7 @@ constraints on measured properties, the properties under the preview), ``map-sna
 design snapped to spec) and ``map-colour-by-property{,-3d}.png`` (a 2D project, or a 3D one with
 ``--constraints-mesh PROJECT``); ``--where`` sets the constraints (default: the median design's
 aspect or height, and a bound on its width).
+``--preferences`` writes ``preferences.png`` (Edit > Preferences).
 ``--trained PROJECT`` writes ``training-report.png`` (the Training page with the held-out check).
 ``--map-steering PROJECT [--own FILE]`` the steering tools: ``map-direction.png``,
 ``map-placed.png``, ``map-completion-before.png`` and ``map-completion-after.png``.
@@ -229,6 +230,19 @@ def shoot_surprises(theme_name: str, out: Path, size: tuple[int, int], project: 
     spin(0.3)
 
 
+def shoot_preferences(theme_name: str, out: Path, size: tuple[int, int]) -> None:
+    """Edit > Preferences (``preferences.png``)."""
+    window = new_window(theme_name, size)
+    dialog = window.show_preferences()
+    wait_until(lambda: "files" in dialog.cache_size.text(), 30, "the cache size")
+    spin(0.4)
+    dialog.grab().save(str(out / "preferences.png"))
+    print(f"wrote {out / 'preferences.png'}")
+    dialog.reject()
+    window.close()
+    spin(0.3)
+
+
 def shoot_trained(theme_name: str, out: Path, size: tuple[int, int], project: str) -> None:
     """The Training page of a trained project with its held-out check (``training-report.png``)."""
     window, _page = open_map(theme_name, size, project)
@@ -412,6 +426,7 @@ def main() -> int:
                     help="only the constraint shots (shading, snap, colour by property) of a project")
     ap.add_argument("--constraints-mesh", metavar="PROJECT", help="the same of a mesh project")
     ap.add_argument("--where", action="append", help="a constraint for those shots (repeat for more)")
+    ap.add_argument("--preferences", action="store_true", help="only the Preferences dialog (preferences.png)")
     ap.add_argument("--trained", metavar="PROJECT", help="only the Training page of a trained project with its "
                                                           "held-out check (training-report.png)")
     ap.add_argument("--map-steering", metavar="PROJECT",
@@ -448,6 +463,9 @@ def main() -> int:
             shoot_map_views(args.themes[0], out, size, args.map_views)
         if args.map_history:
             shoot_map_history(args.themes[0], out, size, args.map_history)
+        if args.preferences:
+            shoot_preferences(args.themes[0], out, size)
+            return 0
         if args.trained:
             shoot_trained(args.themes[0], out, size, args.trained)
             return 0

@@ -110,8 +110,22 @@ class MenusMixin:
                                      "Redo what was undone on the map")
         edit_menu.addAction(self.act_undo)
         edit_menu.addAction(self.act_redo)
+        edit_menu.addSeparator()
+        self.act_preferences = self._action("&Preferences…", self.show_preferences,
+                                            [QKeySequence.StandardKey.Preferences, "Ctrl+,"], None,
+                                            "The look, what new projects start with, the cache")
+        edit_menu.addAction(self.act_preferences)
         self.map_page.signals.history_changed.connect(self._update_undo)
         self._update_undo()
+
+    def show_preferences(self):
+        """Edit > Preferences (Ctrl+,): the dialog, modal; returns it (tests drive it)."""
+        from .preferences import PreferencesDialog
+
+        dialog = PreferencesDialog(self.store, self.set_theme, lambda: self.workspace.busy or self.training.running,
+                                   self)
+        dialog.open()
+        return dialog
 
     def _update_undo(self) -> None:
         s = self.map_page.session

@@ -61,6 +61,7 @@ class MainWindow(MenusMixin, OpeningMixin, QMainWindow):
         self.setObjectName("MainWindow")
         self.store = store or SettingsStore()
         self.workspace = Workspace(self)
+        self._follow_preferences()
         self.training = TrainingSession(self.workspace, parent=self)
         self._pages: dict[str, PageEntry] = {}
         self._view_menu: QMenu | None = None  # made by _make_actions: a page added later gets its action then
@@ -126,6 +127,7 @@ class MainWindow(MenusMixin, OpeningMixin, QMainWindow):
         self.start_page = StartPage()
         self.dataset_page = DatasetPage()
         self.training_page = TrainingPage(self.training)
+        self.training_page.new_project_defaults = lambda: self.store.preferences()  # Edit > Preferences
         self.add_page("start", "Start", "home", self.start_page)
         self.add_page("dataset", "Dataset", "dataset", self.dataset_page, needs="designs")
         self.add_page("training", "Training", "training", self.training_page, needs="designs")
@@ -404,6 +406,14 @@ class MainWindow(MenusMixin, OpeningMixin, QMainWindow):
             self._closing = True
             self.statusBar().showMessage("Stopping training and saving the best model…")
             self.training.stop()
+
+    def _follow_preferences(self) -> None:
+        """New folders load at the preferences' resolutions (read at each use); the cache is where they say."""
+        from .preferences import apply_cache_dir
+
+        self.workspace.default_resolutions = lambda: {k: self.store.preferences()[f"resolution_{k}"]
+                                                      for k in ("image", "mesh")}
+        apply_cache_dir(self.store.preferences()["cache_dir"])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._allow_close or not self.training.busy:

@@ -37,8 +37,8 @@ class Opened:
         return os.path.basename(os.path.normpath(self.folder)) if self.folder else "?"
 
 
-def folder_steps(folder: str, kind: str | None, resolution: int | None, cancel):
-    designs = yield from ingest_steps(folder, kind, resolution, cancel=cancel)
+def folder_steps(folder: str, kind: str | None, resolution: int | None, cancel, defaults: dict | None = None):
+    designs = yield from ingest_steps(folder, kind, resolution, cancel=cancel, default_resolutions=defaults)
     return Opened(os.path.abspath(folder), designs, None)
 
 
@@ -81,6 +81,7 @@ class Workspace(QObject):
         self._job: GeneratorJob | None = None
         self._old: set[GeneratorJob] = set()  # cancelled or done, until they have ended
         self._target = ""
+        self.default_resolutions = dict  # () -> {kind: resolution} for a new folder (the preferences)
 
     @property
     def busy(self) -> bool:
@@ -108,7 +109,8 @@ class Workspace(QObject):
 
     def open_folder(self, folder: str, kind: str | None = None, resolution: int | None = None) -> None:
         folder = os.path.abspath(str(folder))
-        self._start(folder, lambda cancel: folder_steps(folder, kind, resolution, cancel))
+        defaults = dict(self.default_resolutions())  # the preferences' resolutions for a new folder
+        self._start(folder, lambda cancel: folder_steps(folder, kind, resolution, cancel, defaults))
 
     def open_project(self, path: str) -> None:
         path = os.path.abspath(str(path))

@@ -27,7 +27,16 @@ FORMAT = 3  # 3: per-item metadata stored once per distinct value ("metas" + ind
 _TOKEN = 16  # bytes of random hex at the start of items.bin, repeated in index.json
 
 
-def cache_root() -> Path:
+_chosen_root: Path | None = None  # the app's preference (set_cache_root), above the environment
+
+
+def set_cache_root(path: str | os.PathLike | None) -> None:
+    """Keep the ingestion cache under ``path`` from now on (None: the default again)."""
+    global _chosen_root
+    _chosen_root = Path(path) if path else None
+
+
+def default_cache_root() -> Path:
     """``$VAE_DESIGNER_CACHE_DIR`` or the platform's user cache directory."""
     env = os.environ.get("VAE_DESIGNER_CACHE_DIR")
     if env:
@@ -35,6 +44,41 @@ def cache_root() -> Path:
     import appdirs
 
     return Path(appdirs.user_cache_dir("vae-designer", "VAE Designer"))
+
+
+def cache_root() -> Path:
+    """Where the ingestion cache lives: the folder chosen with :func:`set_cache_root`, else
+    :func:`default_cache_root`."""
+    return _chosen_root if _chosen_root is not None else default_cache_root()
+
+
+def cache_size(root: str | os.PathLike | None = None) -> tuple[int, int]:
+    """(bytes, files) of the ingestion cache under ``root`` (default :func:`cache_root`)."""
+    base = Path(root) if root is not None else cache_root()
+    total = files = 0
+    for dirpath, _dirs, names in os.walk(base / "ingest"):
+        for name in names:
+            try:
+                total += os.stat(os.path.join(dirpath, name)).st_size
+                files += 1
+            except OSError:  # removed while walking
+                pass
+    return total, files
+
+
+def clear_cache(root: str | os.PathLike | None = None) -> int:
+    """Delete the ingestion cache under ``root`` (only its own ``ingest`` folder, nothing else
+    there); the bytes freed.  Designs load again from their files next time."""
+    import shutil
+
+    base = Path(root) if root is not None else cache_root()
+    freed, _files = cache_size(base)
+    target = base / "ingest"
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    elif target.is_symlink():
+        target.unlink()
+    return freed
 
 
 def _pack_dir(root: str, settings: IngestSettings) -> Path:

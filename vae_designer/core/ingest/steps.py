@@ -98,15 +98,18 @@ def ingest_steps(
     workers: int | None = None,
     use_cache: bool = True,
     cancel: threading.Event | None = None,
+    default_resolutions: dict[str, int] | None = None,
 ) -> Generator[Progress, None, DesignSet]:
     """Load every design under ``folder``; yields progress, returns the DesignSet.
+    Without ``resolution``, the kind found gets ``default_resolutions[kind]`` (the app's
+    preferences) or the built-in default.
 
     Raises :class:`UserError` when nothing loads, :class:`Cancelled` when cancelled.
     """
     start = time.perf_counter()
     cancel = cancel or threading.Event()
     found = discover(folder, kind)
-    settings = IngestSettings.default(found.kind, resolution)
+    settings = IngestSettings.default(found.kind, resolution or (default_resolutions or {}).get(found.kind))
     root = os.path.abspath(os.fspath(folder))
     cache = IngestCache(root, settings, enabled=use_cache)
     files = {f.relpath: f for f in found.files}

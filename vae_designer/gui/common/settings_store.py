@@ -1,4 +1,4 @@
-"""What the app remembers between sessions: recent items, window geometry, theme.
+"""What the app remembers between sessions: recent items, window geometry, theme, preferences.
 
 QSettings in INI format under the user config directory (appdirs), so the file
 is easy to find and to delete.  ``VAE_DESIGNER_CONFIG_DIR`` overrides the
@@ -14,6 +14,10 @@ from PySide6.QtCore import QByteArray, QSettings
 
 MAX_RECENT = 10
 THEMES = ("system", "light", "dark")
+# Preferences (Edit > Preferences): what new projects start with and where the ingestion cache lives.
+PREFERENCES = {"resolution_image": 64, "resolution_mesh": 32, "latent_dim": 32, "device": "auto", "cache_dir": ""}
+PREFERENCE_CHOICES = {"resolution_image": (32, 64, 128), "resolution_mesh": (16, 32, 64)}
+DEVICES = ("auto", "cpu", "cuda", "mps")
 
 
 def config_dir() -> Path:
@@ -84,6 +88,33 @@ class SettingsStore:
 
     def set_theme(self, name: str) -> None:
         self._s.setValue("theme", name if name in THEMES else "system")
+
+    # preferences: defaults for new projects, the cache location (PREFERENCES: the defaults)
+    def preferences(self) -> dict:
+        out = {}
+        for key, default in PREFERENCES.items():
+            value = self._s.value(f"preferences/{key}", default)
+            try:
+                value = type(default)(value)
+            except (TypeError, ValueError):
+                value = default
+            if key in PREFERENCE_CHOICES and value not in PREFERENCE_CHOICES[key]:
+                value = default
+            if key == "device" and value not in DEVICES:
+                value = default
+            if key == "latent_dim" and not 2 <= value <= 512:
+                value = default
+            out[key] = value
+        return out
+
+    def set_preferences(self, values: dict) -> None:
+        for key, value in values.items():
+            if key in PREFERENCES:
+                self._s.setValue(f"preferences/{key}", value)
+
+    def reset_preferences(self) -> None:
+        self._s.remove("preferences")
+        self._s.setValue("theme", "system")
 
     # dialogs start where the user last was
     def last_dir(self) -> str:

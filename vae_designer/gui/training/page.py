@@ -67,6 +67,7 @@ class TrainingPage(QWidget):
         self._defaults_loaded = False
         self._has_designs = False
         self._last_state = "idle"
+        self.new_project_defaults = dict  # () -> {"latent_dim", "device"} for a new collection (the preferences)
 
         settings = self._build_settings_card()
         right = QVBoxLayout()
@@ -218,6 +219,7 @@ class TrainingPage(QWidget):
             self.report.clear()
             if designs is not None:  # a new collection: its own defaults (batch by kind, epochs by size)
                 self.form.apply_defaults(trainer_defaults(designs))
+                self.form.apply_new_project(self.new_project_defaults())
             self._show_project_path("", NOT_SAVED)
             self._reset_progress("Ready to train")
         self.recon_grid.clear()

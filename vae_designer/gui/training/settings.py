@@ -135,6 +135,15 @@ class TrainSettingsForm(QWidget):
         i = self.device.findText(str(d["device"]))
         self.device.setCurrentIndex(max(0, i))
 
+    def apply_new_project(self, d: dict) -> None:
+        """What a new project starts with, from the preferences: ``latent_dim``, ``device``."""
+        if d.get("latent_dim"):
+            self.latent.setValue(int(d["latent_dim"]))
+        if d.get("device"):
+            i = self.device.findText(str(d["device"]))
+            if i >= 0:
+                self.device.setCurrentIndex(i)
+
     def set_designs(self, kind: str, resolution: int) -> None:
         self.kind = kind
         self.resolution.blockSignals(True)
