@@ -113,5 +113,11 @@ def run_app(path: str | None = None) -> int:
         sys.stderr.write(f"vae-designer: error: {path}: no such folder or project\n")
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    app, _window = start_app(path)
-    return int(app.exec())
+    app, window = start_app(path)
+    smoke = os.environ.get("VAE_DESIGNER_SMOKE")  # packaging/smoke_app.py: the app checks itself (gui.smoke)
+    if smoke:
+        from .smoke import SmokeRun
+
+        QTimer.singleShot(0, SmokeRun(window, smoke).start)
+    code = int(app.exec())
+    return 1 if smoke and os.environ.get("VAE_DESIGNER_SMOKE_FAILED") else code
