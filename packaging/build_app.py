@@ -44,7 +44,7 @@ Type=Application
 Name=VAE Designer
 GenericName=Design variant generator
 Comment=Train a variational autoencoder on your designs and explore new variants
-Exec="{exe}" %F
+Exec="{exe}" %f
 Icon=vae-designer
 Terminal=false
 Categories=Graphics;Engineering;3DGraphics;
@@ -64,7 +64,10 @@ def build(clean: bool = True) -> Path:
         raise SystemExit("build_app: PyInstaller is not installed: pip install -e \".[package]\"") from None
     entry = WORK / "entry.py"
     WORK.mkdir(parents=True, exist_ok=True)
-    entry.write_text("import sys\nfrom vae_designer.cli import main\nsys.exit(main())\n")
+    # freeze_support: the ingestion's worker processes (forkserver, its resource tracker) start the
+    # frozen executable again with multiprocessing's own arguments; it must answer them, not the CLI
+    entry.write_text("import multiprocessing\nimport sys\n\nmultiprocessing.freeze_support()\n"
+                     "from vae_designer.cli import main\n\nsys.exit(main())\n")
     args = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--onedir", "--name", NAME,
             "--distpath", str(DIST), "--workpath", str(WORK / "work"), "--specpath", str(WORK),
             "--paths", str(REPO), "--collect-submodules", "vae_designer",

@@ -113,3 +113,26 @@ def test_the_smoke_run_opens_the_samples_trains_an_epoch_and_exports(tmp_path):
     assert "FAIL" not in done.stdout and done.stdout.count("ok   ") == 6
     report = (tmp_path / "run" / "out" / "smoke.json").read_text()
     assert '"ok": true' in report and "cars-2d" in report
+
+
+def test_the_desktop_entry_and_icon_are_installed_for_the_user_and_removed_again(tmp_path, monkeypatch, capsys):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_app", REPO / "packaging" / "build_app.py")
+    build_app = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_app)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    with pytest.raises(SystemExit, match="not built yet"):
+        build_app.install_desktop(tmp_path / "app")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "vae-designer").write_text("#!/bin/sh\n")
+    build_app.install_desktop(app)
+    entry = tmp_path / "share" / "applications" / "vae-designer.desktop"
+    text = entry.read_text()
+    assert f'Exec="{app / "vae-designer"}" %f' in text and "Icon=vae-designer" in text and "Type=Application" in text
+    svg = tmp_path / "share" / "icons" / "hicolor" / "scalable" / "apps" / "vae-designer.svg"
+    assert svg.read_bytes() == (REPO / "vae_designer" / "assets" / "icon.svg").read_bytes()
+    build_app.uninstall_desktop()
+    assert not entry.exists() and not svg.exists()
+    assert "removed 3 files" in capsys.readouterr().out
