@@ -17,7 +17,8 @@ constraints on measured properties, the properties under the preview), ``map-sna
 design snapped to spec) and ``map-colour-by-property{,-3d}.png`` (a 2D project, or a 3D one with
 ``--constraints-mesh PROJECT``); ``--where`` sets the constraints (default: the median design's
 aspect or height, and a bound on its width).
-``--preferences`` writes ``preferences.png`` (Edit > Preferences).
+``--preferences`` writes ``preferences.png`` (Edit > Preferences); ``--japanese`` the translated
+parts in Japanese (``ja-start.png``, ``ja-preferences.png``; needs a CJK font: fonts-noto-cjk).
 ``--trained PROJECT`` writes ``training-report.png`` (the Training page with the held-out check).
 ``--map-steering PROJECT [--own FILE]`` the steering tools: ``map-direction.png``,
 ``map-placed.png``, ``map-completion-before.png`` and ``map-completion-after.png``.
@@ -62,6 +63,9 @@ def grab(window, path: Path) -> None:
           f"({pixmap.width()}x{pixmap.height()})")
 
 
+LANGUAGE = "en"  # --japanese: the windows open in Japanese
+
+
 def new_window(theme_name: str, size: tuple[int, int], recent: tuple[str, ...] = ()):
     """A shown main window in ``theme_name`` at ``size``, with ``recent`` on its start page."""
     from vae_designer.gui.app import make_window
@@ -69,6 +73,7 @@ def new_window(theme_name: str, size: tuple[int, int], recent: tuple[str, ...] =
 
     store = SettingsStore()
     store.set_theme(theme_name)
+    store.set_preferences({"language": LANGUAGE})
     for path in reversed(recent):
         store.add_recent(path)
     window = make_window(store=store)
@@ -230,14 +235,15 @@ def shoot_surprises(theme_name: str, out: Path, size: tuple[int, int], project: 
     spin(0.3)
 
 
-def shoot_preferences(theme_name: str, out: Path, size: tuple[int, int]) -> None:
+def shoot_preferences(theme_name: str, out: Path, size: tuple[int, int], name: str = "preferences.png") -> None:
     """Edit > Preferences (``preferences.png``)."""
     window = new_window(theme_name, size)
     dialog = window.show_preferences()
-    wait_until(lambda: "files" in dialog.cache_size.text(), 30, "the cache size")
+    wait_until(lambda: "files" in dialog.cache_size.text() or "ファイル" in dialog.cache_size.text(), 30,
+               "the cache size")
     spin(0.4)
-    dialog.grab().save(str(out / "preferences.png"))
-    print(f"wrote {out / 'preferences.png'}")
+    dialog.grab().save(str(out / name))
+    print(f"wrote {out / name}")
     dialog.reject()
     window.close()
     spin(0.3)
@@ -427,6 +433,8 @@ def main() -> int:
     ap.add_argument("--constraints-mesh", metavar="PROJECT", help="the same of a mesh project")
     ap.add_argument("--where", action="append", help="a constraint for those shots (repeat for more)")
     ap.add_argument("--preferences", action="store_true", help="only the Preferences dialog (preferences.png)")
+    ap.add_argument("--japanese", action="store_true",
+                    help="only the translated parts in Japanese: ja-start.png, ja-preferences.png (needs a CJK font)")
     ap.add_argument("--trained", metavar="PROJECT", help="only the Training page of a trained project with its "
                                                           "held-out check (training-report.png)")
     ap.add_argument("--map-steering", metavar="PROJECT",
@@ -465,6 +473,15 @@ def main() -> int:
             shoot_map_history(args.themes[0], out, size, args.map_history)
         if args.preferences:
             shoot_preferences(args.themes[0], out, size)
+            return 0
+        if args.japanese:
+            global LANGUAGE
+            LANGUAGE = "ja"
+            window = new_window(args.themes[0], size)
+            spin(0.8)
+            grab(window, out / "ja-start.png")
+            window.close()
+            shoot_preferences(args.themes[0], out, size, "ja-preferences.png")
             return 0
         if args.trained:
             shoot_trained(args.themes[0], out, size, args.trained)

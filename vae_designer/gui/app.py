@@ -72,6 +72,9 @@ def make_window(path: str | None = None, store=None):
 
     store = store or SettingsStore()
     theme.apply_theme(store.theme())
+    from .common.i18n import install_translator
+
+    install_translator(QApplication.instance(), store.preferences()["language"])  # before any widget
     window = MainWindow(store)
     preload_core()
     if path:

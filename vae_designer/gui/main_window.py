@@ -88,7 +88,7 @@ class MainWindow(MenusMixin, OpeningMixin, QMainWindow):
         else:
             self.resize(1280, 820)
         self.show_page("start")
-        self.statusBar().showMessage("Open a design folder or a project to begin", 8000)
+        self.statusBar().showMessage(self.tr("Open a design folder or a project to begin"), 8000)
         theme.notifier.theme_changed.connect(self._retheme)
 
     # building
@@ -128,11 +128,11 @@ class MainWindow(MenusMixin, OpeningMixin, QMainWindow):
         self.dataset_page = DatasetPage()
         self.training_page = TrainingPage(self.training)
         self.training_page.new_project_defaults = lambda: self.store.preferences()  # Edit > Preferences
-        self.add_page("start", "Start", "home", self.start_page)
-        self.add_page("dataset", "Dataset", "dataset", self.dataset_page, needs="designs")
-        self.add_page("training", "Training", "training", self.training_page, needs="designs")
+        self.add_page("start", self.tr("Start"), "home", self.start_page)
+        self.add_page("dataset", self.tr("Dataset"), "dataset", self.dataset_page, needs="designs")
+        self.add_page("training", self.tr("Training"), "training", self.training_page, needs="designs")
         self.map_page = MapPage(self.training)
-        self.add_page("map", "Map", "map", self.map_page, needs="model")
+        self.add_page("map", self.tr("Map"), "map", self.map_page, needs="model")
         self.map_page.map_changed.connect(self._update_enabled)
 
     def _build_status_bar(self) -> None:

@@ -4,6 +4,7 @@
 (QSettings under the user config directory) and applies them at once through callbacks the main
 window gives:
 
+* **Language**: follow the system's, English or Japanese (``common.i18n``; from the next start).
 * **Look**: follow the system, light or dark (``apply_theme``: the whole app re-themes).
 * **New projects**: the resolution a design folder is loaded at (images and meshes apart), the
   latent size and the device the Training page proposes (a saved project keeps its own).
@@ -12,7 +13,6 @@ window gives:
   folder only, never anything else there; refused while a folder loads or training runs).
 * **Reset to Defaults**.
 
-The language of the interface is not offered: the app is in English only for now.
 """
 
 from __future__ import annotations
@@ -38,8 +38,6 @@ from PySide6.QtWidgets import (
 from .common import dialogs
 from .common.jobs import LatestJobs
 from .common.settings_store import DEVICES, PREFERENCE_CHOICES
-
-LOOKS = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
 
 
 def human_size(n: int) -> str:
@@ -79,12 +77,18 @@ class PreferencesDialog(QDialog):
         self.setObjectName("PreferencesDialog")
         self.setWindowTitle(self.tr("Preferences"))
         self.store, self._apply_theme, self._busy = store, apply_theme, busy
+        self.language = QComboBox()
+        self.language.setObjectName("PrefLanguage")
+        for code, text in (("system", self.tr("Follow the system")), ("en", "English"), ("ja", "日本語")):
+            self.language.addItem(text, code)
+        self.language.setToolTip(self.tr("Applies the next time VAE Designer starts"))
         self.look = QComboBox()
         self.look.setObjectName("PrefLook")
-        for name, text in LOOKS:
-            self.look.addItem(self.tr(text), name)
-        self.resolution_image = self._choices("resolution_image", "{0} × {0} pixels")
-        self.resolution_mesh = self._choices("resolution_mesh", "{0} × {0} × {0} voxels")
+        for name, text in (("system", self.tr("Follow the system")), ("light", self.tr("Light")),
+                           ("dark", self.tr("Dark"))):
+            self.look.addItem(text, name)
+        self.resolution_image = self._choices("resolution_image", self.tr("{0} × {0} pixels"))
+        self.resolution_mesh = self._choices("resolution_mesh", self.tr("{0} × {0} × {0} voxels"))
         self.latent = QSpinBox()
         self.latent.setObjectName("PrefLatent")
         self.latent.setRange(2, 512)
@@ -125,11 +129,12 @@ class PreferencesDialog(QDialog):
         combo = QComboBox()
         combo.setObjectName(f"Pref_{key}")
         for value in PREFERENCE_CHOICES[key]:
-            combo.addItem(self.tr(text).format(value), value)
+            combo.addItem(text.format(value), value)
         return combo
 
     def _layout(self) -> None:
         form = QFormLayout()
+        form.addRow(self.tr("Language"), self.language)
         form.addRow(self.tr("Look"), self.look)
         form.addRow(QLabel(self.tr("<b>New projects</b>")))
         form.addRow(self.tr("Image resolution"), self.resolution_image)
@@ -164,6 +169,7 @@ class PreferencesDialog(QDialog):
         """Show what the store holds."""
         p = self.store.preferences()
         self._original_theme = self.store.theme()
+        self.language.setCurrentIndex(max(0, self.language.findData(p["language"])))
         self.look.blockSignals(True)
         self.look.setCurrentIndex(max(0, self.look.findData(self._original_theme)))
         self.look.blockSignals(False)
@@ -175,12 +181,18 @@ class PreferencesDialog(QDialog):
         self._show_cache_dir()
 
     def values(self) -> dict:
-        return {"resolution_image": int(self.resolution_image.currentData()),
+        return {"language": self.language.currentData(),
+                "resolution_image": int(self.resolution_image.currentData()),
                 "resolution_mesh": int(self.resolution_mesh.currentData()),
                 "latent_dim": int(self.latent.value()), "device": self.device.currentText(),
                 "cache_dir": self._cache_dir}
 
     def accept(self) -> None:
+        if self.language.currentData() != self.store.preferences()["language"]:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.information(self, self.tr("Language"),
+                                    self.tr("The new language applies the next time VAE Designer starts."))
         self.store.set_preferences(self.values())
         self.store.set_theme(self.look.currentData())
         apply_cache_dir(self._cache_dir)

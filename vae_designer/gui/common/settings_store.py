@@ -15,7 +15,8 @@ from PySide6.QtCore import QByteArray, QSettings
 MAX_RECENT = 10
 THEMES = ("system", "light", "dark")
 # Preferences (Edit > Preferences): what new projects start with and where the ingestion cache lives.
-PREFERENCES = {"resolution_image": 64, "resolution_mesh": 32, "latent_dim": 32, "device": "auto", "cache_dir": ""}
+PREFERENCES = {"language": "system", "resolution_image": 64, "resolution_mesh": 32, "latent_dim": 32,
+               "device": "auto", "cache_dir": ""}
 PREFERENCE_CHOICES = {"resolution_image": (32, 64, 128), "resolution_mesh": (16, 32, 64)}
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
@@ -99,6 +100,8 @@ class SettingsStore:
             except (TypeError, ValueError):
                 value = default
             if key in PREFERENCE_CHOICES and value not in PREFERENCE_CHOICES[key]:
+                value = default
+            if key == "language" and value not in ("system", "en", "ja"):
                 value = default
             if key == "device" and value not in DEVICES:
                 value = default

@@ -87,7 +87,7 @@ class StartPage(QWidget):
         columns.setSpacing(18)
         columns.addWidget(self._build_actions_card(), 5)
         columns.addWidget(self._build_recent_card(), 4)
-        self.drop_hint = label("Tip: drop a design folder or a project onto this window to open it.", "hint")
+        self.drop_hint = label(self.tr("Tip: drop a design folder or a project onto this window to open it."), "hint")
         self.drop_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         inner = QVBoxLayout()
@@ -118,8 +118,8 @@ class StartPage(QWidget):
         titles.setSpacing(4)
         titles.addStretch(1)
         titles.addWidget(label("VAE Designer", "title"))
-        titles.addWidget(label("Train a generative model on your own designs, then explore it to "
-                               "create new variants.", "muted", wrap=True))
+        titles.addWidget(label(self.tr("Train a generative model on your own designs, then explore it to "
+                                       "create new variants."), "muted", wrap=True))
         titles.addStretch(1)
         header.addWidget(self._logo)
         header.addLayout(titles, 1)
@@ -127,14 +127,14 @@ class StartPage(QWidget):
 
     def _build_actions_card(self) -> Card:
         """The left column: open a folder or a project, or try a sample."""
-        self.open_folder_tile = ActionTile(icons.icon("folder"), "Open design folder…",
-                                           "A folder of images or 3D meshes; sub-folders become labels.")
-        self.open_project_tile = ActionTile(icons.icon("project"), "Open project…",
-                                            "Continue with a model you trained and saved before.")
-        self.sample_2d_tile = ActionTile(icons.icon("car"), "Try the sample car silhouettes",
-                                         "300 side views of six body types (2D images).")
-        self.sample_3d_tile = ActionTile(icons.icon("cube"), "Try the sample car bodies",
-                                         "48 car-body meshes of six body types (3D, voxelized).")
+        self.open_folder_tile = ActionTile(icons.icon("folder"), self.tr("Open design folder…"),
+                                           self.tr("A folder of images or 3D meshes; sub-folders become labels."))
+        self.open_project_tile = ActionTile(icons.icon("project"), self.tr("Open project…"),
+                                            self.tr("Continue with a model you trained and saved before."))
+        self.sample_2d_tile = ActionTile(icons.icon("car"), self.tr("Try the sample car silhouettes"),
+                                         self.tr("300 side views of six body types (2D images)."))
+        self.sample_3d_tile = ActionTile(icons.icon("cube"), self.tr("Try the sample car bodies"),
+                                         self.tr("48 car-body meshes of six body types (3D, voxelized)."))
         self.open_folder_tile.setObjectName("OpenFolderTile")
         self.open_project_tile.setObjectName("OpenProjectTile")
         self.sample_2d_tile.setObjectName("Sample2DTile")
@@ -145,11 +145,11 @@ class StartPage(QWidget):
         self.sample_3d_tile.clicked.connect(lambda: self.sample_requested.emit("mesh"))
 
         actions = Card()
-        actions.body.addWidget(label("Start", "heading"))
+        actions.body.addWidget(label(self.tr("Start"), "heading"))
         for tile in (self.open_folder_tile, self.open_project_tile):
             actions.body.addWidget(tile)
         actions.body.addSpacing(6)
-        actions.body.addWidget(label("No designs at hand?", "heading"))
+        actions.body.addWidget(label(self.tr("No designs at hand?"), "heading"))
         for tile in (self.sample_2d_tile, self.sample_3d_tile):
             actions.body.addWidget(tile)
         actions.body.addStretch(1)
@@ -165,12 +165,12 @@ class StartPage(QWidget):
         self.recent_list.itemActivated.connect(self._activate)
         self.recent_list.itemDoubleClicked.connect(self._activate)
         self.recent_list.setMouseTracking(True)
-        self.recent_empty = label("Projects and folders you open will be listed here.", "hint", wrap=True)
-        self.clear_recent_button = QPushButton("Clear list")
-        self.clear_recent_button.setToolTip("Forget the recent projects and folders (nothing is deleted)")
+        self.recent_empty = label(self.tr("Projects and folders you open will be listed here."), "hint", wrap=True)
+        self.clear_recent_button = QPushButton(self.tr("Clear list"))
+        self.clear_recent_button.setToolTip(self.tr("Forget the recent projects and folders (nothing is deleted)"))
         self.clear_recent_button.clicked.connect(self.clear_recent_requested)
         recent_head = QHBoxLayout()
-        recent_head.addWidget(label("Recent", "heading"))
+        recent_head.addWidget(label(self.tr("Recent"), "heading"))
         recent_head.addStretch(1)
         recent_head.addWidget(self.clear_recent_button)
         recent = Card()
@@ -188,7 +188,7 @@ class StartPage(QWidget):
             item = QListWidgetItem(icons.icon("project" if project else "folder"),
                                    os.path.basename(os.path.normpath(path)) or path)
             item.setData(PATH_ROLE, path)
-            item.setToolTip(f"{'Project' if project else 'Design folder'}: {path}")
+            item.setToolTip((self.tr("Project: {0}") if project else self.tr("Design folder: {0}")).format(path))
             self.recent_list.addItem(item)
         has = self.recent_list.count() > 0
         self.recent_list.setVisible(has)
@@ -206,8 +206,8 @@ class StartPage(QWidget):
         if item is None:
             return
         menu = QMenu(self)
-        menu.addAction("Open", lambda: self._activate(item))
-        menu.addAction("Remove from list", lambda: self.remove_recent_requested.emit(item.data(PATH_ROLE)))
+        menu.addAction(self.tr("Open"), lambda: self._activate(item))
+        menu.addAction(self.tr("Remove from list"), lambda: self.remove_recent_requested.emit(item.data(PATH_ROLE)))
         menu.exec(self.recent_list.viewport().mapToGlobal(pos))
 
     def _retheme(self, _t) -> None:

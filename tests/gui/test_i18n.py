@@ -1,0 +1,96 @@
+"""Japanese and English: the shipped translation is complete and compiled, the language follows the
+preference (or the system locale), and the parts translated so far -- the menus, the page names,
+the Start page, Preferences, the held-out check -- show no English left when Japanese is chosen."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
+
+from vae_designer.gui.common.i18n import install_translator, resolve_language
+
+REPO = Path(__file__).resolve().parents[2]
+ALLOWED = {"VAE Designer", "English", "auto", "cpu", "cuda", "mps", "IoU"}
+
+
+def _translations_module():
+    spec = importlib.util.spec_from_file_location("translations", REPO / "packaging" / "translations.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def english_after():
+    yield
+    install_translator(QApplication.instance(), "en")
+
+
+def english_left(widgets) -> list[str]:
+    """Visible texts made of Latin letters only (an untranslated string), apart from names."""
+    found = []
+    for w in widgets:
+        if not w.isVisible():
+            continue
+        text = re.sub(r"<[^>]+>", "", w.text() if isinstance(w, (QLabel, QAbstractButton)) else "")
+        if re.search(r"[A-Za-z]{3}", text) and english_left_text(text):
+            found.append(text)
+    return found
+
+
+def test_the_translation_is_complete_up_to_date_and_compiled():
+    problems = _translations_module().check()
+    assert not problems, problems
+
+
+def test_the_language_follows_the_preference_and_the_system_locale(monkeypatch):
+    from PySide6.QtCore import QLocale
+
+    assert resolve_language("ja") == "ja" and resolve_language("en") == "en"
+    monkeypatch.setattr(QLocale, "system", staticmethod(lambda: QLocale("ja_JP")))
+    assert resolve_language("system") == "ja"
+    monkeypatch.setattr(QLocale, "system", staticmethod(lambda: QLocale("de_DE")))
+    assert resolve_language("system") == "en"  # no German translation: English
+
+
+def test_japanese_menus_pages_start_page_and_preferences(qtbot, make_main_window, english_after):
+    from vae_designer.gui.common.settings_store import SettingsStore
+
+    store = SettingsStore()
+    store.set_preferences({"language": "ja"})
+    store.sync()
+    window = make_main_window()
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles[:2] == ["ファイル(&F)", "編集(&E)"] and "表示(&V)" in titles and "ヘルプ(&H)" in titles
+    assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == \
+        ["スタート", "データセット", "学習", "マップ"]
+    start = window.start_page
+    assert start.sample_2d_tile.title.text() == "車のシルエットのサンプルを試す"
+    assert english_left(start.findChildren(QLabel) + start.findChildren(QAbstractButton)) == []
+    menus = [a for m in window.menuBar().actions() if m.menu() for a in m.menu().actions() if a.text()]
+    assert not [a.text() for a in menus if english_left_text(a.text())]
+    dialog = window.show_preferences()
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.windowTitle() == "環境設定"
+    assert english_left(dialog.findChildren(QLabel) + dialog.findChildren(QAbstractButton)) == []
+    dialog.reject()
+
+
+def english_left_text(text: str) -> bool:
+    plain = re.sub(r"&(?=\w)", "", text).strip()
+    return bool(plain) and plain not in ALLOWED and not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", plain)
+
+
+def test_english_stays_english(make_main_window, english_after):
+    from vae_designer.gui.common.settings_store import SettingsStore
+
+    store = SettingsStore()
+    store.set_preferences({"language": "en"})
+    store.sync()
+    window = make_main_window()
+    assert window.menuBar().actions()[0].text() == "&File"
+    assert window.start_page.sample_2d_tile.title.text() == "Try the sample car silhouettes"

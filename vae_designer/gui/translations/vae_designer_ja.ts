@@ -1,0 +1,511 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja_JP">
+<context>
+    <name>HeldOutReport</name>
+    <message>
+        <source>Held-out check</source>
+        <translation>未学習データでの確認</translation>
+    </message>
+    <message>
+        <source>How the saved model does on designs it never trained on (the validation split) and on 64 samples: the same report as `vae-designer evaluate`</source>
+        <translation>保存したモデルが、学習に使わなかったデザイン（検証用データ）と 64 個のサンプルでどれだけの出来かを示します。`vae-designer evaluate` と同じ内容です</translation>
+    </message>
+    <message>
+        <source>Could not check the model: {0}</source>
+        <translation>モデルを確認できませんでした：{0}</translation>
+    </message>
+    <message>
+        <source>Checking the model on held-out designs…</source>
+        <translation>未学習のデザインでモデルを確認しています…</translation>
+    </message>
+    <message>
+        <source>The design folder is not available: only samples were checked.</source>
+        <translation>デザインフォルダーが見つからないため、サンプルだけを確認しました。</translation>
+    </message>
+    <message>
+        <source>Held-out designs ({0}): IoU {1:.3f}; undecided outline {2:.0%} (the pictures themselves {3:.0%})</source>
+        <translation>未学習のデザイン（{0} 点）：IoU {1:.3f}、輪郭のあいまいな部分 {2:.0%}（元画像自体では {3:.0%}）</translation>
+    </message>
+    <message>
+        <source>Samples: {0} of {1} are clean designs</source>
+        <translation>サンプル：{1} 個中 {0} 個がきれいなデザイン</translation>
+    </message>
+    <message>
+        <source>As shown and exported (smooth outline): {0} of {1} clean</source>
+        <translation>表示・書き出し時（なめらかな輪郭）：{1} 個中 {0} 個がきれい</translation>
+    </message>
+    <message>
+        <source>Tip: {0}</source>
+        <translation>ヒント：{0}</translation>
+    </message>
+    <message>
+        <source>No need to train longer.</source>
+        <translation>これ以上学習させる必要はありません。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Open a design folder or a project to begin</source>
+        <translation>デザインフォルダーかプロジェクトを開いて始めましょう</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>スタート</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>データセット</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>学習</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation>マップ</translation>
+    </message>
+</context>
+<context>
+    <name>MenusMixin</name>
+    <message>
+        <source>&amp;Training</source>
+        <translation>学習(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>ヘルプ(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation>キーボードショートカット(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;About VAE Designer</source>
+        <translation>VAE Designer について(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Open Design &amp;Folder…</source>
+        <translation>デザインフォルダーを開く(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Open a folder of design images or meshes</source>
+        <translation>デザインの画像やメッシュが入ったフォルダーを開きます</translation>
+    </message>
+    <message>
+        <source>Open &amp;Project…</source>
+        <translation>プロジェクトを開く(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Open a saved project</source>
+        <translation>保存したプロジェクトを開きます</translation>
+    </message>
+    <message>
+        <source>Sample Car &amp;Silhouettes (2D)</source>
+        <translation>サンプル：車のシルエット（2D）(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Open the bundled sample: 300 car silhouettes</source>
+        <translation>同梱のサンプル（車のシルエット 300 枚）を開きます</translation>
+    </message>
+    <message>
+        <source>Sample Car &amp;Bodies (3D)</source>
+        <translation>サンプル：車体（3D）(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Open the bundled sample: 48 car-body meshes</source>
+        <translation>同梱のサンプル（車体メッシュ 48 個）を開きます</translation>
+    </message>
+    <message>
+        <source>Place &amp;Design on the Map…</source>
+        <translation>デザインをマップに配置(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Encode an image or mesh file of your own and put it on the map as a pin</source>
+        <translation>手持ちの画像やメッシュをエンコードし、ピンとしてマップに置きます</translation>
+    </message>
+    <message>
+        <source>&amp;Save Project</source>
+        <translation>プロジェクトを保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save the trained model and its settings</source>
+        <translation>学習済みモデルと設定を保存します</translation>
+    </message>
+    <message>
+        <source>Save Project &amp;As…</source>
+        <translation>名前を付けてプロジェクトを保存(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Save the project into a new folder</source>
+        <translation>プロジェクトを新しいフォルダーに保存します</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>終了(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Cancel Loading</source>
+        <translation>読み込みを中止</translation>
+    </message>
+    <message>
+        <source>&amp;Start Training</source>
+        <translation>学習を開始(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Train with the settings on the Training page</source>
+        <translation>学習画面の設定で学習します</translation>
+    </message>
+    <message>
+        <source>&amp;Pause / Resume Training</source>
+        <translation>学習を一時停止／再開(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Pause or resume training</source>
+        <translation>学習を一時停止または再開します</translation>
+    </message>
+    <message>
+        <source>S&amp;top Training</source>
+        <translation>学習を停止(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Stop training and keep the best model</source>
+        <translation>学習を止め、いちばん良いモデルを残します</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>ファイル(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近使ったもの(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Try the Samples</source>
+        <translation>サンプルを試す</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>編集(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>元に戻す(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Undo the last change on the map</source>
+        <translation>マップでの直前の変更を取り消します</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>やり直す(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Redo what was undone on the map</source>
+        <translation>マップで取り消した変更をやり直します</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>環境設定(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>The look, what new projects start with, the cache</source>
+        <translation>外観、新しいプロジェクトの初期値、キャッシュ</translation>
+    </message>
+    <message>
+        <source>&amp;Undo {0}</source>
+        <translation>元に戻す(&amp;U)：{0}</translation>
+    </message>
+    <message>
+        <source>&amp;Redo {0}</source>
+        <translation>やり直す(&amp;R)：{0}</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>表示(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Theme</source>
+        <translation>テーマ(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Follow the &amp;System</source>
+        <translation>システムに合わせる(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Light</source>
+        <translation>ライト(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Dark</source>
+        <translation>ダーク(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Switch Light/Dark</source>
+        <translation>ライト／ダークを切り替え</translation>
+    </message>
+    <message>
+        <source>Switch between the light and the dark look</source>
+        <translation>ライトとダークの外観を切り替えます</translation>
+    </message>
+    <message>
+        <source>Go to {0}</source>
+        <translation>{0}へ移動</translation>
+    </message>
+    <message>
+        <source>Train or open a model first: a design is placed on its map</source>
+        <translation>先にモデルを学習させるか開いてください。デザインはそのマップ上に配置されます</translation>
+    </message>
+    <message>
+        <source>About {0}</source>
+        <translation>{0} について</translation>
+    </message>
+    <message>
+        <source>Train a variational autoencoder on your own designs (images or 3D meshes) and explore it to create new variants.</source>
+        <translation>手持ちのデザイン（画像や 3D メッシュ）で変分オートエンコーダーを学習させ、その中を探って新しいバリエーションを生み出します。</translation>
+    </message>
+    <message>
+        <source>Settings file: {0}</source>
+        <translation>設定ファイル：{0}</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>キーボードショートカット</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>環境設定</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>システムに合わせる</translation>
+    </message>
+    <message>
+        <source>Applies the next time VAE Designer starts</source>
+        <translation>次回 VAE Designer を起動したときに反映されます</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>ライト</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>ダーク</translation>
+    </message>
+    <message>
+        <source>{0} × {0} pixels</source>
+        <translation>{0} × {0} ピクセル</translation>
+    </message>
+    <message>
+        <source>{0} × {0} × {0} voxels</source>
+        <translation>{0} × {0} × {0} ボクセル</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>選択…</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>既定の場所</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>消去</translation>
+    </message>
+    <message>
+        <source>Delete the processed designs kept in the cache; folders load from their files again next time</source>
+        <translation>キャッシュに保存された処理済みデザインを削除します。次回はフォルダーを元のファイルから読み込みます</translation>
+    </message>
+    <message>
+        <source>Size unknown: {0}</source>
+        <translation>サイズ不明：{0}</translation>
+    </message>
+    <message>
+        <source>Could not clear the cache: {0}</source>
+        <translation>キャッシュを消去できませんでした：{0}</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>言語</translation>
+    </message>
+    <message>
+        <source>Look</source>
+        <translation>外観</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;New projects&lt;/b&gt;</source>
+        <translation>&lt;b&gt;新しいプロジェクト&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Image resolution</source>
+        <translation>画像の解像度</translation>
+    </message>
+    <message>
+        <source>Mesh resolution</source>
+        <translation>メッシュの解像度</translation>
+    </message>
+    <message>
+        <source>Latent size</source>
+        <translation>潜在サイズ</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>デバイス</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Cache of processed designs&lt;/b&gt;</source>
+        <translation>&lt;b&gt;処理済みデザインのキャッシュ&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>フォルダー</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>サイズ</translation>
+    </message>
+    <message>
+        <source>Reset to Defaults</source>
+        <translation>初期設定に戻す</translation>
+    </message>
+    <message>
+        <source>The new language applies the next time VAE Designer starts.</source>
+        <translation>新しい言語は、次回 VAE Designer を起動したときに反映されます。</translation>
+    </message>
+    <message>
+        <source>Preferences reset to their defaults.</source>
+        <translation>環境設定を初期値に戻しました。</translation>
+    </message>
+    <message>
+        <source>The default place</source>
+        <translation>既定の場所</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>計算中…</translation>
+    </message>
+    <message>
+        <source>Keep the cache in</source>
+        <translation>キャッシュの保存先</translation>
+    </message>
+    <message>
+        <source>{0} is a file, not a folder: the cache stays where it is</source>
+        <translation>{0} はフォルダーではなくファイルです。キャッシュの場所は変わりません</translation>
+    </message>
+    <message>
+        <source>Cannot keep the cache in {0}: {1}</source>
+        <translation>{0} にはキャッシュを保存できません：{1}</translation>
+    </message>
+    <message>
+        <source>A folder is loading or training runs: clear the cache once it is done.</source>
+        <translation>フォルダーの読み込み中か学習中です。終わってからキャッシュを消去してください。</translation>
+    </message>
+    <message>
+        <source>Clear the cache</source>
+        <translation>キャッシュの消去</translation>
+    </message>
+    <message>
+        <source>Delete the processed designs kept in {0}? Your design folders and projects are not touched.</source>
+        <translation>{0} にある処理済みデザインを削除しますか？ デザインフォルダーとプロジェクトはそのまま残ります。</translation>
+    </message>
+    <message>
+        <source>Clearing…</source>
+        <translation>消去中…</translation>
+    </message>
+    <message>
+        <source>{0} in {1} files</source>
+        <translation>{0}（{1} ファイル）</translation>
+    </message>
+    <message>
+        <source>Cleared {0}.</source>
+        <translation>{0} を消去しました。</translation>
+    </message>
+</context>
+<context>
+    <name>StartPage</name>
+    <message>
+        <source>Tip: drop a design folder or a project onto this window to open it.</source>
+        <translation>ヒント：デザインフォルダーやプロジェクトをこのウィンドウにドロップすると開けます。</translation>
+    </message>
+    <message>
+        <source>Train a generative model on your own designs, then explore it to create new variants.</source>
+        <translation>手持ちのデザインで生成モデルを学習させ、その中を探って新しいバリエーションを生み出しましょう。</translation>
+    </message>
+    <message>
+        <source>Open design folder…</source>
+        <translation>デザインフォルダーを開く…</translation>
+    </message>
+    <message>
+        <source>A folder of images or 3D meshes; sub-folders become labels.</source>
+        <translation>画像や 3D メッシュのフォルダー。サブフォルダーはラベルになります。</translation>
+    </message>
+    <message>
+        <source>Open project…</source>
+        <translation>プロジェクトを開く…</translation>
+    </message>
+    <message>
+        <source>Continue with a model you trained and saved before.</source>
+        <translation>以前に学習・保存したモデルの続きから始めます。</translation>
+    </message>
+    <message>
+        <source>Try the sample car silhouettes</source>
+        <translation>車のシルエットのサンプルを試す</translation>
+    </message>
+    <message>
+        <source>300 side views of six body types (2D images).</source>
+        <translation>6 つのボディタイプの側面図 300 枚（2D 画像）。</translation>
+    </message>
+    <message>
+        <source>Try the sample car bodies</source>
+        <translation>車体のサンプルを試す</translation>
+    </message>
+    <message>
+        <source>48 car-body meshes of six body types (3D, voxelized).</source>
+        <translation>6 つのボディタイプの車体メッシュ 48 個（3D、ボクセル化）。</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>スタート</translation>
+    </message>
+    <message>
+        <source>No designs at hand?</source>
+        <translation>手元にデザインがなければ</translation>
+    </message>
+    <message>
+        <source>Projects and folders you open will be listed here.</source>
+        <translation>開いたプロジェクトやフォルダーがここに並びます。</translation>
+    </message>
+    <message>
+        <source>Clear list</source>
+        <translation>一覧を消去</translation>
+    </message>
+    <message>
+        <source>Forget the recent projects and folders (nothing is deleted)</source>
+        <translation>最近使ったプロジェクトとフォルダーの一覧を消します（ファイルは削除されません）</translation>
+    </message>
+    <message>
+        <source>Recent</source>
+        <translation>最近使ったもの</translation>
+    </message>
+    <message>
+        <source>Project: {0}</source>
+        <translation>プロジェクト：{0}</translation>
+    </message>
+    <message>
+        <source>Design folder: {0}</source>
+        <translation>デザインフォルダー：{0}</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>開く</translation>
+    </message>
+    <message>
+        <source>Remove from list</source>
+        <translation>一覧から外す</translation>
+    </message>
+</context>
+</TS>
