@@ -3,7 +3,8 @@ model does on designs it never trained on, so a designer knows whether to train 
 
 :class:`HeldOutReport` runs ``core.latent.evaluation.evaluate`` (reconstructions of the validation
 split, clean share of 64 samples, advice) in a background worker and shows the figures and the
-advice; the same report as ``vae-designer evaluate``.
+advice; the same report as ``vae-designer evaluate``.  It is worked out once the Training page is
+on screen (a project opened only for its map costs nothing).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class HeldOutReport(QWidget):
         self.setObjectName("HeldOutReport")
         self.report: dict | None = None
         self._key = None
+        self._pending = None  # (key, job) asked for while the page was not on screen
         self.caption = label(self.tr("Held-out check"), "heading")
         self.text = label("", "muted", wrap=True)
         self.text.setObjectName("HeldOutText")
@@ -55,10 +57,22 @@ class HeldOutReport(QWidget):
         self._key = key
         self.setVisible(True)
         self.text.setText(self.tr("Checking the model on held-out designs…"))
-        self._jobs.submit({"project": project, "designs": designs}, tag=key)
+        self._pending = (key, {"project": project, "designs": designs})
+        if self.isVisible():  # else once the Training page is shown: a project opened for its map costs nothing
+            self._submit()
+
+    def _submit(self) -> None:
+        if self._pending is not None:
+            key, job = self._pending
+            self._pending = None
+            self._jobs.submit(job, tag=key)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._submit()
 
     def clear(self) -> None:
-        self._key, self.report = None, None
+        self._key, self.report, self._pending = None, None, None
         self.setVisible(False)
 
     def shutdown(self) -> None:
