@@ -61,6 +61,20 @@ class ElidedLabel(QLabel):
         super().setText(metrics.elidedText(self._full, self._mode, max(10, self.width() - 2)))
 
 
+class StatusLine(ElidedLabel):
+    """A status line that never clips: as much as fits, "…" at the end, the whole text as tooltip.
+    ``setText`` / ``text`` take and give the whole text (callers use it like a QLabel)."""
+
+    def __init__(self, text: str = "", role: str | None = "muted", parent: QWidget | None = None):
+        super().__init__(text, role, parent, Qt.TextElideMode.ElideRight)
+
+    def setText(self, text: str) -> None:
+        self.set_full_text(text)
+
+    def text(self) -> str:
+        return self.full_text()
+
+
 class ActionTile(QPushButton):
     """A large button with an icon, a title and a one-line description."""
 

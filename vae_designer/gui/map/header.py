@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
+from ..common.widgets import StatusLine
 from .colour import ColourBar
 
 
@@ -40,8 +41,8 @@ class MapHeader(QWidget):
         self.backdrop_check.setToolTip("Show a lattice of decoded designs behind the points: what the model "
                                        "makes across the whole map")
         self.backdrop_check.toggled.connect(self.backdrop_toggled)
-        self.status = QLabel("")
-        # clipped rather than squeezing the header's controls
+        self.status = StatusLine("")  # long messages end in "…", whole in the tooltip
+        # elided rather than squeezing the header's controls
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.status.setProperty("role", "muted")
         head = QHBoxLayout(self)
