@@ -78,15 +78,15 @@ class _LoadingPanel(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.title = label("Loading designs…", "heading")
+        self.title = label(self.tr("Loading designs…"), "heading")
         self.path = ElidedLabel("")
         self.bar = QProgressBar()
         self.bar.setObjectName("LoadProgress")
         self.bar.setRange(0, 0)
         self.message = ElidedLabel("", role="muted")
-        self.cancel_button = QPushButton(icons.icon("cancel"), "Cancel")
+        self.cancel_button = QPushButton(icons.icon("cancel"), self.tr("Cancel"))
         self.cancel_button.setObjectName("CancelLoadButton")
-        self.cancel_button.setToolTip("Stop loading (Esc); files processed so far stay cached")
+        self.cancel_button.setToolTip(self.tr("Stop loading (Esc); files processed so far stay cached"))
         self.cancel_button.clicked.connect(self.cancel_requested)
         card = Card(margins=24)
         card.setMinimumWidth(460)
@@ -109,10 +109,10 @@ class _LoadingPanel(QWidget):
         outer.addStretch(3)
 
     def start(self, path: str) -> None:
-        self.title.setText(f"Loading {os.path.basename(os.path.normpath(path))}…")
+        self.title.setText(self.tr("Loading {0}…").format(os.path.basename(os.path.normpath(path))))
         self.path.set_full_text(path)
         self.bar.setRange(0, 0)
-        self.message.set_full_text("Looking for design files")
+        self.message.set_full_text(self.tr("Looking for design files"))
         self.cancel_button.setEnabled(True)
 
     def update_progress(self, ev) -> None:

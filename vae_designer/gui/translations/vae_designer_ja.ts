@@ -508,4 +508,27 @@
         <translation>一覧から外す</translation>
     </message>
 </context>
+<context>
+    <name>_LoadingPanel</name>
+    <message>
+        <source>Loading designs…</source>
+        <translation>デザインを読み込み中…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>Stop loading (Esc); files processed so far stay cached</source>
+        <translation>読み込みを中止します (Esc)。処理済みのファイルはキャッシュに残ります</translation>
+    </message>
+    <message>
+        <source>Loading {0}…</source>
+        <translation>{0} を読み込み中…</translation>
+    </message>
+    <message>
+        <source>Looking for design files</source>
+        <translation>デザインファイルを検索中</translation>
+    </message>
+</context>
 </TS>
