@@ -2,6 +2,77 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name>DatasetPage</name>
+    <message>
+        <source>No designs open</source>
+        <translation>デザインが開かれていません</translation>
+    </message>
+    <message>
+        <source>Train on these designs</source>
+        <translation>このデザインで学習</translation>
+    </message>
+    <message>
+        <source>Go to training (Ctrl+3)</source>
+        <translation>学習へ移動 (Ctrl+3)</translation>
+    </message>
+    <message>
+        <source>Designs</source>
+        <translation>デザイン</translation>
+    </message>
+    <message>
+        <source>Skipped files</source>
+        <translation>スキップしたファイル</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>ラベル</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>件数</translation>
+    </message>
+    <message>
+        <source>Items per label (the first-level sub-folder); click one to show only it</source>
+        <translation>ラベル（第1階層のサブフォルダー）ごとの件数。クリックするとそのラベルだけを表示します</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>ラベル</translation>
+    </message>
+    <message>
+        <source>Every file in the folder was loaded.</source>
+        <translation>フォルダー内のすべてのファイルを読み込みました。</translation>
+    </message>
+    <message>
+        <source>Files that were not loaded, and why. Fix or remove them, then open the folder again.</source>
+        <translation>読み込まれなかったファイルとその理由です。修正または削除してから、フォルダーをもう一度開いてください。</translation>
+    </message>
+    <message>
+        <source>No designs are open</source>
+        <translation>デザインが開かれていません</translation>
+    </message>
+    <message>
+        <source>Open a design folder (Ctrl+O) or drop one onto the window.</source>
+        <translation>デザインフォルダーを開く (Ctrl+O) か、ウィンドウにドロップしてください。</translation>
+    </message>
+    <message>
+        <source>Open design folder…</source>
+        <translation>デザインフォルダーを開く…</translation>
+    </message>
+    <message>
+        <source>Project only: its designs are not available.</source>
+        <translation>プロジェクトのみ：元のデザインは利用できません。</translation>
+    </message>
+    <message>
+        <source>Designs ({0})</source>
+        <translation>デザイン ({0})</translation>
+    </message>
+    <message>
+        <source>Skipped files ({0})</source>
+        <translation>スキップしたファイル ({0})</translation>
+    </message>
+</context>
+<context>
     <name>HeldOutReport</name>
     <message>
         <source>Held-out check</source>
