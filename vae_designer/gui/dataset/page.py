@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -31,7 +31,7 @@ from ..common import icons, theme
 from ..common.widgets import Card, ElidedLabel, label
 from .thumbnails import THUMB_SIZE, ThumbnailModel
 
-ALL_LABELS = "All designs"
+ALL_LABELS = QT_TRANSLATE_NOOP("DatasetPage", "All designs")
 
 
 
@@ -66,7 +66,7 @@ class SkippedModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
+            return (self.tr("File"), self.tr("Reason"))[section]
         return None
 
     def rows(self) -> list[tuple[str, str]]:
@@ -352,7 +352,7 @@ class DatasetPage(QWidget):
     def _fill_labels(self, counts: dict) -> None:
         self.labels_table.blockSignals(True)
         self.labels_table.setRowCount(0)
-        rows = [(ALL_LABELS, sum(counts.values())), *counts.items()]
+        rows = [(self.tr(ALL_LABELS), sum(counts.values())), *counts.items()]
         self.labels_table.setRowCount(len(rows))
         for r, (name, count) in enumerate(rows):
             a = QTableWidgetItem(name)

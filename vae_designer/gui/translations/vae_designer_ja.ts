@@ -4,6 +4,10 @@
 <context>
     <name>DatasetPage</name>
     <message>
+        <source>All designs</source>
+        <translation>すべてのデザイン</translation>
+    </message>
+    <message>
         <source>No designs open</source>
         <translation>デザインが開かれていません</translation>
     </message>
@@ -494,6 +498,17 @@
     <message>
         <source>Cleared {0}.</source>
         <translation>{0} を消去しました。</translation>
+    </message>
+</context>
+<context>
+    <name>SkippedModel</name>
+    <message>
+        <source>File</source>
+        <translation>ファイル</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
     </message>
 </context>
 <context>
