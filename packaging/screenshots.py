@@ -18,7 +18,7 @@ design snapped to spec) and ``map-colour-by-property{,-3d}.png`` (a 2D project, 
 ``--constraints-mesh PROJECT``); ``--where`` sets the constraints (default: the median design's
 aspect or height, and a bound on its width).
 ``--preferences`` writes ``preferences.png`` (Edit > Preferences); ``--japanese`` the translated
-parts in Japanese (``ja-start.png``, ``ja-preferences.png``; needs a CJK font: fonts-noto-cjk).
+parts in Japanese (``ja-start.png``, ``ja-dataset.png``, ``ja-preferences.png``; needs a CJK font: fonts-noto-cjk).
 ``--trained PROJECT`` writes ``training-report.png`` (the Training page with the held-out check).
 ``--map-steering PROJECT [--own FILE]`` the steering tools: ``map-direction.png``,
 ``map-placed.png``, ``map-completion-before.png`` and ``map-completion-after.png``.
@@ -480,6 +480,11 @@ def main() -> int:
             window = new_window(args.themes[0], size)
             spin(0.8)
             grab(window, out / "ja-start.png")
+            window.open_sample("image")
+            wait_opened(window, "the samples")
+            window.show_page("dataset")
+            spin(1.5)
+            grab(window, out / "ja-dataset.png")
             window.close()
             shoot_preferences(args.themes[0], out, size, "ja-preferences.png")
             return 0
