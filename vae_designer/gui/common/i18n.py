@@ -50,3 +50,10 @@ def install_translator(app, setting: str | None) -> str:
         app.installTranslator(qt)
         app._vae_translators.append(qt)
     return lang
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """``value`` written for the interface's locale (digit grouping, decimal mark): ``1,234.5``."""
+    if decimals == 0:
+        return QLocale().toString(round(float(value)))
+    return QLocale().toString(float(value), "f", decimals)
