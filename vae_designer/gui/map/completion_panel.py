@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..common import theme
+from ..common.i18n import number
 from ..common.jobs import LatestJobs
 
 AXES = ("X", "Y", "Z")
@@ -176,17 +177,17 @@ class CompletionPanel(QWidget):
         self.last: dict | None = None  # the newest result (tests read it)
         self._jobs = LatestJobs(complete_job, name="map-complete", background=False, parent=self)
         self._jobs.done.connect(self._done)
-        self._jobs.failed.connect(lambda _t, msg: self._finish(f"Completion failed: {msg}"))
+        self._jobs.failed.connect(lambda _t, msg: self._finish(self.tr("Completion failed: {0}").format(msg)))
         self._make_controls()
         lay = QGridLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setHorizontalSpacing(8)
         lay.setVerticalSpacing(4)
         lay.setColumnStretch(1, 1)
-        lay.addWidget(self._caption("Missing"), 0, 0)
+        lay.addWidget(self._caption(self.tr("Missing")), 0, 0)
         lay.addLayout(self._row(self.mark_button, self.clear_button, self.region_label), 0, 1)
         lay.addLayout(self._row(self.axis, self.low, self.high), 1, 1)
-        lay.addWidget(self._caption("Complete"), 2, 0)
+        lay.addWidget(self._caption(self.tr("Complete")), 2, 0)
         lay.addLayout(self._row(self.complete_button, self.count), 2, 1)
         self.set_kind(None)
 
@@ -206,37 +207,38 @@ class CompletionPanel(QWidget):
         return r
 
     def _make_controls(self) -> None:
-        self.mark_button = QPushButton("Mark Missing")
+        self.mark_button = QPushButton(self.tr("Mark Missing"))
         self.mark_button.setCheckable(True)
-        self.mark_button.setToolTip("Drag a rectangle over the design: that part is regenerated")
+        self.mark_button.setToolTip(self.tr("Drag a rectangle over the design: that part is regenerated"))
         self.mark_button.toggled.connect(lambda on: self.overlay.set_active(on) if self.overlay else None)
-        self.clear_button = QPushButton("Clear")
-        self.clear_button.setToolTip("Forget the marked region")
+        self.clear_button = QPushButton(self.tr("Clear"))
+        self.clear_button.setToolTip(self.tr("Forget the marked region"))
         self.clear_button.clicked.connect(self.clear_region)
-        self.region_label = QLabel("nothing marked")
+        self.region_label = QLabel(self.tr("nothing marked"))
         self.region_label.setProperty("role", "muted")
         self.axis = QComboBox()
-        self.axis.addItems([f"along {a}" for a in AXES])
+        self.axis.addItems([self.tr("along {0}").format(a) for a in AXES])
         self.axis.setCurrentIndex(2)
-        self.axis.setToolTip("The missing part of a 3D design: a slab of the cube along this axis")
+        self.axis.setToolTip(self.tr("The missing part of a 3D design: a slab of the cube along this axis"))
         self.low, self.high = QDoubleSpinBox(), QDoubleSpinBox()
-        for w, v, tip in ((self.low, 2 / 3, "from (a fraction of the side)"), (self.high, 1.0, "to")):
+        for w, v, tip in ((self.low, 2 / 3, self.tr("The missing slab from (a fraction of the side)")),
+                          (self.high, 1.0, self.tr("The missing slab to"))):
             w.setRange(0.0, 1.0)
             w.setSingleStep(0.05)
             w.setDecimals(2)
             w.setValue(v)
-            w.setToolTip(f"The missing slab {tip}")
+            w.setToolTip(tip)
             w.valueChanged.connect(lambda _v: self._describe())
         self.axis.currentIndexChanged.connect(lambda _i: self._describe())
         self.count = QSpinBox()
         self.count.setRange(1, MAX_COMPLETIONS)
         self.count.setValue(4)
         self.count.setPrefix("×")
-        self.count.setToolTip("How many completions to offer (distinct ones; fewer when fewer differ)")
-        self.complete_button = QPushButton("Complete")
+        self.count.setToolTip(self.tr("How many completions to offer (distinct ones; fewer when fewer differ)"))
+        self.complete_button = QPushButton(self.tr("Complete"))
         self.complete_button.setObjectName("MapCompleteButton")
-        self.complete_button.setToolTip("Regenerate the missing part consistent with the rest; the completions "
-                                        "are pinned, best first")
+        self.complete_button.setToolTip(self.tr("Regenerate the missing part consistent with the rest; the "
+                                                "completions are pinned, best first"))
         self.complete_button.clicked.connect(lambda: self.complete())
 
     def attach(self, preview: QWidget) -> None:
@@ -272,13 +274,14 @@ class CompletionPanel(QWidget):
         box = self.region_box()
         if self.kind == "mesh":
             a = self.axis.currentIndex()
-            self.region_label.setText("nothing marked" if box is None else
-                                      f"{AXES[a]} from {box[a]:.0%} to {box[a + 3]:.0%} of the cube is missing")
+            self.region_label.setText(self.tr("nothing marked") if box is None else
+                                      self.tr("{0} from {1}% to {2}% of the cube is missing").format(
+                                          AXES[a], number(box[a] * 100), number(box[a + 3] * 100)))
         elif box is None:
-            self.region_label.setText("nothing marked")
+            self.region_label.setText(self.tr("nothing marked"))
         else:
-            self.region_label.setText(f"{round((box[2] - box[0]) * 100)}% × {round((box[3] - box[1]) * 100)}% "
-                                      "of the picture")
+            self.region_label.setText(self.tr("{0}% × {1}% of the picture").format(
+                number((box[2] - box[0]) * 100), number((box[3] - box[1]) * 100)))
 
     def region_box(self) -> list[float] | None:
         """The missing box in fractions of the grid: (x0, y0, x1, y1) for images, (x0, y0, z0, x1, y1, z1)
@@ -301,10 +304,10 @@ class CompletionPanel(QWidget):
 
         s, box = self.session, self.region_box()
         if not s.has_map or s.design is None:
-            self.actions.status("Move the cursor onto the map first: its design is completed")
+            self.actions.status(self.tr("Move the cursor onto the map first: its design is completed"))
             return False
         if box is None:
-            self.actions.status("Mark the missing part first")
+            self.actions.status(self.tr("Mark the missing part first"))
             return False
         project = s.project
         missing = region_mask(s.kind, s.config.resolution, box)
@@ -317,7 +320,7 @@ class CompletionPanel(QWidget):
                                         pos_weight=(project.metrics.get("pos_weight") if project is not None
                                                     and s.kind == "mesh" else None)))
         self.complete_button.setEnabled(False)
-        self.actions.status(f"Completing {base}…")
+        self.actions.status(self.tr("Completing {0}…").format(base))
         return True
 
     def _done(self, _tag, out: dict) -> None:
@@ -326,7 +329,7 @@ class CompletionPanel(QWidget):
         self.last = out
         found = out["completions"]
         if not found:
-            self._finish("Every completion came out empty: mark a smaller region")
+            self._finish(self.tr("Every completion came out empty: mark a smaller region"))
             return
         pins = [Pin(f"complete-{out['base']}-{k + 1}", c.z.copy(), thumb, source="complete", parents=[out["base"]],
                     extra={"completion": {"rank": k + 1, "region": {"box": out["region"], "units": "fraction"},
@@ -338,8 +341,10 @@ class CompletionPanel(QWidget):
             self.overlay.set_completed(True)
         best = pins[0]
         self.session.show(best.z, "complete", {"completion": best.extra["completion"]})
-        self._finish(f"Pinned {len(pins)} completion{'s' if len(pins) != 1 else ''} of {out['base']}, best first "
-                     f"(the kept part reproduced to IoU {found[0].kept_iou:.2f})")
+        text = self.tr("Pinned {0} completions of {1}, best first (the kept part reproduced to IoU {2})") \
+            if len(pins) != 1 else self.tr("Pinned 1 completion of {1}, best first (the kept part reproduced to "
+                                           "IoU {2})")
+        self._finish(text.format(number(len(pins)), out["base"], number(found[0].kept_iou, 2)))
 
     def _finish(self, text: str) -> None:
         self.complete_button.setEnabled(self.session.has_map)

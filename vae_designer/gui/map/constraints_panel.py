@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..common import theme
+from ..common.i18n import number
 
 SHOWN_OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
 
@@ -38,13 +39,39 @@ def number_text(v) -> str:
     if v is None or not np.isfinite(v):
         return "–"
     a = abs(v)
-    if a >= 1e6:
+    if a >= 1e6 or a < 1:
         return f"{v:.3g}"
-    return f"{v:,.0f}" if a >= 1000 else (f"{v:.1f}" if a >= 100 else (f"{v:.2f}" if a >= 1 else f"{v:.3g}"))
+    return number(v, 0) if a >= 1000 else number(v, 1 if a >= 100 else 2)
+
+
+def property_label(name: str) -> str:
+    """A measured property's name as the interface writes it: "surface area" (``surface_area``)."""
+    tr = QCoreApplication.translate
+    labels = {"width": tr("Properties", "width"), "height": tr("Properties", "height"),
+              "aspect": tr("Properties", "aspect"), "area": tr("Properties", "area"),
+              "centroid_x": tr("Properties", "centroid x"), "centroid_y": tr("Properties", "centroid y"),
+              "length": tr("Properties", "length"), "volume": tr("Properties", "volume"),
+              "surface_area": tr("Properties", "surface area"), "frontal_area": tr("Properties", "frontal area")}
+    return labels.get(name, name.replace("_", " "))
+
+
+def unit_label(unit: str) -> str:
+    """A unit of ``core.export.measure.unit_text`` as the interface writes it ("units²": the meshes' own)."""
+    if unit.startswith("units"):
+        return QCoreApplication.translate("Properties", "units") + unit[len("units"):]
+    return unit
+
+
+def property_with_unit(name: str, unit: str) -> str:
+    """"surface area (units²)": a property and its unit, as the combos list them."""
+    if not unit:
+        return property_label(name)
+    return QCoreApplication.translate("Properties", "{0} ({1})").format(property_label(name), unit_label(unit))
 
 
 def constraint_text(c, unit: str = "") -> str:
-    return f"{c.name} {SHOWN_OPS.get(c.op, c.op)} {number_text(c.value)}{(' ' + unit) if unit else ''}"
+    return f"{property_label(c.name)} {SHOWN_OPS.get(c.op, c.op)} {number_text(c.value)}" \
+        f"{(' ' + unit_label(unit)) if unit else ''}"
 
 
 class PropertiesLabel(QLabel):
@@ -55,9 +82,9 @@ class PropertiesLabel(QLabel):
         self.setObjectName("MapProperties")
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.RichText)
-        self.setToolTip("The design on show measured in the source units (source pixels of the images, the "
-                        "meshes' own units); while the cursor moves, a quick measure of the decoded grid, "
-                        "once it rests the outline or surface its export is written from")
+        self.setToolTip(self.tr("The design on show measured in the source units (source pixels of the images, "
+                                "the meshes' own units); while the cursor moves, a quick measure of the decoded "
+                                "grid, once it rests the outline or surface its export is written from"))
         self.values: dict = {}
         self.exact = False
         self._units: dict = {}
@@ -65,16 +92,16 @@ class PropertiesLabel(QLabel):
 
     def clear(self) -> None:
         self.values = {}
-        self.setText("<span>Properties: –</span>")
+        self.setText(f"<span>{self.tr('Properties: –')}</span>")
 
     def show_values(self, values: dict, units: dict, broken: set, exact: bool) -> None:
         self.values, self._units, self.exact = dict(values), dict(units), exact
         t = theme.current()
         parts = []
         for name, v in values.items():
-            text = f"{name.replace('_', ' ')} <b>{number_text(v)}</b>{(' ' + units.get(name, '')).rstrip()}"
+            text = f"{property_label(name)} <b>{number_text(v)}</b>{(' ' + unit_label(units.get(name, ''))).rstrip()}"
             parts.append(f"<span style='color:{t.danger}'>{text}</span>" if name in broken else text)
-        self.setText(" · ".join(parts) or "Properties: –")
+        self.setText(" · ".join(parts) or self.tr("Properties: –"))
 
 
 class ConstraintsPanel(QWidget):
@@ -92,7 +119,7 @@ class ConstraintsPanel(QWidget):
         self.chips = QHBoxLayout()
         self.chips.setSpacing(4)
         self._chip_widgets: list[QWidget] = []
-        self.none_label = QLabel("No constraints: add a range on a measured property")
+        self.none_label = QLabel(self.tr("No constraints: add a range on a measured property"))
         self.none_label.setProperty("role", "muted")
         self.chips.addWidget(self.none_label)
         self.chips.addStretch(1)
@@ -104,35 +131,36 @@ class ConstraintsPanel(QWidget):
             self.op_combo.addItem(SHOWN_OPS[op], op)
         self.value_edit = QLineEdit()
         self.value_edit.setObjectName("ConstraintValue")
-        self.value_edit.setPlaceholderText("value")
+        self.value_edit.setPlaceholderText(self.tr("value"))
         self.value_edit.setMinimumWidth(72)
         self.value_edit.setMaximumWidth(110)
-        self.value_edit.setToolTip("A number in the source units (thousands may be grouped: 1,450); a unit may "
-                                   "follow: px for images, mm, cm, m or in for meshes (taken as millimetres)")
+        self.value_edit.setToolTip(self.tr("A number in the source units (thousands may be grouped: 1,450); a unit "
+                                           "may follow: px for images, mm, cm, m or in for meshes (taken as "
+                                           "millimetres)"))
         self.value_edit.returnPressed.connect(self._add)
-        self.add_button = QPushButton("Add")
-        self.add_button.setToolTip("Add this constraint: the map shades where designs break it, Snap to spec "
-                                   "and Surprise ×N meet it")
+        self.add_button = QPushButton(self.tr("Add"))
+        self.add_button.setToolTip(self.tr("Add this constraint: the map shades where designs break it, Snap to "
+                                           "spec and Surprise ×N meet it"))
         self.add_button.clicked.connect(self._add)
         self.axis_combo = QComboBox()
         self.axis_combo.setObjectName("FrontalAxis")
         for axis in ("x", "y", "z"):
-            self.axis_combo.addItem(f"Frontal along {axis.upper()}", axis)
-        self.axis_combo.setToolTip("The axis the frontal area is seen along (drag scales with the area that "
-                                   "faces the flow): X for a car that drives along X")
+            self.axis_combo.addItem(self.tr("Frontal along {0}").format(axis.upper()), axis)
+        self.axis_combo.setToolTip(self.tr("The axis the frontal area is seen along (drag scales with the area "
+                                           "that faces the flow): X for a car that drives along X"))
         self.axis_combo.currentIndexChanged.connect(lambda _i: self.axis_chosen.emit(self.axis_combo.currentData()))
         self.axis_combo.setVisible(False)
-        self.shade_check = QCheckBox("Shade map")
+        self.shade_check = QCheckBox(self.tr("Shade map"))
         self.shade_check.setObjectName("ConstraintShading")
         self.shade_check.setChecked(True)
-        self.shade_check.setToolTip("Shade the map where the decoded designs break the constraints")
+        self.shade_check.setToolTip(self.tr("Shade the map where the decoded designs break the constraints"))
         self.shade_check.toggled.connect(self.shading_toggled)
-        self.snap_button = QPushButton("Snap to Spec")
+        self.snap_button = QPushButton(self.tr("Snap to Spec"))
         self.snap_button.setObjectName("SnapToSpec")
-        self.snap_button.setToolTip("Move the design on show to the nearest design the model makes that meets "
-                                    "every constraint")
+        self.snap_button.setToolTip(self.tr("Move the design on show to the nearest design the model makes that "
+                                            "meets every constraint"))
         self.snap_button.clicked.connect(self.snap_clicked)
-        caption = QLabel("Constraints")
+        caption = QLabel(self.tr("Constraints"))
         caption.setProperty("role", "muted")
         add = QHBoxLayout()
         add.setSpacing(6)
@@ -154,8 +182,7 @@ class ConstraintsPanel(QWidget):
         self.axis_combo.setVisible("frontal_area" in names)
         self.property_combo.clear()
         for name in names:
-            unit = units.get(name, "")
-            self.property_combo.addItem(f"{name.replace('_', ' ')}{f' ({unit})' if unit else ''}", name)
+            self.property_combo.addItem(property_with_unit(name, units.get(name, "")), name)
 
     def show_constraints(self, constraints, units: dict) -> None:
         """Chips for ``constraints`` (each with a remove button)."""
@@ -167,7 +194,7 @@ class ConstraintsPanel(QWidget):
             chip = QToolButton()
             chip.setObjectName("ConstraintChip")
             chip.setText(f"{constraint_text(c, units.get(c.name, ''))}  ×")
-            chip.setToolTip("Remove this constraint")
+            chip.setToolTip(self.tr("Remove this constraint"))
             chip.clicked.connect(lambda _=False, c=c: self.remove_requested.emit(c))
             self.chips.insertWidget(k, chip)
             self._chip_widgets.append(chip)

@@ -16,7 +16,7 @@ direction, value and walk made it.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -64,11 +64,11 @@ class DirectionsPanel(QWidget):
         lay.setHorizontalSpacing(8)
         lay.setVerticalSpacing(4)
         lay.setColumnStretch(1, 1)
-        lay.addWidget(self._caption("Along"), 0, 0)
+        lay.addWidget(self._caption(self.tr("Along")), 0, 0)
         lay.addLayout(_row(self.along, stretch_at=0), 0, 1)
-        lay.addWidget(self._caption("Value"), 1, 0)
+        lay.addWidget(self._caption(self.tr("Value")), 1, 0)
         lay.addLayout(_row(self.slider, self.value, stretch_at=0), 1, 1)
-        lay.addWidget(self._caption("Pins"), 2, 0)
+        lay.addWidget(self._caption(self.tr("Pins")), 2, 0)
         lay.addLayout(_row(self.set_a_button, self.set_b_button, self.groups_label), 2, 1)
         lay.addLayout(_row(self.straight_check, self.steps, self.export_button), 3, 1)
 
@@ -81,12 +81,12 @@ class DirectionsPanel(QWidget):
     def _make_controls(self) -> None:
         self.along = QComboBox()
         self.along.setObjectName("MapDirectionChoice")
-        self.along.setToolTip("A named direction: from one label to another (difference of their mean designs), "
-                              "from pins A to pins B, or a principal direction of the collection")
+        self.along.setToolTip(self.tr("A named direction: from one label to another (difference of their mean "
+                                      "designs), from pins A to pins B, or a principal direction of the collection"))
         self.along.currentIndexChanged.connect(self._direction_chosen)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, SLIDER_STEPS)
-        self.slider.setToolTip("Move the design along the direction")
+        self.slider.setToolTip(self.tr("Move the design along the direction"))
         self.slider.valueChanged.connect(self._slid)
         self.value = QDoubleSpinBox()
         self.value.setObjectName("MapDirectionValue")
@@ -94,29 +94,29 @@ class DirectionsPanel(QWidget):
         self.value.setSingleStep(0.05)
         self.value.setRange(-10.0, 10.0)
         self.value.setKeyboardTracking(False)
-        self.value.setToolTip("The value along the direction: 0 is as A-like as A's average design, 1 as B-like "
-                              "as B's (principal directions: standard deviations from the mean)")
+        self.value.setToolTip(self.tr("The value along the direction: 0 is as A-like as A's average design, 1 as "
+                                      "B-like as B's (principal directions: standard deviations from the mean)"))
         self.value.valueChanged.connect(self.set_value)
-        self.set_a_button = QPushButton("A = Selected")
-        self.set_a_button.setToolTip("The pins selected in the gallery become group A of 'Pins A → B'")
+        self.set_a_button = QPushButton(self.tr("A = Selected"))
+        self.set_a_button.setToolTip(self.tr("The pins selected in the gallery become group A of 'Pins A → B'"))
         self.set_a_button.clicked.connect(lambda: self.set_group("A"))
-        self.set_b_button = QPushButton("B = Selected")
-        self.set_b_button.setToolTip("The pins selected in the gallery become group B of 'Pins A → B'")
+        self.set_b_button = QPushButton(self.tr("B = Selected"))
+        self.set_b_button.setToolTip(self.tr("The pins selected in the gallery become group B of 'Pins A → B'"))
         self.set_b_button.clicked.connect(lambda: self.set_group("B"))
         self.groups_label = QLabel("")
         self.groups_label.setProperty("role", "muted")
-        self.straight_check = QCheckBox("Straight line")
-        self.straight_check.setToolTip("Move in a straight line in latent space instead of staying on the data "
-                                       "(each step drawn towards the designs that have that value)")
+        self.straight_check = QCheckBox(self.tr("Straight line"))
+        self.straight_check.setToolTip(self.tr("Move in a straight line in latent space instead of staying on the "
+                                               "data (each step drawn towards the designs that have that value)"))
         self.straight_check.toggled.connect(lambda _on: self.set_value(self.value.value()))
         self.steps = QSpinBox()
         self.steps.setRange(2, MAX_SEQUENCE)
         self.steps.setValue(8)
-        self.steps.setSuffix(" steps")
-        self.steps.setToolTip("Designs in an exported sequence: from the base design's value to the slider's")
-        self.export_button = QPushButton("Export Sequence…")
-        self.export_button.setToolTip("Export the designs from the base design to the value on the slider, "
-                                      "numbered, each with a sidecar")
+        self.steps.setSuffix(self.tr(" steps"))
+        self.steps.setToolTip(self.tr("Designs in an exported sequence: from the base design's value to the slider's"))
+        self.export_button = QPushButton(self.tr("Export Sequence…"))
+        self.export_button.setToolTip(self.tr("Export the designs from the base design to the value on the slider, "
+                                              "numbered, each with a sidecar"))
         self.export_button.clicked.connect(lambda: self.export_sequence())
 
     # ------------------------------------------------------------------ what is offered
@@ -130,7 +130,7 @@ class DirectionsPanel(QWidget):
         stay, as latents; the direction chosen stays chosen)."""
         from vae_designer.core.latent.directions import group_direction, principal_directions
 
-        s, chosen = self.session, self.along.currentText()
+        s, chosen = self.session, self.along.currentData()
         self._density, self._base = None, None
         found = []
         if s.encodings is not None and len(s.encodings) >= 2:
@@ -146,9 +146,10 @@ class DirectionsPanel(QWidget):
         self.directions = found
         self.along.blockSignals(True)
         self.along.clear()
-        self.along.addItems([d.name for d in found])
-        if chosen and self.along.findText(chosen) >= 0:
-            self.along.setCurrentIndex(self.along.findText(chosen))
+        for d in found:
+            self.along.addItem(direction_name(d), d.key)
+        if chosen and self.along.findData(chosen) >= 0:
+            self.along.setCurrentIndex(self.along.findData(chosen))
         self.along.blockSignals(False)
         self._direction_chosen(self.along.currentIndex())
 
@@ -156,7 +157,7 @@ class DirectionsPanel(QWidget):
         """The pins selected in the gallery become group ``which`` ("A" or "B")."""
         pins = self.actions.selected_pins()
         if not pins:
-            self.actions.status("Select pins in the gallery first")
+            self.actions.status(self.tr("Select pins in the gallery first"))
             return
         self._groups[which] = [np.asarray(p.z, np.float64) for p in pins]
         self.groups_label.setText(f"A: {len(self._groups['A'])} · B: {len(self._groups['B'])}")
@@ -232,7 +233,7 @@ class DirectionsPanel(QWidget):
         d = self.direction
         walked = self._walk([0.0]) if d is not None else None
         if walked is None:
-            self.actions.status("Export failed: choose a direction and a design first")
+            self.actions.status(self.tr("Export failed: choose a direction and a design first"))
             return []
         from vae_designer.core.latent.guided import even_values
 
@@ -247,7 +248,18 @@ class DirectionsPanel(QWidget):
                   {"extra": {"direction": {**info, "value": float(v), "step": k + 1, "steps": len(zs),
                                            "spacing": "even" if self.session.project is not None else "values"}}})
                  for k, (z, v) in enumerate(zip(zs, values))]
-        return self.actions.export_sequence(items, folder, f"Export the sequence along {d.name} into")
+        return self.actions.export_sequence(items, folder,
+                                            self.tr("Export the sequence along {0} into").format(direction_name(d)))
+
+
+def direction_name(d) -> str:
+    """A direction's name as the combo shows it: the labels' or groups' own names, "PC 1", "Pins A → Pins B"."""
+    tr = QCoreApplication.translate
+    if d.kind == "pca" and d.key.startswith("pc"):
+        return tr("Directions", "PC {0}").format(d.key[2:])
+    if d.ends == ("Pins A", "Pins B"):
+        return tr("Directions", "Pins A → Pins B")
+    return d.name
 
 
 def _label_directions(encodings, labels) -> list:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
 from ..common import theme
@@ -28,6 +29,11 @@ GRID_ALPHA = 0.12
 CLOUD_ALPHA = 200  # the big map's point colours (its points do not pile up as translucent symbols do)
 LABEL_COLOURS = ("#4d94ff", "#ff9f43", "#4cc38a", "#e86fb2", "#b08cff", "#f0c419", "#38c6d9", "#ff6b6b",
                  "#8fbf4f", "#c98b5b", "#7f8fa6", "#d96ad9")
+
+
+def _designs() -> str:
+    """The legend's entry of designs without a label."""
+    return QCoreApplication.translate("PointLayer", "designs")
 
 
 def label_colour(i: int) -> QColor:
@@ -97,7 +103,8 @@ class PointLayer:
         self._show_grid(not big)
         names = self._draw_cloud(coords, labels) if big else self._draw_scatters(coords, labels)
         if len(names) > MAX_LEGEND:
-            self.legend.addItem(pg.PlotDataItem(pen=None), f"… {len(names) - MAX_LEGEND} more labels")
+            self.legend.addItem(pg.PlotDataItem(pen=None), QCoreApplication.translate(
+                "PointLayer", "… {0} more labels").format(len(names) - MAX_LEGEND))
         self.legend.setLabelTextColor(theme.current().text)
         self._by_values = False
 
@@ -111,7 +118,7 @@ class PointLayer:
             colour.setAlpha(220 if len(coords) < 5000 else 150)
             s = pg.ScatterPlotItem(x=coords[sel, 0], y=coords[sel, 1], pen=None, brush=pg.mkBrush(colour),
                                    size=size, pxMode=True, useCache=True, hoverable=False,
-                                   name=(name or "designs") if k < MAX_LEGEND else None)
+                                   name=(name or _designs()) if k < MAX_LEGEND else None)
             self.plot.addItem(s)
             self.scatters.append(s)
             self._label_brushes.append(pg.mkBrush(colour))
@@ -143,7 +150,7 @@ class PointLayer:
             c.setAlpha(230)
             sample = pg.ScatterPlotItem(pen=None, brush=pg.mkBrush(c), size=7, symbol="o")
             sample.visibleChanged.connect(self._legend_toggled)
-            self.legend.addItem(sample, name or "designs")
+            self.legend.addItem(sample, name or _designs())
             self._legend_samples.append(sample)
         return names
 

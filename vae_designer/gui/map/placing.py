@@ -14,13 +14,17 @@ from __future__ import annotations
 import os
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ..common.workers import FunctionJob, start_worker
 
-FILE_FILTER = {"image": "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp)",
-               "mesh": "Meshes (*.stl *.obj *.ply *.off *.glb *.gltf)"}
+
+def file_filter(kind: str) -> str:
+    """The file dialog's filter for designs of ``kind``."""
+    tr = QCoreApplication.translate
+    return {"image": tr("DesignPlacer", "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp)"),
+            "mesh": tr("DesignPlacer", "Meshes (*.stl *.obj *.ply *.off *.glb *.gltf)")}[kind]
 
 
 def place_job(job: dict) -> dict:
@@ -54,9 +58,9 @@ class DesignPlacer(QObject):
         """File → Place Design…: choose a file of the project's kind."""
         s = self.session
         if not s.has_map:
-            self._status("Open a trained model first: a design is placed on its map")
+            self._status(self.tr("Open a trained model first: a design is placed on its map"))
             return
-        path, _ = QFileDialog.getOpenFileName(parent, "Place a design on the map", "", FILE_FILTER[s.kind])
+        path, _ = QFileDialog.getOpenFileName(parent, self.tr("Place a design on the map"), "", file_filter(s.kind))
         if path:
             self.place(path)
 
@@ -64,23 +68,24 @@ class DesignPlacer(QObject):
         """Preprocess, encode and pin ``path`` in a worker; False when there is no map to place it on."""
         s = self.session
         if not s.has_map:
-            self._status("Open a trained model first: a design is placed on its map")
+            self._status(self.tr("Open a trained model first: a design is placed on its map"))
             return False
         manifest = s.project.manifest if s.project is not None else None
         if manifest is None and s.designs is not None:
             manifest = {"settings": s.designs.settings.to_dict()}
         if manifest is None:
-            self._status("Placing a design needs the model's preprocessing settings: save the project first")
+            self._status(self.tr("Placing a design needs the model's preprocessing settings: save the project "
+                                 "first"))
             return False
         ctx = s.context
         job = FunctionJob(place_job, ctx.job(path=str(path), manifest=manifest), name="place-design",
                           background=False)
         job.returned.connect(lambda out, key=ctx.key: self._done(out, key))
         name = os.path.basename(path)
-        job.failed.connect(lambda msg: self._status(f"Cannot place {name}: {msg}"))
+        job.failed.connect(lambda msg: self._status(self.tr("Cannot place {0}: {1}").format(name, msg)))
         job.finished.connect(lambda j=job: self._jobs.remove(j) if j in self._jobs else None)
         self._jobs.append(job)
-        self._status(f"Placing {name}…")
+        self._status(self.tr("Placing {0}…").format(name))
         start_worker(job)
         return True
 
@@ -96,7 +101,7 @@ class DesignPlacer(QObject):
         s.add_pins([pin])
         self._inputs.append((ref.z.copy(), ref.x))
         s.show(ref.z, "placed", {"placed": ref.name})
-        self._status(f"Placed {ref.name} on the map (pinned as {pin.name})")
+        self._status(self.tr("Placed {0} on the map (pinned as {1})").format(ref.name, pin.name))
         self.placed.emit(pin)
 
     def input_for(self, z) -> np.ndarray | None:

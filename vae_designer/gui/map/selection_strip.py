@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..common.i18n import number
 from ..common.jobs import LatestJobs
 from .preview_view import qimage_from_rgb
 
@@ -59,7 +60,8 @@ def write_picked_csv(job: dict):
 
 def next_group_name(groups) -> str:
     """A, B, C ... : the first letter no group has."""
-    return next((c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in groups), f"group {len(groups) + 1}")
+    return next((c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in groups),
+                QCoreApplication.translate("SelectionStrip", "group {0}").format(len(groups) + 1))
 
 
 class SelectionStrip(QWidget):
@@ -78,7 +80,7 @@ class SelectionStrip(QWidget):
         self._thumb, self._select, self._status, self._frame = thumb, select, status, frame
         self._csv = LatestJobs(write_picked_csv, name="map-picked-csv", background=False, parent=self)
         self._csv.done.connect(self._csv_done)
-        self._csv.failed.connect(lambda _t, msg: self._status(f"Export failed: {msg}"))
+        self._csv.failed.connect(lambda _t, msg: self._status(self.tr("Export failed: {0}").format(msg)))
         self.caption = QLabel("")
         self.caption.setProperty("role", "muted")
         self.designs = QListWidget()
@@ -95,15 +97,16 @@ class SelectionStrip(QWidget):
         self.designs.setFixedHeight(THUMB + 44)
         self.designs.itemDoubleClicked.connect(
             lambda item: self._select(int(item.data(Qt.ItemDataRole.UserRole))))
-        self.group_button = self._button("Group…", "Keep the picked designs as a named group "
-                                         "(two groups make a direction A → B)", lambda: self.make_group())
-        self.csv_button = self._button("Export CSV…", "Write the picked designs' paths, labels, latent vectors "
-                                       "and measured properties into a CSV file", lambda: self.export_csv())
-        self.clear_button = self._button("Clear", "Pick nothing", lambda: self.session.pick([]))
+        self.group_button = self._button(self.tr("Group…"), self.tr("Keep the picked designs as a named group "
+                                         "(two groups make a direction A → B)"), lambda: self.make_group())
+        self.csv_button = self._button(self.tr("Export CSV…"), self.tr("Write the picked designs' paths, labels, "
+                                       "latent vectors and measured properties into a CSV file"),
+                                       lambda: self.export_csv())
+        self.clear_button = self._button(self.tr("Clear"), self.tr("Pick nothing"), lambda: self.session.pick([]))
         self.groups = QComboBox()
-        self.groups.setToolTip("The session's groups: choose one to pick its designs again")
+        self.groups.setToolTip(self.tr("The session's groups: choose one to pick its designs again"))
         self.groups.activated.connect(self._group_chosen)
-        self.remove_group_button = self._button("Remove", "Remove the group chosen on the left",
+        self.remove_group_button = self._button(self.tr("Remove"), self.tr("Remove the group chosen on the left"),
                                                 lambda: self._remove_group())
         self._layout()
         self.sync_groups()
@@ -122,7 +125,7 @@ class SelectionStrip(QWidget):
         for w in (self.caption, self.group_button, self.csv_button, self.clear_button):
             row.addWidget(w)
         row.addStretch(1)
-        row.addWidget(QLabel("Groups"))
+        row.addWidget(QLabel(self.tr("Groups")))
         row.addWidget(self.groups)
         row.addWidget(self.remove_group_button)
         lay = QVBoxLayout(self)
@@ -145,8 +148,10 @@ class SelectionStrip(QWidget):
             if picture is not None:
                 item.setIcon(QIcon(QPixmap.fromImage(qimage_from_rgb(picture))))
             self.designs.addItem(item)
-        more = f" (the first {MAX_SHOWN} shown)" if n > MAX_SHOWN else ""
-        self.caption.setText(f"{n} design{'s' if n != 1 else ''} picked{more}")
+        text = self.tr("1 design picked") if n == 1 else self.tr("{0} designs picked").format(number(n))
+        if n > MAX_SHOWN:
+            text = self.tr("{0} (the first {1} shown)").format(text, MAX_SHOWN)
+        self.caption.setText(text)
         for b in (self.group_button, self.csv_button, self.clear_button):
             b.setEnabled(n > 0)
         self.designs.setVisible(n > 0)
@@ -172,7 +177,7 @@ class SelectionStrip(QWidget):
         if not len(s.picked):
             return None
         if name is None:
-            name, ok = QInputDialog.getText(self, "Group the picked designs", "Name of the group:",
+            name, ok = QInputDialog.getText(self, self.tr("Group the picked designs"), self.tr("Name of the group:"),
                                             text=next_group_name(s.groups))
             if not ok:
                 return None
@@ -181,7 +186,7 @@ class SelectionStrip(QWidget):
         except UserError as exc:
             self._status(str(exc))
             return None
-        self._status(f"Group {name}: {len(s.groups[name])} designs")
+        self._status(self.tr("Group {0}: {1} designs").format(name, number(len(s.groups[name]))))
         return name
 
     def export_csv(self, path: str | None = None) -> bool:
@@ -191,12 +196,12 @@ class SelectionStrip(QWidget):
         if not len(s.picked) or s.encodings is None:
             return False
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Export the picked designs", "picked-designs.csv",
-                                                  "CSV table (*.csv)")
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export the picked designs"), "picked-designs.csv",
+                                                  self.tr("CSV table (*.csv)"))
             if not path:
                 return False
         ctx = s.context
-        self._status(f"Measuring {len(s.picked)} designs for the CSV…")
+        self._status(self.tr("Measuring {0} designs for the CSV…").format(number(len(s.picked))))
         self._csv.submit({"path": path, "paths": list(s.paths), "labels": list(s.labels), "encodings": s.encodings,
                           "picked": np.asarray(s.picked).copy(), "kind": s.kind, "frame": self._frame(),
                           "designs": s.designs if s.designs is not None and len(s.designs) == len(s.paths) else None,
@@ -207,7 +212,7 @@ class SelectionStrip(QWidget):
         self._csv.shutdown(finish_pending=True)  # a CSV asked for is written before the app quits
 
     def _csv_done(self, _tag, out) -> None:
-        self._status(f"Wrote {len(self.session.picked)} designs to {out}")
+        self._status(self.tr("Wrote {0} designs to {1}").format(number(len(self.session.picked)), out))
         self.csv_written.emit(out)
 
     def _group_chosen(self, row: int) -> None:

@@ -81,7 +81,7 @@ class SnapJob:
         lm = job.get("latent_map")  # the snap stays among the designs: no further out than novelty 2
         snap = snap_to_spec(job["z"], job["constraints"], bank, _decoder(job),
                             novelty=lm.novelty if lm is not None else None)
-        return {"token": job.get("token"), "snap": snap, "seconds": time.perf_counter() - t0}
+        return {"token": job.get("token"), "snap": snap, "seconds": time.perf_counter() - t0, "bank": len(bank)}
 
 
 class SurpriseJob:

@@ -27,9 +27,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QColor
 
 from ..common import theme
+from ..common.i18n import number
 from ..common.jobs import LatestJobs
 from .colour import colour_lut, value_range
-from .constraints_panel import ConstraintsPanel, PropertiesLabel, constraint_text
+from .constraints_panel import ConstraintsPanel, PropertiesLabel, constraint_text, property_with_unit, unit_label
 from .spec_jobs import DesignsMeasureJob, MeasureJob, SnapJob, SurpriseJob
 from .spec_map import SpecLattice
 
@@ -60,17 +61,21 @@ class Steering(QObject):
         self._frame, self._frame_key = None, None
         self._shown_seq, self._snap_token, self._snap_from = -1, 0, None
         self._designs_values, self._designs_key, self._designs_wanted = None, None, None
-        self._measure = self._worker(MeasureJob(), "map-measure", self._measured, background=False)
+        self._measure = self._worker(MeasureJob(), "map-measure", self._measured, self.tr("Measure failed: {0}"),
+                                     background=False)
         snap_job = SnapJob()  # one bank, built ahead (background, after the hand rests) or by the first snap
-        self._snap = self._worker(snap_job, "map-snap", self._snap_done, background=False)
-        self._bank = self._worker(snap_job, "map-bank", lambda _t, _out: None)
-        self._surprise = self._worker(SurpriseJob(), "map-surprise", self._surprises_done, background=False)
-        self._designs = self._worker(DesignsMeasureJob(), "map-measure-designs", self._designs_done)
+        self._snap = self._worker(snap_job, "map-snap", self._snap_done, self.tr("Snap failed: {0}"),
+                                  background=False)
+        self._bank = self._worker(snap_job, "map-bank", lambda _t, _out: None, self.tr("Bank failed: {0}"))
+        self._surprise = self._worker(SurpriseJob(), "map-surprise", self._surprises_done,
+                                      self.tr("Surprise failed: {0}"), background=False)
+        self._designs = self._worker(DesignsMeasureJob(), "map-measure-designs", self._designs_done,
+                                     self.tr("Measure-designs failed: {0}"))
         self._moving: dict | None = None  # the newest fast decode, measured when the throttle lets it
         self._throttle = QTimer(self, singleShot=True, interval=MEASURE_EVERY_MS)
         self._throttle.timeout.connect(self._measure_moving)
         self.lattice.updated.connect(self.redraw)
-        self.lattice.failed.connect(lambda msg: status(f"Measuring the map failed: {msg}"))
+        self.lattice.failed.connect(lambda msg: status(self.tr("Measuring the map failed: {0}").format(msg)))
         signals.model_changed.connect(self._model_changed)
         signals.layout_changed.connect(self._refresh)
         signals.constraints_changed.connect(self._constraints_changed)
@@ -86,10 +91,11 @@ class Steering(QObject):
         theme.notifier.theme_changed.connect(self._retheme)  # a bound slot: gone with this object
         self._update_enabled()
 
-    def _worker(self, fn, name: str, done, background: bool = True) -> LatestJobs:
+    def _worker(self, fn, name: str, done, failed: str, background: bool = True) -> LatestJobs:
+        """``failed``: the status line when the job fails, its message as ``{0}``."""
         jobs = LatestJobs(fn, name=name, background=background, parent=self)
         jobs.done.connect(done)
-        jobs.failed.connect(lambda _t, msg: self._status(f"{name.split('-', 1)[1].capitalize()} failed: {msg}"))
+        jobs.failed.connect(lambda _t, msg: self._status(failed.format(msg)))
         return jobs
 
     # ------------------------------------------------------------------ what is measured how
@@ -143,8 +149,7 @@ class Steering(QObject):
                 combo.removeItem(i)
         units = self.units()
         for name in names:
-            unit = units.get(name, "")
-            combo.addItem(f"{name.replace('_', ' ')}{f' ({unit})' if unit else ''}", PROPERTY_PREFIX + name)
+            combo.addItem(property_with_unit(name, units.get(name, "")), PROPERTY_PREFIX + name)
         index = combo.findData(chosen)
         combo.setCurrentIndex(max(index, 0))
         combo.blockSignals(False)
@@ -200,11 +205,11 @@ class Steering(QObject):
             self._designs_key == (id(s.designs), tuple(s.paths)) else None
         if values is not None and len(values) != len(s.paths):
             values = None
-        unit = self.units().get(name, "")
+        unit = unit_label(self.units().get(name, ""))
         if values is None:
             waiting = s.designs is not None and len(s.designs) == len(s.paths)
-            return None, unit, "Measuring the training designs…" if waiting else \
-                "The training designs are not loaded: the map between shows decoded designs"
+            return None, unit, self.tr("Measuring the training designs…") if waiting else \
+                self.tr("The training designs are not loaded: the map between shows decoded designs")
         return values, unit, ""
 
     def redraw(self) -> None:
@@ -266,7 +271,7 @@ class Steering(QObject):
         try:
             added = parse_constraint(text, s.kind)
         except UserError as exc:
-            self._status(f"Constraint not added: {exc}")
+            self._status(self.tr("Constraint not added: {0}").format(exc))
             return []
         s.add_constraints(added)
         self.panel.accepted()
@@ -334,11 +339,13 @@ class Steering(QObject):
         """Snap the design on show to the constraints (in a worker; ``snapped`` when done)."""
         s = self.session
         if not s.has_map or s.design is None or not s.constraints:
-            self._status("Snap to spec: add a constraint first")
+            self._status(self.tr("Snap to spec: add a constraint first"))
             return False
         self._snap_token += 1
         self._snap_from = s.design.z.copy()
-        self._status(f"Snapping to {', '.join(constraint_text(c) for c in s.constraints)}…")
+        units = self.units()
+        self._status(self.tr("Snapping to {0}…").format(
+            self.tr(", ").join(constraint_text(c, units.get(c.name, "")) for c in s.constraints)))
         self._snap.submit({**self._snap_fields(), "z": s.design.z.copy(), "token": self._snap_token},
                           tag=self._snap_token)
         return True
@@ -350,21 +357,35 @@ class Steering(QObject):
         self.last_snap = snap
         s = self.session
         if s.design is None or not np.array_equal(s.design.z, self._snap_from):
-            self._status("Snap to spec: the design changed meanwhile; snap again")
+            self._status(self.tr("Snap to spec: the design changed meanwhile; snap again"))
         elif not snap.met:
-            self._status(f"Snap to spec found nothing: {snap.message}")
+            self._status(self.tr("Snap to spec found nothing: {0}").format(self._snap_text(snap, out)))
         else:
             texts = [c.text() for c in s.constraints]
             s.show(snap.z, "snap", {"snap": {"constraints": texts, "distance": round(snap.distance, 6)}})
-            self._status(f"Snapped to spec: {snap.message} ({out['seconds']:.2f} s)")
+            self._status(self.tr("Snapped to spec: {0} ({1} s)").format(self._snap_text(snap, out),
+                                                                         number(out["seconds"], 2)))
         self.snapped.emit(snap)
+
+    def _snap_text(self, snap, out: dict) -> str:
+        """What the snap found, in a sentence (the core's ``Snap.message``, written here to be translated)."""
+        if snap.met:
+            if snap.distance == 0 and snap.decoded <= 1:
+                return self.tr("the design already meets the constraints")
+            return self.tr("moved {0} in latent space to meet the constraints").format(number(snap.distance, 2))
+        if snap.decoded <= 1 and out.get("bank"):
+            return self.tr("none of the {0} designs measured for this model meets the constraints").format(
+                number(out["bank"]))
+        if snap.decoded <= 1:
+            return snap.message
+        return self.tr("no design near those that meet the constraints passed the exact measurement")
 
     def surprise_batch(self, n: int, seed: int, temperature: float) -> bool:
         """Surprise ×N that meet the constraints (pinned by the tools when found)."""
         s = self.session
         if not s.has_map or not s.constraints:
             return False
-        self._status(f"Drawing {n} surprises that meet the constraints…")
+        self._status(self.tr("Drawing {0} surprises that meet the constraints…").format(number(n)))
         self._surprise.submit({**s.context.job(), "project": s.project, "latent_dim": s.config.latent_dim, "n": n,
                                "seed": seed, "temperature": temperature, "constraints": tuple(s.constraints),
                                "frame": self.frame()})
@@ -375,8 +396,9 @@ class Steering(QObject):
         self.tools.pin_surprises([(z, seed, meta) for seed, z, meta in found], out["temperature"])
         missing = out["n"] - len(found)
         if missing:
-            self._status(f"Pinned {len(found)} surprises that meet the constraints; {missing} could not be found "
-                         f"in {out['tried']} draws (try wider ranges or a higher temperature)")
+            self._status(self.tr("Pinned {0} surprises that meet the constraints; {1} could not be found in {2} "
+                                 "draws (try wider ranges or a higher temperature)").format(
+                number(len(found)), number(missing), number(out["tried"])))
 
     def shutdown(self) -> None:
         self._throttle.stop()
