@@ -46,12 +46,18 @@ def number_text(v) -> str:
 
 def property_label(name: str) -> str:
     """A measured property's name as the interface writes it: "surface area" (``surface_area``)."""
-    tr = QCoreApplication.translate
-    labels = {"width": tr("Properties", "width"), "height": tr("Properties", "height"),
-              "aspect": tr("Properties", "aspect"), "area": tr("Properties", "area"),
-              "centroid_x": tr("Properties", "centroid x"), "centroid_y": tr("Properties", "centroid y"),
-              "length": tr("Properties", "length"), "volume": tr("Properties", "volume"),
-              "surface_area": tr("Properties", "surface area"), "frontal_area": tr("Properties", "frontal area")}
+    labels = {
+        "width": QCoreApplication.translate("Properties", "width"),
+        "height": QCoreApplication.translate("Properties", "height"),
+        "aspect": QCoreApplication.translate("Properties", "aspect"),
+        "area": QCoreApplication.translate("Properties", "area"),
+        "centroid_x": QCoreApplication.translate("Properties", "centroid x"),
+        "centroid_y": QCoreApplication.translate("Properties", "centroid y"),
+        "length": QCoreApplication.translate("Properties", "length"),
+        "volume": QCoreApplication.translate("Properties", "volume"),
+        "surface_area": QCoreApplication.translate("Properties", "surface area"),
+        "frontal_area": QCoreApplication.translate("Properties", "frontal area"),
+    }
     return labels.get(name, name.replace("_", " "))
 
 

@@ -254,11 +254,10 @@ class DirectionsPanel(QWidget):
 
 def direction_name(d) -> str:
     """A direction's name as the combo shows it: the labels' or groups' own names, "PC 1", "Pins A → Pins B"."""
-    tr = QCoreApplication.translate
     if d.kind == "pca" and d.key.startswith("pc"):
-        return tr("Directions", "PC {0}").format(d.key[2:])
+        return QCoreApplication.translate("Directions", "PC {0}").format(d.key[2:])
     if d.ends == ("Pins A", "Pins B"):
-        return tr("Directions", "Pins A → Pins B")
+        return QCoreApplication.translate("Directions", "Pins A → Pins B")
     return d.name
 
 

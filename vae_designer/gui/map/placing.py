@@ -22,9 +22,9 @@ from ..common.workers import FunctionJob, start_worker
 
 def file_filter(kind: str) -> str:
     """The file dialog's filter for designs of ``kind``."""
-    tr = QCoreApplication.translate
-    return {"image": tr("DesignPlacer", "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp)"),
-            "mesh": tr("DesignPlacer", "Meshes (*.stl *.obj *.ply *.off *.glb *.gltf)")}[kind]
+    if kind == "image":
+        return QCoreApplication.translate("DesignPlacer", "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp)")
+    return QCoreApplication.translate("DesignPlacer", "Meshes (*.stl *.obj *.ply *.off *.glb *.gltf)")
 
 
 def place_job(job: dict) -> dict:

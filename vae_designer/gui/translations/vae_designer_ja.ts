@@ -2,6 +2,152 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name>CompletionPanel</name>
+    <message>
+        <source>Completion failed: {0}</source>
+        <translation>補完に失敗しました: {0}</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>欠損部</translation>
+    </message>
+    <message>
+        <source>Complete</source>
+        <translation>補完</translation>
+    </message>
+    <message>
+        <source>Mark Missing</source>
+        <translation>欠損部を指定</translation>
+    </message>
+    <message>
+        <source>Drag a rectangle over the design: that part is regenerated</source>
+        <translation>デザイン上で矩形をドラッグします。その部分が再生成されます</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>クリア</translation>
+    </message>
+    <message>
+        <source>Forget the marked region</source>
+        <translation>指定した領域を解除します</translation>
+    </message>
+    <message>
+        <source>nothing marked</source>
+        <translation>未指定</translation>
+    </message>
+    <message>
+        <source>along {0}</source>
+        <translation>{0} 方向</translation>
+    </message>
+    <message>
+        <source>The missing part of a 3D design: a slab of the cube along this axis</source>
+        <translation>3D デザインの欠損部: この軸に沿って立方体から切り出す板状の領域</translation>
+    </message>
+    <message>
+        <source>The missing slab from (a fraction of the side)</source>
+        <translation>欠損領域の始点（辺の長さに対する割合）</translation>
+    </message>
+    <message>
+        <source>The missing slab to</source>
+        <translation>欠損領域の終点</translation>
+    </message>
+    <message>
+        <source>How many completions to offer (distinct ones; fewer when fewer differ)</source>
+        <translation>提示する補完案の数（互いに異なるものだけ。違いが少なければ減ります）</translation>
+    </message>
+    <message>
+        <source>Regenerate the missing part consistent with the rest; the completions are pinned, best first</source>
+        <translation>残りの部分と整合するよう欠損部を再生成します。補完案は良い順にピン留めされます</translation>
+    </message>
+    <message>
+        <source>{0} from {1}% to {2}% of the cube is missing</source>
+        <translation>立方体の {0} 方向 {1}%～{2}% が欠損</translation>
+    </message>
+    <message>
+        <source>{0}% × {1}% of the picture</source>
+        <translation>画像の {0}% × {1}%</translation>
+    </message>
+    <message>
+        <source>Move the cursor onto the map first: its design is completed</source>
+        <translation>先にカーソルをマップ上に置いてください。その位置のデザインを補完します</translation>
+    </message>
+    <message>
+        <source>Mark the missing part first</source>
+        <translation>先に欠損部を指定してください</translation>
+    </message>
+    <message>
+        <source>Completing {0}…</source>
+        <translation>{0} を補完しています…</translation>
+    </message>
+    <message>
+        <source>Every completion came out empty: mark a smaller region</source>
+        <translation>補完結果がすべて空でした。もっと小さい領域を指定してください</translation>
+    </message>
+    <message>
+        <source>Pinned {0} completions of {1}, best first (the kept part reproduced to IoU {2})</source>
+        <translation>{1} の補完案 {0} 件を良い順にピン留めしました（残した部分の再現度 IoU {2}）</translation>
+    </message>
+    <message>
+        <source>Pinned 1 completion of {1}, best first (the kept part reproduced to IoU {2})</source>
+        <translation>{1} の補完案 1 件をピン留めしました（残した部分の再現度 IoU {2}）</translation>
+    </message>
+</context>
+<context>
+    <name>ConstraintsPanel</name>
+    <message>
+        <source>No constraints: add a range on a measured property</source>
+        <translation>制約なし: 計測項目に範囲を追加してください</translation>
+    </message>
+    <message>
+        <source>value</source>
+        <translation>値</translation>
+    </message>
+    <message>
+        <source>A number in the source units (thousands may be grouped: 1,450); a unit may follow: px for images, mm, cm, m or in for meshes (taken as millimetres)</source>
+        <translation>ソース単位の数値（桁区切り可: 1,450）。単位も付けられます: 画像は px、メッシュは mm・cm・m・in（メッシュはミリメートル単位とみなします）</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>追加</translation>
+    </message>
+    <message>
+        <source>Add this constraint: the map shades where designs break it, Snap to spec and Surprise ×N meet it</source>
+        <translation>この制約を追加します。マップでは制約を満たさない領域が網掛けされ、仕様にスナップとサプライズ ×N は制約を満たすデザインを探します</translation>
+    </message>
+    <message>
+        <source>Frontal along {0}</source>
+        <translation>前面投影: {0} 軸</translation>
+    </message>
+    <message>
+        <source>The axis the frontal area is seen along (drag scales with the area that faces the flow): X for a car that drives along X</source>
+        <translation>前面投影面積を見る軸（空気抵抗は流れに面する面積に比例します）。X 方向に走る車なら X</translation>
+    </message>
+    <message>
+        <source>Shade map</source>
+        <translation>網掛け表示</translation>
+    </message>
+    <message>
+        <source>Shade the map where the decoded designs break the constraints</source>
+        <translation>デコードしたデザインが制約を満たさない領域をマップ上で網掛けします</translation>
+    </message>
+    <message>
+        <source>Snap to Spec</source>
+        <translation>仕様にスナップ</translation>
+    </message>
+    <message>
+        <source>Move the design on show to the nearest design the model makes that meets every constraint</source>
+        <translation>表示中のデザインを、すべての制約を満たすモデルのデザインのうち最も近いものへ移動します</translation>
+    </message>
+    <message>
+        <source>Constraints</source>
+        <translation>制約</translation>
+    </message>
+    <message>
+        <source>Remove this constraint</source>
+        <translation>この制約を削除</translation>
+    </message>
+</context>
+<context>
     <name>DatasetPage</name>
     <message>
         <source>All designs</source>
@@ -74,6 +220,131 @@
     <message>
         <source>Skipped files ({0})</source>
         <translation>スキップしたファイル ({0})</translation>
+    </message>
+</context>
+<context>
+    <name>DesignPlacer</name>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp)</source>
+        <translation>画像 (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp)</translation>
+    </message>
+    <message>
+        <source>Meshes (*.stl *.obj *.ply *.off *.glb *.gltf)</source>
+        <translation>メッシュ (*.stl *.obj *.ply *.off *.glb *.gltf)</translation>
+    </message>
+    <message>
+        <source>Open a trained model first: a design is placed on its map</source>
+        <translation>先に学習済みモデルを開いてください。デザインはそのマップ上に配置されます</translation>
+    </message>
+    <message>
+        <source>Place a design on the map</source>
+        <translation>マップにデザインを配置</translation>
+    </message>
+    <message>
+        <source>Placing a design needs the model&apos;s preprocessing settings: save the project first</source>
+        <translation>デザインの配置にはモデルの前処理設定が必要です。先にプロジェクトを保存してください</translation>
+    </message>
+    <message>
+        <source>Cannot place {0}: {1}</source>
+        <translation>{0} を配置できません: {1}</translation>
+    </message>
+    <message>
+        <source>Placing {0}…</source>
+        <translation>{0} を配置しています…</translation>
+    </message>
+    <message>
+        <source>Placed {0} on the map (pinned as {1})</source>
+        <translation>{0} をマップに配置しました（{1} としてピン留め）</translation>
+    </message>
+</context>
+<context>
+    <name>Directions</name>
+    <message>
+        <source>PC {0}</source>
+        <translation>主成分 {0}</translation>
+    </message>
+    <message>
+        <source>Pins A → Pins B</source>
+        <translation>ピン A → ピン B</translation>
+    </message>
+</context>
+<context>
+    <name>DirectionsPanel</name>
+    <message>
+        <source>Along</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>値</translation>
+    </message>
+    <message>
+        <source>Pins</source>
+        <translation>ピン</translation>
+    </message>
+    <message>
+        <source>A named direction: from one label to another (difference of their mean designs), from pins A to pins B, or a principal direction of the collection</source>
+        <translation>名前付きの方向: あるラベルから別のラベルへ（平均デザインの差）、ピン A からピン B へ、またはコレクションの主成分方向</translation>
+    </message>
+    <message>
+        <source>Move the design along the direction</source>
+        <translation>デザインをこの方向に動かします</translation>
+    </message>
+    <message>
+        <source>The value along the direction: 0 is as A-like as A&apos;s average design, 1 as B-like as B&apos;s (principal directions: standard deviations from the mean)</source>
+        <translation>方向に沿った値: 0 で A の平均デザイン並みに A 寄り、1 で B の平均並みに B 寄り（主成分方向では平均からの標準偏差）</translation>
+    </message>
+    <message>
+        <source>A = Selected</source>
+        <translation>A = 選択中</translation>
+    </message>
+    <message>
+        <source>The pins selected in the gallery become group A of &apos;Pins A → B&apos;</source>
+        <translation>ギャラリーで選択したピンを「ピン A → B」のグループ A にします</translation>
+    </message>
+    <message>
+        <source>B = Selected</source>
+        <translation>B = 選択中</translation>
+    </message>
+    <message>
+        <source>The pins selected in the gallery become group B of &apos;Pins A → B&apos;</source>
+        <translation>ギャラリーで選択したピンを「ピン A → B」のグループ B にします</translation>
+    </message>
+    <message>
+        <source>Straight line</source>
+        <translation>直線</translation>
+    </message>
+    <message>
+        <source>Move in a straight line in latent space instead of staying on the data (each step drawn towards the designs that have that value)</source>
+        <translation>データに沿わず、潜在空間を直線で移動します（通常は各ステップをその値を持つデザインへ引き寄せます）</translation>
+    </message>
+    <message>
+        <source> steps</source>
+        <translation> ステップ</translation>
+    </message>
+    <message>
+        <source>Designs in an exported sequence: from the base design&apos;s value to the slider&apos;s</source>
+        <translation>書き出すシーケンスのデザイン数: 基準デザインの値からスライダーの値まで</translation>
+    </message>
+    <message>
+        <source>Export Sequence…</source>
+        <translation>シーケンスを書き出し…</translation>
+    </message>
+    <message>
+        <source>Export the designs from the base design to the value on the slider, numbered, each with a sidecar</source>
+        <translation>基準デザインからスライダーの値までのデザインを、連番とサイドカー付きで書き出します</translation>
+    </message>
+    <message>
+        <source>Select pins in the gallery first</source>
+        <translation>先にギャラリーでピンを選択してください</translation>
+    </message>
+    <message>
+        <source>Export failed: choose a direction and a design first</source>
+        <translation>書き出しに失敗しました: 先に方向とデザインを選んでください</translation>
+    </message>
+    <message>
+        <source>Export the sequence along {0} into</source>
+        <translation>{0} のシーケンスの書き出し先</translation>
     </message>
 </context>
 <context>
@@ -350,6 +621,17 @@
     </message>
 </context>
 <context>
+    <name>PointLayer</name>
+    <message>
+        <source>designs</source>
+        <translation>デザイン</translation>
+    </message>
+    <message>
+        <source>… {0} more labels</source>
+        <translation>… ほか {0} ラベル</translation>
+    </message>
+</context>
+<context>
     <name>PreferencesDialog</name>
     <message>
         <source>Preferences</source>
@@ -501,6 +783,159 @@
     </message>
 </context>
 <context>
+    <name>Properties</name>
+    <message>
+        <source>width</source>
+        <translation>幅</translation>
+    </message>
+    <message>
+        <source>height</source>
+        <translation>高さ</translation>
+    </message>
+    <message>
+        <source>aspect</source>
+        <translation>縦横比</translation>
+    </message>
+    <message>
+        <source>area</source>
+        <translation>面積</translation>
+    </message>
+    <message>
+        <source>centroid x</source>
+        <translation>重心 X</translation>
+    </message>
+    <message>
+        <source>centroid y</source>
+        <translation>重心 Y</translation>
+    </message>
+    <message>
+        <source>length</source>
+        <translation>長さ</translation>
+    </message>
+    <message>
+        <source>volume</source>
+        <translation>体積</translation>
+    </message>
+    <message>
+        <source>surface area</source>
+        <translation>表面積</translation>
+    </message>
+    <message>
+        <source>frontal area</source>
+        <translation>前面投影面積</translation>
+    </message>
+    <message>
+        <source>units</source>
+        <translation>単位</translation>
+    </message>
+    <message>
+        <source>{0} ({1})</source>
+        <translation>{0} ({1})</translation>
+    </message>
+</context>
+<context>
+    <name>PropertiesLabel</name>
+    <message>
+        <source>The design on show measured in the source units (source pixels of the images, the meshes&apos; own units); while the cursor moves, a quick measure of the decoded grid, once it rests the outline or surface its export is written from</source>
+        <translation>表示中のデザインをソース単位で計測した値（画像は元画像のピクセル、メッシュはメッシュ自体の単位）。カーソルの移動中はデコードしたグリッドから簡易計測し、止まると書き出しに使う輪郭や表面から計測します</translation>
+    </message>
+    <message>
+        <source>Properties: –</source>
+        <translation>計測値: –</translation>
+    </message>
+</context>
+<context>
+    <name>SelectionStrip</name>
+    <message>
+        <source>group {0}</source>
+        <translation>グループ {0}</translation>
+    </message>
+    <message>
+        <source>Export failed: {0}</source>
+        <translation>書き出しに失敗しました: {0}</translation>
+    </message>
+    <message>
+        <source>Group…</source>
+        <translation>グループ化…</translation>
+    </message>
+    <message>
+        <source>Keep the picked designs as a named group (two groups make a direction A → B)</source>
+        <translation>選択したデザインを名前付きグループとして残します（2 つのグループで方向 A → B ができます）</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV を書き出し…</translation>
+    </message>
+    <message>
+        <source>Write the picked designs&apos; paths, labels, latent vectors and measured properties into a CSV file</source>
+        <translation>選択したデザインのパス、ラベル、潜在ベクトル、計測値を CSV ファイルに書き出します</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>クリア</translation>
+    </message>
+    <message>
+        <source>Pick nothing</source>
+        <translation>選択を解除します</translation>
+    </message>
+    <message>
+        <source>The session&apos;s groups: choose one to pick its designs again</source>
+        <translation>セッションのグループ: 選ぶとそのデザインを再び選択します</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>削除</translation>
+    </message>
+    <message>
+        <source>Remove the group chosen on the left</source>
+        <translation>左で選んだグループを削除します</translation>
+    </message>
+    <message>
+        <source>Groups</source>
+        <translation>グループ</translation>
+    </message>
+    <message>
+        <source>1 design picked</source>
+        <translation>1 件のデザインを選択中</translation>
+    </message>
+    <message>
+        <source>{0} designs picked</source>
+        <translation>{0} 件のデザインを選択中</translation>
+    </message>
+    <message>
+        <source>{0} (the first {1} shown)</source>
+        <translation>{0}（先頭の {1} 件を表示）</translation>
+    </message>
+    <message>
+        <source>Group the picked designs</source>
+        <translation>選択したデザインをグループ化</translation>
+    </message>
+    <message>
+        <source>Name of the group:</source>
+        <translation>グループ名:</translation>
+    </message>
+    <message>
+        <source>Group {0}: {1} designs</source>
+        <translation>グループ {0}: {1} 件のデザイン</translation>
+    </message>
+    <message>
+        <source>Export the picked designs</source>
+        <translation>選択したデザインを書き出し</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Measuring {0} designs for the CSV…</source>
+        <translation>CSV 用に {0} 件のデザインを計測しています…</translation>
+    </message>
+    <message>
+        <source>Wrote {0} designs to {1}</source>
+        <translation>{0} 件のデザインを {1} に書き出しました</translation>
+    </message>
+</context>
+<context>
     <name>SkippedModel</name>
     <message>
         <source>File</source>
@@ -592,6 +1027,93 @@
     <message>
         <source>Remove from list</source>
         <translation>一覧から外す</translation>
+    </message>
+</context>
+<context>
+    <name>Steering</name>
+    <message>
+        <source>Measure failed: {0}</source>
+        <translation>計測に失敗しました: {0}</translation>
+    </message>
+    <message>
+        <source>Snap failed: {0}</source>
+        <translation>スナップに失敗しました: {0}</translation>
+    </message>
+    <message>
+        <source>Bank failed: {0}</source>
+        <translation>計測値バンクの作成に失敗しました: {0}</translation>
+    </message>
+    <message>
+        <source>Surprise failed: {0}</source>
+        <translation>サプライズに失敗しました: {0}</translation>
+    </message>
+    <message>
+        <source>Measure-designs failed: {0}</source>
+        <translation>学習デザインの計測に失敗しました: {0}</translation>
+    </message>
+    <message>
+        <source>Measuring the map failed: {0}</source>
+        <translation>マップの計測に失敗しました: {0}</translation>
+    </message>
+    <message>
+        <source>Measuring the training designs…</source>
+        <translation>学習デザインを計測しています…</translation>
+    </message>
+    <message>
+        <source>The training designs are not loaded: the map between shows decoded designs</source>
+        <translation>学習デザインが読み込まれていません。点の間はデコードしたデザインで表示します</translation>
+    </message>
+    <message>
+        <source>Constraint not added: {0}</source>
+        <translation>制約を追加できませんでした: {0}</translation>
+    </message>
+    <message>
+        <source>Snap to spec: add a constraint first</source>
+        <translation>仕様にスナップ: 先に制約を追加してください</translation>
+    </message>
+    <message>
+        <source>Snapping to {0}…</source>
+        <translation>{0} にスナップしています…</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Snap to spec: the design changed meanwhile; snap again</source>
+        <translation>仕様にスナップ: 処理中にデザインが変わりました。もう一度スナップしてください</translation>
+    </message>
+    <message>
+        <source>Snap to spec found nothing: {0}</source>
+        <translation>仕様にスナップ: 見つかりませんでした（{0}）</translation>
+    </message>
+    <message>
+        <source>Snapped to spec: {0} ({1} s)</source>
+        <translation>仕様にスナップしました: {0}（{1} 秒）</translation>
+    </message>
+    <message>
+        <source>the design already meets the constraints</source>
+        <translation>デザインはすでに制約を満たしています</translation>
+    </message>
+    <message>
+        <source>moved {0} in latent space to meet the constraints</source>
+        <translation>制約を満たすよう潜在空間で {0} 移動しました</translation>
+    </message>
+    <message>
+        <source>none of the {0} designs measured for this model meets the constraints</source>
+        <translation>このモデルで計測した {0} 件のデザインはどれも制約を満たしません</translation>
+    </message>
+    <message>
+        <source>no design near those that meet the constraints passed the exact measurement</source>
+        <translation>制約を満たすデザインの近くに、厳密な計測でも制約を満たすデザインはありませんでした</translation>
+    </message>
+    <message>
+        <source>Drawing {0} surprises that meet the constraints…</source>
+        <translation>制約を満たすサプライズを {0} 件生成しています…</translation>
+    </message>
+    <message>
+        <source>Pinned {0} surprises that meet the constraints; {1} could not be found in {2} draws (try wider ranges or a higher temperature)</source>
+        <translation>制約を満たすサプライズ {0} 件をピン留めしました。{2} 回の試行で残り {1} 件は見つかりませんでした（範囲を広げるか温度を上げてください）</translation>
     </message>
 </context>
 <context>
