@@ -94,3 +94,49 @@ def test_english_stays_english(make_main_window, english_after):
     window = make_main_window()
     assert window.menuBar().actions()[0].text() == "&File"
     assert window.start_page.sample_2d_tile.title.text() == "Try the sample car silhouettes"
+
+
+def test_japanese_map_steering(qtbot, make_main_window, image_project, english_after):
+    """The Map page's steering panels -- properties, constraints, directions, completion, the picked
+    designs' strip -- with a real project, in Japanese: no English left in them."""
+    from PySide6.QtWidgets import QGroupBox
+
+    from vae_designer.gui.common.settings_store import SettingsStore
+
+    from .gui_helpers import open_map
+
+    store = SettingsStore()
+    store.set_preferences({"language": "ja"})
+    store.sync()
+    _window, page = open_map(qtbot, make_main_window, image_project)
+    steer, tabs = page.steering, page.tool_tabs
+    qtbot.waitUntil(lambda: bool(steer.properties.values), timeout=30000)
+    assert "幅" in steer.properties.text() and "縦横比" in steer.properties.text()
+    assert steer.panel.property_combo.itemText(steer.panel.property_combo.findData("aspect")) == "縦横比"
+    steer.panel.property_combo.setCurrentIndex(steer.panel.property_combo.findData("width"))
+    steer.panel.value_edit.setText("1")
+    steer.panel.add_button.click()
+    assert len(steer.panel._chip_widgets) == 1 and steer.panel._chip_widgets[0].text().startswith("幅 ≥ 1")
+    page.session.pick(list(range(3)))
+    strip = page.strips.selection
+    qtbot.waitUntil(strip.isVisible, timeout=5000)
+    assert strip.caption.text() == "3 件のデザインを選択中"
+
+    def texts(widget):
+        found = widget.findChildren(QLabel) + widget.findChildren(QAbstractButton)
+        left = english_left(found)
+        left += [g.title() for g in widget.findChildren(QGroupBox) if g.isVisible() and english_left_text(g.title())]
+        return left
+
+    for w in (steer.properties, steer.panel, strip):
+        assert english_left([w] if isinstance(w, QLabel) else []) == [] and texts(w) == [], w.objectName()
+    for panel in (tabs.directions, tabs.completion):
+        tabs.tabs.setCurrentWidget(panel)
+        qtbot.waitUntil(panel.isVisible, timeout=5000)
+        assert texts(panel) == [], panel.objectName()
+    names = [tabs.directions.along.itemText(i) for i in range(tabs.directions.along.count())]
+    assert "主成分 1" in names and "tall → wide" in names  # the labels are the designer's own
+    assert tabs.completion.region_label.text() == "未指定"
+    assert not tabs.completion.complete() and page.status.text() == "先に欠損部を指定してください"
+    tabs.directions.set_group("A")
+    assert page.status.text() == "先にギャラリーでピンを選択してください"
