@@ -331,19 +331,20 @@ class DatasetPage(QWidget):
 
     def describe(self, designs) -> str:
         """The summary line: "300 images at 64×64 (grey) · 3 labels · 4 skipped · loaded in 1.2 s"."""
-        n, R, tr = len(designs), designs.resolution, self.tr
+        n, R = len(designs), designs.resolution
         if designs.kind == "image":
-            what = tr("{0} image at {1}×{1} ({2})") if n == 1 else tr("{0} images at {1}×{1} ({2})")
-            what = what.format(number(n), R, tr("colour") if designs.colour else tr("grey"))
+            what = self.tr("{0} image at {1}×{1} ({2})") if n == 1 else self.tr("{0} images at {1}×{1} ({2})")
+            what = what.format(number(n), R, self.tr("colour") if designs.colour else self.tr("grey"))
         else:
-            what = (tr("{0} mesh voxelized at {1}³") if n == 1 else tr("{0} meshes voxelized at {1}³")).format(number(n), R)
+            what = self.tr("{0} mesh voxelized at {1}³") if n == 1 else self.tr("{0} meshes voxelized at {1}³")
+            what = what.format(number(n), R)
         labels = len(designs.label_counts)
-        parts = [what, tr("1 label") if labels == 1 else tr("{0} labels").format(number(labels))]
+        parts = [what, self.tr("1 label") if labels == 1 else self.tr("{0} labels").format(number(labels))]
         if designs.skipped:
-            parts.append(tr("{0} skipped").format(number(len(designs.skipped))))
+            parts.append(self.tr("{0} skipped").format(number(len(designs.skipped))))
         secs = number(designs.seconds, 1)
-        parts.append(tr("loaded in {0} s, {1} from cache").format(secs, number(designs.from_cache))
-                     if designs.from_cache else tr("loaded in {0} s").format(secs))
+        parts.append(self.tr("loaded in {0} s, {1} from cache").format(secs, number(designs.from_cache))
+                     if designs.from_cache else self.tr("loaded in {0} s").format(secs))
         return " · ".join(parts)
 
     def shutdown(self) -> None:
@@ -389,7 +390,8 @@ class DatasetPage(QWidget):
             return
         name = self.selected_label()
         shown = self.model.rowCount()
-        kind = self.tr("processed images") if self.designs.kind == "image" else self.tr("voxelized meshes, shaded")
+        image = self.designs.kind == "image"
+        kind = self.tr("processed images") if image else self.tr("voxelized meshes, shaded")
         if name:
             text = self.tr("label “{0}”: {1} items — as the model sees them ({2})").format(name, number(shown), kind)
         else:
