@@ -240,6 +240,22 @@
         <source>No need to train longer.</source>
         <translation>これ以上学習させる必要はありません。</translation>
     </message>
+    <message>
+        <source>held-out designs come back at IoU {0:.2f}: train longer (more epochs), or on more designs of each kind</source>
+        <translation>未学習のデザインの再現度は IoU {0:.2f} です。さらに学習させる（エポックを増やす）か、種類ごとのデザインを増やしてください</translation>
+    </message>
+    <message>
+        <source>{0:.0%} of the outline is undecided (blurry edges): train longer (exports and the preview draw the smooth outline: they stay crisp)</source>
+        <translation>輪郭の {0:.0%} があいまいです（縁のぼやけ）。さらに学習させてください（書き出しとプレビューはなめらかな輪郭で描くため、くっきり保たれます）</translation>
+    </message>
+    <message>
+        <source>{0:.0%} of the outline is undecided (blurry edges): train longer</source>
+        <translation>輪郭の {0:.0%} があいまいです（縁のぼやけ）。さらに学習させてください</translation>
+    </message>
+    <message>
+        <source>only {0} of {1} samples are clean designs: train longer, or sample with a lower temperature</source>
+        <translation>きれいなデザインはサンプル {1} 個中 {0} 個だけです。さらに学習させるか、温度を下げてサンプリングしてください</translation>
+    </message>
 </context>
 <context>
     <name>LossPlot</name>
