@@ -140,3 +140,49 @@ def test_japanese_map_steering(qtbot, make_main_window, image_project, english_a
     assert not tabs.completion.complete() and page.status.text() == "先に欠損部を指定してください"
     tabs.directions.set_group("A")
     assert page.status.text() == "先にギャラリーでピンを選択してください"
+
+
+def test_japanese_training_and_shell(qtbot, make_main_window, image_project, english_after):
+    """A trained project opened in Japanese: the Training page, the Dataset summary, the status
+    line, the window's texts and the crash dialog show no English (names and paths apart)."""
+    from PySide6.QtWidgets import QGroupBox, QTabWidget
+
+    from vae_designer.gui.common.settings_store import SettingsStore
+    from vae_designer.gui.crash_reporter import CrashDialog
+
+    from .gui_helpers import wait_opened
+
+    store = SettingsStore()
+    store.set_preferences({"language": "ja"})
+    store.sync()
+    window = make_main_window(str(image_project))
+    wait_opened(qtbot, window)
+    assert window.current_page() == "training"
+    page = window.training_page
+    qtbot.waitUntil(lambda: page.report.report is not None, timeout=60000)
+    assert page.start_button.text() == "続きを学習" and page.pause_button.text() == "一時停止"
+    assert page.status_label.text().startswith("保存済みプロジェクト")
+    message = window.statusBar().currentMessage()
+    assert message and not english_left_text(message), message
+
+    def english_on(widget, skip=()) -> list[str]:
+        texts = english_left([w for w in widget.findChildren(QLabel) + widget.findChildren(QAbstractButton)
+                              if w not in skip])
+        texts += [b.title() for b in widget.findChildren(QGroupBox) if b.isVisible() and english_left_text(b.title())]
+        texts += [t.tabText(i) for t in widget.findChildren(QTabWidget) if t.isVisible() for i in range(t.count())
+                  if english_left_text(t.tabText(i))]
+        return texts
+
+    assert english_on(page, skip=(page.project_label,)) == []  # the project's path is a path
+    assert page.form.toolTip() == "" and not english_left_text(page.form.epochs.toolTip())
+    assert not english_left_text(page.plot.recon_plot.getPlotItem().titleLabel.text)
+    assert window.show_page("dataset")
+    dataset = window.dataset_page
+    assert "画像" in dataset.summary.text() and not english_left_text(dataset.summary.text())
+    assert english_on(dataset, skip=(dataset.path_label, dataset.title)) == []
+    assert not english_left_text(window.sidebar_status.text() or "読み込み")
+    dialog = CrashDialog("ValueError: broken", "Traceback ...", "/tmp/crash.log", window)
+    dialog.show()
+    assert dialog.windowTitle() == "問題が発生しました" and dialog.copy_button.text() == "詳細をコピー"
+    assert english_on(dialog, skip=(dialog.summary,)) == [] and "アプリは動作を続けて" in dialog.summary.text()
+    dialog.close()

@@ -63,13 +63,14 @@ class CrashDialog(QDialog):
     def __init__(self, summary: str, details: str, log_path: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("CrashDialog")
-        self.setWindowTitle("Something went wrong")
+        self.setWindowTitle(self.tr("Something went wrong"))
         self.details = details
         icon = QLabel()
         icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(40, 40))
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.summary = QLabel(f"<b>{_escape(summary)}</b><br>The app is still running; your work is kept. "
-                              "If this happens again, please send the details below.")
+        self.summary = QLabel(f"<b>{_escape(summary)}</b><br>" + self.tr("The app is still running; your work is "
+                                                                         "kept. If this happens again, please send "
+                                                                         "the details below."))
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         top = QHBoxLayout()
@@ -81,12 +82,13 @@ class CrashDialog(QDialog):
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setMinimumSize(560, 220)
-        where = QLabel(f"Saved to {_escape(log_path)}" if log_path else "The log file could not be written.")
+        where = QLabel(self.tr("Saved to {0}").format(_escape(log_path)) if log_path
+                       else self.tr("The log file could not be written."))
         where.setProperty("role", "muted")
         where.setWordWrap(True)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.copy_button = QPushButton("Copy Details")
+        self.copy_button = QPushButton(self.tr("Copy Details"))
         self.copy_button.setObjectName("CopyDetails")
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(self.copy)
@@ -101,12 +103,12 @@ class CrashDialog(QDialog):
         """Another error while the dialog is open: append it instead of stacking dialogs."""
         self.details += "\n" + details
         self.text.setPlainText(self.details)
-        self.summary.setText(f"<b>{_escape(summary)}</b> (and earlier errors)<br>The app is still running; "
-                             "your work is kept.")
+        self.summary.setText(self.tr("{0} (and earlier errors)").format(f"<b>{_escape(summary)}</b>") + "<br>"
+                             + self.tr("The app is still running; your work is kept."))
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.details)
-        self.copy_button.setText("Copied")
+        self.copy_button.setText(self.tr("Copied"))
 
 
 def _escape(text: str) -> str:

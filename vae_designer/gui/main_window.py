@@ -6,7 +6,7 @@ touching the rest.  The window holds no computation: opening goes through the
 :class:`~.workspace.Workspace`, training through the
 :class:`~.training_session.TrainingSession`.  Its menus, actions and shortcuts
 are in ``main_menus``; the ways to ask for something to open (dialogs, samples,
-recent items, drag and drop) in ``main_opening``.
+recent items, drag and drop) and what the window shows while something opens in ``main_opening``.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from .map.page import MapPage
 from .start.page import StartPage
 from .training.page import TrainingPage
 from .training.session import TrainingSession
-from .workspace import Opened, Workspace
+from .workspace import Workspace
 
 
 @dataclass
@@ -219,82 +219,17 @@ class MainWindow(MenusMixin, OpeningMixin, QMainWindow):
         tr.state_changed.connect(self._on_training_state)
         tr.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
         tr.saved.connect(self._on_saved)
-        tr.failed.connect(lambda msg: self.show_error("Training stopped with an error", msg))
-        tr.save_failed.connect(lambda msg: self.show_error("The project could not be saved", msg))
+        tr.failed.connect(lambda msg: self.show_error(self.tr("Training stopped with an error"),
+                                                      self.tr("Training stopped: {0}").format(msg)))
+        tr.save_failed.connect(lambda msg: self.show_error(self.tr("The project could not be saved"),
+                                                           self.tr("Could not save the project: {0}").format(msg)))
         tr.idle.connect(self._on_training_idle)
         tr.event.connect(self._on_train_event)
-
-    # opening: what the workspace reports
-    def _on_loading(self, path: str) -> None:
-        self.dataset_page.show_loading(path)
-        self._update_enabled()
-        self.show_page("dataset")
-        self.task_label.setText(f"Loading {os.path.basename(path)}")
-        self.task_bar.setRange(0, 0)
-        self.task_bar.show()
-        self.statusBar().showMessage(f"Loading {path} …")
-
-    def _on_load_progress(self, ev) -> None:
-        self.dataset_page.update_progress(ev)
-        if ev.total:
-            self.task_bar.setRange(0, ev.total)
-            self.task_bar.setValue(ev.done)
-            self.task_label.setText(f"Loading {ev.done} / {ev.total}")
-
-    def _end_task(self) -> None:
-        self.task_bar.hide()
-        self.task_label.setText("")
-
-    def _on_opened(self, opened: Opened) -> None:
-        self._end_task()
-        self.dataset_page.show_opened(opened)
-        self.training.set_opened(opened)
-        self.training_page.set_opened(opened)
-        self.map_page.strips.keeper.save()  # the work on the map of what was open, before it goes
-        self.map_page.set_opened(opened)
-        self.map_page.strips.keeper.restore(opened.project)
-        recent = str(opened.project.path) if opened.project is not None else opened.folder
-        if recent:
-            self.store.add_recent(recent)
-            self.start_page.set_recent(self.store.recent())
-        self._update_title()
-        self._update_enabled()
-        interrupted = opened.project.autosave_note("") if opened.project is not None else ""
-        if interrupted:
-            self.statusBar().showMessage(interrupted, 15000)
-        elif opened.designs is not None:
-            d = opened.designs
-            self.statusBar().showMessage(
-                f"Loaded {len(d)} {'images' if d.kind == 'image' else 'meshes'} from {opened.folder}"
-                + (f"; {len(d.skipped)} files skipped (see Skipped files)" if d.skipped else ""), 10000)
-        elif opened.note:
-            self.statusBar().showMessage(opened.note, 10000)
-        if opened.project is not None and opened.designs is not None:
-            self.show_page("training")
-        else:
-            self.show_page("dataset")
-
-    def _on_load_failed(self, path: str, message: str) -> None:
-        self._end_task()
-        self.dataset_page.show_previous()
-        self._update_enabled()
-        if self.workspace.current is None:
-            self.show_page("start")
-        self.statusBar().showMessage("Nothing was opened", 6000)
-        self.show_error("Cannot open", message)
-
-    def _on_load_cancelled(self, path: str) -> None:
-        self._end_task()
-        self.dataset_page.show_previous()
-        self._update_enabled()
-        if self.workspace.current is None:
-            self.show_page("start")
-        self.statusBar().showMessage(f"Loading {os.path.basename(path)} cancelled", 6000)
 
     # saving
     def save_project(self) -> None:
         if not self.training.can_save:
-            self.statusBar().showMessage("Nothing to save yet: train a model first", 6000)
+            self.statusBar().showMessage(self.tr("Nothing to save yet: train a model first"), 6000)
             return
         if self.training.project_path is None or self.training.autosave_location:
             self.save_project_as()
@@ -303,7 +238,7 @@ class MainWindow(MenusMixin, OpeningMixin, QMainWindow):
 
     def save_project_as(self) -> None:
         if not self.training.can_save:
-            self.statusBar().showMessage("Nothing to save yet: train a model first", 6000)
+            self.statusBar().showMessage(self.tr("Nothing to save yet: train a model first"), 6000)
             return
         current = self.workspace.current
         name = (current.name if current else "project") + "-project"
@@ -324,8 +259,8 @@ class MainWindow(MenusMixin, OpeningMixin, QMainWindow):
     def _on_training_state(self, state: str) -> None:
         self._update_enabled()
         if state in ("running", "paused", "starting", "stopping"):
-            self.task_label.setText({"running": "Training", "paused": "Training paused",
-                                     "starting": "Starting training", "stopping": "Stopping"}[state])
+            self.task_label.setText({"running": self.tr("Training"), "paused": self.tr("Training paused"),
+                                     "starting": self.tr("Starting training"), "stopping": self.tr("Stopping")}[state])
             if state == "starting":
                 self.task_bar.setRange(0, 0)
             self.task_bar.show()
@@ -383,7 +318,7 @@ class MainWindow(MenusMixin, OpeningMixin, QMainWindow):
         busy = t.running or self.workspace.busy
         for act in (self.act_open_folder, self.act_open_project, self.act_sample_2d, self.act_sample_3d):
             act.setEnabled(True)  # opening while busy asks first / replaces the load
-        self.sidebar_status.setText("Training…" if t.running else ("Loading…" if busy else ""))
+        self.sidebar_status.setText(self.tr("Training…") if t.running else (self.tr("Loading…") if busy else ""))
 
     # errors
     def show_error(self, title: str, message: str) -> None:
@@ -404,7 +339,7 @@ class MainWindow(MenusMixin, OpeningMixin, QMainWindow):
             return
         if not self._closing:
             self._closing = True
-            self.statusBar().showMessage("Stopping training and saving the best model…")
+            self.statusBar().showMessage(self.tr("Stopping training and saving the best model…"))
             self.training.stop()
 
     def _follow_preferences(self) -> None:
@@ -426,14 +361,14 @@ class MainWindow(MenusMixin, OpeningMixin, QMainWindow):
             event.ignore()
             return
         if self.training.running:
-            where = self.training.project_path or "the project"
-            if not dialogs.ask(self, "Training is running",
-                               f"Stop training and quit?\n\nThe best model so far is saved to {where}.",
-                               "Stop and quit", "Keep training"):
+            where = self.training.project_path or self.tr("the project")
+            text = self.tr("Stop training and quit?\n\nThe best model so far is saved to {0}.").format(where)
+            if not dialogs.ask(self, self.tr("Training is running"), text, self.tr("Stop and quit"),
+                               self.tr("Keep training")):
                 event.ignore()
                 return
         self._closing = True
-        self.statusBar().showMessage("Stopping training and saving the best model…")
+        self.statusBar().showMessage(self.tr("Stopping training and saving the best model…"))
         QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
         self.training.stop()
         event.ignore()  # closes for real when the session reports idle (stopped and saved)

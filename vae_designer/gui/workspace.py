@@ -13,12 +13,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from vae_designer.core.errors import UserError
 from vae_designer.core.ingest import Progress, ingest_steps
 
 from .common.workers import GeneratorJob, start_worker
+
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "...")
 
 
 @dataclass
@@ -45,22 +47,23 @@ def folder_steps(folder: str, kind: str | None, resolution: int | None, cancel, 
 def project_steps(path: str, cancel):
     from vae_designer.core.project.store import load_project
 
-    yield Progress(0, 0, "reading the project")
+    yield Progress(0, 0, translate("Workspace", "Reading the project"))
     project = load_project(path)
     root = project.manifest.get("root") or ""
     settings = project.manifest.get("settings", {})
     if not root or not os.path.isdir(root):
-        return Opened(root, None, project,
-                      note=f"The design folder this project was trained on ({root or 'unknown'}) is not "
-                           "available, so its designs cannot be shown or trained further.")
+        note = translate("Workspace", "The design folder this project was trained on ({0}) is not available, so "
+                         "its designs cannot be shown or trained further.")
+        return Opened(root, None, project, note=note.format(root or translate("Workspace", "unknown")))
     try:
         designs = yield from ingest_steps(root, settings.get("kind"), settings.get("resolution"), cancel=cancel)
     except UserError as exc:
-        return Opened(root, None, project, note=f"The project's design folder no longer loads: {exc}")
+        note = translate("Workspace", "The project's design folder no longer loads: {0}").format(exc)
+        return Opened(root, None, project, note=note)
     note = ""
     if designs.paths != project.paths:
-        note = ("The design folder changed since this project was trained (files added, removed or "
-                "renamed): training again starts a new model.")
+        note = translate("Workspace", "The design folder changed since this project was trained (files added, "
+                         "removed or renamed): training again starts a new model.")
     return Opened(root, designs, project, note)
 
 

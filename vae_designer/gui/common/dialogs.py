@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "...")
 
 
 def show_error(parent: QWidget, title: str, message: str, details: str | None = None) -> QMessageBox:
@@ -21,8 +24,10 @@ def show_error(parent: QWidget, title: str, message: str, details: str | None = 
     return box
 
 
-def ask(parent: QWidget, title: str, text: str, yes: str = "Yes", no: str = "Cancel") -> bool:
-    """A blocking yes/no question; True for yes."""
+def ask(parent: QWidget, title: str, text: str, yes: str | None = None, no: str | None = None) -> bool:
+    """A blocking yes/no question; True for yes (the buttons say ``yes`` and ``no``: Yes, Cancel)."""
+    yes = yes or translate("Dialogs", "Yes")
+    no = no or translate("Dialogs", "Cancel")
     box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
     yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
     box.addButton(no, QMessageBox.ButtonRole.RejectRole)
@@ -32,16 +37,18 @@ def ask(parent: QWidget, title: str, text: str, yes: str = "Yes", no: str = "Can
 
 
 def choose_folder(parent: QWidget, start: str) -> str | None:
-    path = QFileDialog.getExistingDirectory(parent, "Open design folder", start)
+    path = QFileDialog.getExistingDirectory(parent, translate("Dialogs", "Open design folder"), start)
     return path or None
 
 
 def choose_project(parent: QWidget, start: str) -> str | None:
-    path = QFileDialog.getExistingDirectory(parent, "Open project (a VAE Designer project folder)", start)
+    path = QFileDialog.getExistingDirectory(
+        parent, translate("Dialogs", "Open project (a VAE Designer project folder)"), start)
     return path or None
 
 
 def choose_save_location(parent: QWidget, start: str, name: str) -> str | None:
-    path, _ = QFileDialog.getSaveFileName(parent, "Save project as (a new folder)",
-                                          os.path.join(start, name), "VAE Designer project folder (*)")
+    path, _ = QFileDialog.getSaveFileName(parent, translate("Dialogs", "Save project as (a new folder)"),
+                                          os.path.join(start, name),
+                                          translate("Dialogs", "VAE Designer project folder (*)"))
     return path or None

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..common import icons, theme
+from ..common.i18n import number
 from ..common.widgets import Card, ElidedLabel, label
 from .thumbnails import THUMB_SIZE, ThumbnailModel
 
@@ -328,21 +329,22 @@ class DatasetPage(QWidget):
         self._update_caption()
         self.stack.setCurrentWidget(self._content)
 
-    @staticmethod
-    def describe(designs) -> str:
-        n = len(designs)
-        R = designs.resolution
+    def describe(self, designs) -> str:
+        """The summary line: "300 images at 64×64 (grey) · 3 labels · 4 skipped · loaded in 1.2 s"."""
+        n, R = len(designs), designs.resolution
         if designs.kind == "image":
-            what = f"{n} image{'s' if n != 1 else ''} at {R}×{R} ({'colour' if designs.colour else 'grey'})"
+            what = self.tr("{0} image at {1}×{1} ({2})") if n == 1 else self.tr("{0} images at {1}×{1} ({2})")
+            what = what.format(number(n), R, self.tr("colour") if designs.colour else self.tr("grey"))
         else:
-            what = f"{n} mesh{'es' if n != 1 else ''} voxelized at {R}³"
+            what = self.tr("{0} mesh voxelized at {1}³") if n == 1 else self.tr("{0} meshes voxelized at {1}³")
+            what = what.format(number(n), R)
         labels = len(designs.label_counts)
-        parts = [what, f"{labels} label{'s' if labels != 1 else ''}"]
+        parts = [what, self.tr("1 label") if labels == 1 else self.tr("{0} labels").format(number(labels))]
         if designs.skipped:
-            parts.append(f"{len(designs.skipped)} skipped")
-        secs = designs.seconds
-        cached = f", {designs.from_cache} from cache" if designs.from_cache else ""
-        parts.append(f"loaded in {secs:.1f} s{cached}")
+            parts.append(self.tr("{0} skipped").format(number(len(designs.skipped))))
+        secs = number(designs.seconds, 1)
+        parts.append(self.tr("loaded in {0} s, {1} from cache").format(secs, number(designs.from_cache))
+                     if designs.from_cache else self.tr("loaded in {0} s").format(secs))
         return " · ".join(parts)
 
     def shutdown(self) -> None:
@@ -388,9 +390,13 @@ class DatasetPage(QWidget):
             return
         name = self.selected_label()
         shown = self.model.rowCount()
-        kind = "processed images" if self.designs.kind == "image" else "voxelized meshes, shaded"
-        what = f"label “{name}”: " if name else ""
-        self.thumbs_caption.setText(f"{what}{shown} items — as the model sees them ({kind})")
+        image = self.designs.kind == "image"
+        kind = self.tr("processed images") if image else self.tr("voxelized meshes, shaded")
+        if name:
+            text = self.tr("label “{0}”: {1} items — as the model sees them ({2})").format(name, number(shown), kind)
+        else:
+            text = self.tr("{0} items — as the model sees them ({1})").format(number(shown), kind)
+        self.thumbs_caption.setText(text)
 
     def _retheme(self, _t) -> None:
         self.tabs.setTabIcon(0, icons.icon("dataset"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from ..common import theme
@@ -53,15 +53,15 @@ class LossPlot(QWidget):
         self.recon_plot.setObjectName("ReconLossPlot")
         self.kl_plot.setObjectName("KlLossPlot")
         self.curves = {}
-        for plot, title, keys in ((self.recon_plot, "Reconstruction loss", ("train_recon", "val_recon")),
-                                  (self.kl_plot, "KL divergence", ("train_kl", "val_kl"))):
+        for plot, title, keys in ((self.recon_plot, self.tr("Reconstruction loss"), ("train_recon", "val_recon")),
+                                  (self.kl_plot, self.tr("KL divergence"), ("train_kl", "val_kl"))):
             plot.setMinimumHeight(180)
             plot.setMenuEnabled(False)
             plot.showGrid(x=True, y=True, alpha=0.15)
             item = plot.getPlotItem()
             item.setTitle(title)
-            item.setLabel("bottom", "epoch")
-            item.setLabel("left", "nats per design")
+            item.setLabel("bottom", self.tr("epoch"))
+            item.setLabel("left", self.tr("nats per design"))
             item.setClipToView(True)
             for name in ("left", "bottom"):
                 axis = item.getAxis(name)
@@ -70,11 +70,12 @@ class LossPlot(QWidget):
             item.setDownsampling(auto=True, mode="peak")
             plot.setMouseEnabled(x=False, y=False)
             for k in keys:
-                self.curves[k] = plot.plot([], [], name="training" if k.startswith("train") else "validation")
+                name = self.tr("training") if k.startswith("train") else self.tr("validation")
+                self.curves[k] = plot.plot([], [], name=name)
         self.recon_plot.getPlotItem().setToolTip(
-            "How far the reconstructions are from the originals (binary cross-entropy, nats per design)")
+            self.tr("How far the reconstructions are from the originals (binary cross-entropy, nats per design)"))
         self.kl_plot.getPlotItem().setToolTip(
-            "KL divergence of the latent codes from the prior: how much information the codes carry")
+            self.tr("KL divergence of the latent codes from the prior: how much information the codes carry"))
         # redraws are coalesced: at most every REDRAW_MS, however fast points arrive
         self._dirty: set[str] = set()
         self._redraw_timer = QTimer(self)
@@ -154,9 +155,11 @@ class LossPlot(QWidget):
     def legend_html(t=None) -> str:
         """One legend for both plots (same colours in each), for a label above them."""
         t = t or theme.current()
-        return (f"<span style='color:{t.curves[0]}; font-weight:bold'>━━</span>&nbsp;training"
+        train = QCoreApplication.translate("LossPlot", "training")
+        val = QCoreApplication.translate("LossPlot", "validation (after each epoch)")
+        return (f"<span style='color:{t.curves[0]}; font-weight:bold'>━━</span>&nbsp;{train}"
                 f"&nbsp;&nbsp;&nbsp;&nbsp;<span style='color:{t.curves[1]}; font-weight:bold'>━●━</span>"
-                f"&nbsp;validation (after each epoch)")
+                f"&nbsp;{val}")
 
     def _apply_theme(self, t) -> None:
         train, val = t.curves[0], t.curves[1]

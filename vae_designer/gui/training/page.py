@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import math
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QProgressBar, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from ..common import icons, theme
+from ..common.i18n import number
 from ..common.widgets import Card, ElidedLabel, FitScrollArea, label
 from .loss_plot import LossPlot
 from .recon_grid import ReconGrid
 from .report import HeldOutReport
+from .session import autosave_note, nan_message
 from .settings import TrainSettingsForm, trainer_defaults
 
-NOT_SAVED = "Not saved yet: once training starts, the best model is saved automatically as it improves."
+NOT_SAVED = QT_TRANSLATE_NOOP("TrainingPage", "Not saved yet: once training starts, the best model is saved "
+                                              "automatically as it improves.")
 
 
 def format_duration(seconds: float | None) -> str:
@@ -32,7 +36,7 @@ def format_duration(seconds: float | None) -> str:
 def format_rate(items_per_second: float | None) -> str:
     if not items_per_second or not math.isfinite(items_per_second):
         return "–"
-    return f"{items_per_second:,.0f}" if items_per_second >= 10 else f"{items_per_second:.1f}"
+    return number(items_per_second, 0 if items_per_second >= 10 else 1)
 
 
 def epoch_position(ev) -> float:
@@ -83,7 +87,7 @@ class TrainingPage(QWidget):
         outer = QVBoxLayout(page)
         outer.setContentsMargins(24, 20, 24, 16)
         outer.setSpacing(12)
-        self.title = label("Training", "title")
+        self.title = label(self.tr("Training"), "title")
         outer.addWidget(self.title)
         outer.addLayout(body, 1)
         scroll = FitScrollArea(page)
@@ -109,16 +113,16 @@ class TrainingPage(QWidget):
     def _build_settings_card(self) -> Card:
         """The left column: the settings form, Start / Pause / Stop, where the project is saved."""
         self.form = TrainSettingsForm()
-        self.start_button = QPushButton(icons.icon("play", "#ffffff"), "Start training")
+        self.start_button = QPushButton(icons.icon("play", "#ffffff"), self.tr("Start training"))
         self.start_button.setObjectName("StartButton")
         self.start_button.setProperty("primary", True)
-        self.start_button.setToolTip("Start training with these settings (F5)")
-        self.pause_button = QPushButton(icons.icon("pause"), "Pause")
+        self.start_button.setToolTip(self.tr("Start training with these settings (F5)"))
+        self.pause_button = QPushButton(icons.icon("pause"), self.tr("Pause"))
         self.pause_button.setObjectName("PauseButton")
-        self.pause_button.setToolTip("Pause or resume training (Ctrl+P)")
-        self.stop_button = QPushButton(icons.icon("stop"), "Stop")
+        self.pause_button.setToolTip(self.tr("Pause or resume training (Ctrl+P)"))
+        self.stop_button = QPushButton(icons.icon("stop"), self.tr("Stop"))
         self.stop_button.setObjectName("StopButton")
-        self.stop_button.setToolTip("Stop training; the best model so far is kept and saved (Shift+F5)")
+        self.stop_button.setToolTip(self.tr("Stop training; the best model so far is kept and saved (Shift+F5)"))
         self.start_button.clicked.connect(self.start_clicked)
         self.pause_button.clicked.connect(self.pause_clicked)
         self.stop_button.clicked.connect(self.stop_clicked)
@@ -126,13 +130,13 @@ class TrainingPage(QWidget):
         buttons.setSpacing(8)
         buttons.addWidget(self.pause_button)
         buttons.addWidget(self.stop_button)
-        self.project_caption = label("Project", "heading")
+        self.project_caption = label(self.tr("Project"), "heading")
         self.project_label = ElidedLabel("", role=None)
         self.project_label.setObjectName("ProjectLabel")
-        self.project_note = label(NOT_SAVED, "muted", wrap=True)
+        self.project_note = label(self.tr(NOT_SAVED), "muted", wrap=True)
         settings = Card()
         settings.setFixedWidth(300)
-        settings.body.addWidget(label("Settings", "heading"))
+        settings.body.addWidget(label(self.tr("Settings"), "heading"))
         settings.body.addWidget(self.form)
         settings.body.addSpacing(8)
         settings.body.addWidget(self.start_button)
@@ -149,18 +153,19 @@ class TrainingPage(QWidget):
 
     def _build_progress_card(self) -> Card:
         """The status line, the four figures (epochs, speed, time left, best loss) and the progress bar."""
-        self.status_label = label("Ready to train", "heading")
+        self.status_label = label(self.tr("Ready to train"), "heading")
         self.status_label.setObjectName("TrainStatus")
         self.progress = QProgressBar()
         self.progress.setObjectName("TrainProgress")
         self.progress.setRange(0, 1000)
         self.progress.setValue(0)
         self.progress.setFormat("")
-        self.stat_epoch = _Stat("epochs done", "Epochs completed, of the total")
-        self.stat_speed = _Stat("designs / s", "Training throughput: designs processed per second")
-        self.stat_eta = _Stat("remaining", "Estimated time until the last epoch ends")
-        self.stat_best = _Stat("best validation loss", "Lowest validation loss so far (nats per design) and "
-                                                        "its epoch: that model is the one kept")
+        self.stat_epoch = _Stat(self.tr("epochs done"), self.tr("Epochs completed, of the total"))
+        self.stat_speed = _Stat(self.tr("designs / s"), self.tr("Training throughput: designs processed per second"))
+        self.stat_eta = _Stat(self.tr("remaining"), self.tr("Estimated time until the last epoch ends"))
+        self.stat_best = _Stat(self.tr("best validation loss"), self.tr("Lowest validation loss so far (nats per "
+                                                                        "design) and its epoch: that model is the "
+                                                                        "one kept"))
         stats = QGridLayout()
         stats.setHorizontalSpacing(24)
         for i, s in enumerate((self.stat_epoch, self.stat_speed, self.stat_eta, self.stat_best)):
@@ -177,7 +182,7 @@ class TrainingPage(QWidget):
         curves = Card(spacing=6)
         self.legend = label(LossPlot.legend_html(), "muted")
         curves_head = QHBoxLayout()
-        curves_head.addWidget(label("Loss curves", "heading"))
+        curves_head.addWidget(label(self.tr("Loss curves"), "heading"))
         curves_head.addStretch(1)
         curves_head.addWidget(self.legend)
         curves.body.addLayout(curves_head)
@@ -186,10 +191,10 @@ class TrainingPage(QWidget):
 
     def _build_recon_card(self) -> Card:
         self.recon_grid = ReconGrid()
-        self.recon_caption = label("Originals (top) and their reconstructions (bottom)", "muted")
+        self.recon_caption = label(self.tr("Originals (top) and their reconstructions (bottom)"), "muted")
         recon = Card(spacing=6)
         head = QHBoxLayout()
-        head.addWidget(label("Reconstructions", "heading"))
+        head.addWidget(label(self.tr("Reconstructions"), "heading"))
         head.addStretch(1)
         head.addWidget(self.recon_caption)
         recon.body.addLayout(head)
@@ -205,13 +210,13 @@ class TrainingPage(QWidget):
         designs = opened.designs
         if designs is not None:
             self.form.set_designs(designs.kind, designs.resolution)
-            self.title.setText(f"Training — {opened.name}")
+            self.title.setText(self.tr("Training — {0}").format(opened.name))
         project = opened.project
         if project is not None:
             self.form.set_project(project.model_config, project.train_config, project.epoch,
                                   self.session.can_continue)
-            self._show_project_path(str(project.path), project.autosave_note(
-                "Continue training to go on from there." if self.session.can_continue else ""))
+            how = self.tr("Continue training to go on from there.") if self.session.can_continue else ""
+            self._show_project_path(str(project.path), autosave_note(project, how))
             self._show_project_summary(project)
             self.report.request(project, designs)
         else:
@@ -220,11 +225,11 @@ class TrainingPage(QWidget):
             if designs is not None:  # a new collection: its own defaults (batch by kind, epochs by size)
                 self.form.apply_defaults(trainer_defaults(designs))
                 self.form.apply_new_project(self.new_project_defaults())
-            self._show_project_path("", NOT_SAVED)
-            self._reset_progress("Ready to train")
+            self._show_project_path("", self.tr(NOT_SAVED))
+            self._reset_progress(self.tr("Ready to train"))
         self.recon_grid.clear()
         if designs is None:
-            self._reset_progress("The designs of this project are not available")
+            self._reset_progress(self.tr("The designs of this project are not available"))
         self._on_state(self.session.state)
 
     def update_enabled(self, has_designs: bool) -> None:
@@ -248,7 +253,7 @@ class TrainingPage(QWidget):
         if not continuing:
             self.plot.clear()
             self.recon_grid.clear()
-            self._reset_progress("Starting…")
+            self._reset_progress(self.tr("Starting…"))
         self.session.start(self.form.values(), self.form.latent_dim(), continue_project=continuing)
 
     def pause_clicked(self) -> None:
@@ -281,24 +286,24 @@ class TrainingPage(QWidget):
         running = self.session.running
         self.form.set_editable(not running)
         self.start_button.setEnabled(self._has_designs and not running)
-        self.start_button.setText("Continue training" if self.form.continuing else "Start training")
+        self.start_button.setText(self.tr("Continue training") if self.form.continuing else self.tr("Start training"))
         self.pause_button.setEnabled(running and state in ("running", "paused", "starting"))
         self.stop_button.setEnabled(running and state != "stopping")
         paused = state == "paused"
-        self.pause_button.setText("Resume" if paused else "Pause")
+        self.pause_button.setText(self.tr("Resume") if paused else self.tr("Pause"))
         self.pause_button.setIcon(icons.icon("play" if paused else "pause"))
         if state == "paused":
-            self.status_label.setText("Paused — " + self._epoch_text())
+            self.status_label.setText(self.tr("Paused — {0}").format(self._epoch_text()))
         elif state == "stopping":
-            self.status_label.setText("Stopping — keeping the best model…")
+            self.status_label.setText(self.tr("Stopping — keeping the best model…"))
         elif state == "starting":
-            self.status_label.setText("Starting…")
+            self.status_label.setText(self.tr("Starting…"))
 
     def _epoch_text(self) -> str:
         ev = self.session.last_event
         if ev is None:
-            return "not started"
-        return f"epoch {min(ev.epoch + (1 if ev.kind == 'step' else 0), ev.epochs)} of {ev.epochs}"
+            return self.tr("not started")
+        return self.tr("epoch {0} of {1}").format(min(ev.epoch + (1 if ev.kind == "step" else 0), ev.epochs), ev.epochs)
 
     def _on_event(self, ev) -> None:
         steps = max(1, ev.steps_per_epoch or 1)
@@ -308,31 +313,33 @@ class TrainingPage(QWidget):
         if ev.kind == "step":
             self.plot.add_train(epoch_position(ev), ev.train_recon, ev.train_kl)
             current = min(ev.epoch + 1, ev.epochs)
-            self.progress.setFormat(f"Epoch {current} of {ev.epochs} · step {ev.step} of {steps}")
+            self.progress.setFormat(self.tr("Epoch {0} of {1} · step {2} of {3}").format(current, ev.epochs, ev.step,
+                                                                                         steps))
             if self.session.state == "running":
-                self.status_label.setText(f"Training — epoch {current} of {ev.epochs}")
+                self.status_label.setText(self.tr("Training — epoch {0} of {1}").format(current, ev.epochs))
         elif ev.kind == "epoch":
             x = float(ev.epoch)
             self.plot.add_train(x, ev.train_recon, ev.train_kl)
             self.plot.add_val(x, ev.val_recon, ev.val_kl)
-            self.progress.setFormat(f"Epoch {ev.epoch} of {ev.epochs} done")
+            self.progress.setFormat(self.tr("Epoch {0} of {1} done").format(ev.epoch, ev.epochs))
         elif ev.kind == "start":
-            self.progress.setFormat(f"Epoch {min(ev.epoch + 1, ev.epochs)} of {ev.epochs}")
-            self.status_label.setText(f"Training — epoch {min(ev.epoch + 1, ev.epochs)} of {ev.epochs}")
+            current = min(ev.epoch + 1, ev.epochs)
+            self.progress.setFormat(self.tr("Epoch {0} of {1}").format(current, ev.epochs))
+            self.status_label.setText(self.tr("Training — epoch {0} of {1}").format(current, ev.epochs))
         elif ev.kind == "done":
-            self.status_label.setText(f"Finished — {ev.epoch} epochs")
+            self.status_label.setText(self.tr("Finished — {0} epochs").format(ev.epoch))
             self.progress.setValue(1000)
-            self.progress.setFormat("Done")
+            self.progress.setFormat(self.tr("Done"))
         elif ev.kind == "stopped":
-            self.status_label.setText(f"Stopped after epoch {ev.epoch} — the best model is kept")
-            self.progress.setFormat(f"Stopped at epoch {ev.epoch} of {ev.epochs}")
+            self.status_label.setText(self.tr("Stopped after epoch {0} — the best model is kept").format(ev.epoch))
+            self.progress.setFormat(self.tr("Stopped at epoch {0} of {1}").format(ev.epoch, ev.epochs))
         elif ev.kind == "nan":
-            self.status_label.setText(ev.message or "The loss became NaN")
+            self.status_label.setText(nan_message(ev))
         self.stat_epoch.set(f"{ev.epoch} / {ev.epochs}")
         self.stat_speed.set(format_rate(ev.items_per_second))
         self.stat_eta.set(format_duration(ev.eta_seconds) if ev.kind in ("step", "epoch", "start") else "–")
         if ev.best_val is not None and math.isfinite(ev.best_val):
-            self.stat_best.set(f"{ev.best_val:,.1f}  (epoch {ev.best_epoch})")
+            self.stat_best.set(self.tr("{0}  (epoch {1})").format(number(ev.best_val, 1), ev.best_epoch))
 
     def _on_recon(self, out: dict) -> None:
         if (out.get("originals") is not None and len(out["originals"]) != len(self.recon_grid._originals)) \
@@ -340,16 +347,17 @@ class TrainingPage(QWidget):
             self.recon_grid.set_originals(out.get("originals") or [])
         self.recon_grid.set_recons(out["recons"])
         what = out.get("caption")
-        self.recon_caption.setText("Originals (top) and their reconstructions (bottom)"
-                                   + (f" — {what}" if what else ""))
+        self.recon_caption.setText(self.tr("Originals (top) and their reconstructions (bottom) — {0}").format(what)
+                                   if what else self.tr("Originals (top) and their reconstructions (bottom)"))
 
     def _on_history(self, history: list) -> None:
         self.plot.set_history(history)
 
     def _on_saved(self, project) -> None:
-        note = (f"Saved automatically at epoch {project.metrics.get('best_epoch')} (the best so far). "
-                "Choose a place with File ▸ Save Project As…") if self.session.autosave_location else \
-            f"Best model (epoch {project.metrics.get('best_epoch')}) saved."
+        best = project.metrics.get("best_epoch")
+        note = self.tr("Saved automatically at epoch {0} (the best so far). Choose a place with File ▸ Save Project "
+                       "As…").format(best) if self.session.autosave_location else \
+            self.tr("Best model (epoch {0}) saved.").format(best)
         self._show_project_path(str(project.path), note)
 
     def _show_project_path(self, path: str, note: str) -> None:
@@ -367,12 +375,13 @@ class TrainingPage(QWidget):
         epoch = int(m.get("epoch", 0))
         best = m.get("best_val")
         self.progress.setValue(0)
-        self.progress.setFormat(f"{epoch} epochs trained")
-        self.status_label.setText(f"Saved project — {epoch} epochs trained")
+        self.progress.setFormat(self.tr("{0} epochs trained").format(epoch))
+        self.status_label.setText(self.tr("Saved project — {0} epochs trained").format(epoch))
         self.stat_epoch.set(str(epoch))
         self.stat_speed.set("–")
         self.stat_eta.set("–")
-        self.stat_best.set(f"{best:,.1f}  (epoch {m.get('best_epoch')})" if best is not None else "–")
+        self.stat_best.set(self.tr("{0}  (epoch {1})").format(number(best, 1), m.get("best_epoch"))
+                           if best is not None else "–")
 
     def _reset_progress(self, status: str) -> None:
         self.status_label.setText(status)

@@ -80,7 +80,8 @@ class ReconGrid(QWidget):
         n = len(self._originals)
         if n == 0:
             p.setPen(QColor(t.muted))
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Reconstructions appear here once training starts")
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
+                       self.tr("Reconstructions appear here once training starts"))
             return
         tile = self._tile()
         total_w = n * tile + (n - 1) * GAP

@@ -97,6 +97,28 @@ class HeldOutReport(QWidget):
                 e = s["as_exported"]
                 lines.append(self.tr("As shown and exported (smooth outline): {0} of {1} clean")
                              .format(e["clean"], e["drawn"]))
-        advice = report.get("advice") or []
-        lines += [self.tr("Tip: {0}").format(a) for a in advice] or [self.tr("No need to train longer.")]
+        lines += [self.tr("Tip: {0}").format(a) for a in self.advice(report)] or [self.tr("No need to train longer.")]
         self.text.setText("\n".join(lines))
+
+    def advice(self, report: dict) -> list[str]:
+        """What to do where the report falls short: ``core.latent.evaluation.advice`` (same thresholds),
+        in the interface's language."""
+        from vae_designer.core.latent.evaluation import ADVISE_CLEAN, ADVISE_IOU, ADVISE_UNDECIDED
+
+        out = []
+        held = report.get("held_out")
+        if held is not None and held["iou"] < ADVISE_IOU:
+            out.append(self.tr("held-out designs come back at IoU {0:.2f}: train longer (more epochs), or on more "
+                               "designs of each kind").format(held["iou"]))
+        if held is not None and held["undecided"] > ADVISE_UNDECIDED:
+            out.append(self.tr("{0:.0%} of the outline is undecided (blurry edges): train longer (exports and the "
+                               "preview draw the smooth outline: they stay crisp)").format(held["undecided"])
+                       if report.get("kind") == "image" else
+                       self.tr("{0:.0%} of the outline is undecided (blurry edges): train longer")
+                       .format(held["undecided"]))
+        s = report.get("samples")
+        s = s.get("as_exported", s) if s is not None else None  # what the designer gets
+        if s is not None and s["clean_share"] < ADVISE_CLEAN:
+            out.append(self.tr("only {0} of {1} samples are clean designs: train longer, or sample with a lower "
+                               "temperature").format(s["clean"], s["drawn"]))
+        return out

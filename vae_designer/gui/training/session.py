@@ -25,12 +25,14 @@ import os
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from ..common.jobs import LatestJobs, interaction
 from ..common.settings_store import data_dir
 from ..common.workers import GeneratorJob, start_worker
 from .jobs import RECON_ITEMS, Reconstructor, is_progress, pick_examples, save_job, training_steps
+
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "...")
 
 
 class TrainingSession(QObject):
@@ -67,7 +69,8 @@ class TrainingSession(QObject):
         self._saver.failed.connect(self._on_save_failed)
         self._recon = LatestJobs(Reconstructor(), name="reconstructions", parent=self)
         self._recon.done.connect(lambda _tag, out: self.recon.emit(out))
-        self._recon.failed.connect(lambda _tag, msg: self.status.emit(f"Reconstructions failed: {msg}"))
+        self._recon.failed.connect(lambda _tag, msg: self.status.emit(
+            self.tr("Reconstructions failed: {0}").format(msg)))
 
     # what is open
     def set_opened(self, opened) -> None:
@@ -86,7 +89,7 @@ class TrainingSession(QObject):
         if project is not None and designs is not None and (designs.kind, designs.resolution, designs.channels) \
                 == (project.model_config.kind, project.model_config.resolution, project.model_config.channels):
             self._submit_recon(project.model_config, project.weights,
-                               f"saved best model (epoch {project.metrics.get('best_epoch')})")
+                               self.tr("saved best model (epoch {0})").format(project.metrics.get("best_epoch")))
 
     @property
     def designs(self):
@@ -154,7 +157,7 @@ class TrainingSession(QObject):
             self.latest_state = None
         self.last_error = None
         self._start_job(self.designs, _setup(self.designs, dict(values), latent_dim, resume_from))
-        self.status.emit("Starting training…")
+        self.status.emit(self.tr("Starting training…"))
         return True
 
     def _start_job(self, designs, setup) -> None:
@@ -176,19 +179,19 @@ class TrainingSession(QObject):
         if self._control is not None and self.state in ("running", "starting"):
             self._control.pause()
             self._set_state("paused")
-            self.status.emit("Training paused")
+            self.status.emit(self.tr("Training paused"))
 
     def resume(self) -> None:
         if self._control is not None and self.state == "paused":
             self._control.resume()
             self._set_state("running")
-            self.status.emit("Training resumed")
+            self.status.emit(self.tr("Training resumed"))
 
     def stop(self) -> None:
         if self._control is not None and self.state != "stopping":
             self._control.stop()  # wakes a paused trainer too
             self._set_state("stopping")
-            self.status.emit("Stopping: keeping the best model so far…")
+            self.status.emit(self.tr("Stopping: keeping the best model so far…"))
 
     # saving
     def save(self) -> None:
@@ -260,7 +263,7 @@ class TrainingSession(QObject):
         if ev.kind in ("start", "step", "epoch") and self.state == "starting":
             self._set_state("running")
         if ev.kind == "nan":
-            self.status.emit(ev.message or "The loss became NaN")
+            self.status.emit(nan_message(ev))
         self.event.emit(ev)
 
     def _on_message(self, message: tuple) -> None:
@@ -272,11 +275,11 @@ class TrainingSession(QObject):
         """A full state after an epoch: what Save and Continue use."""
         self.latest_state = state
         self.snapshot.emit(state)
-        self._submit_recon(state.model_config, state.weights, f"after epoch {state.epoch}")
+        self._submit_recon(state.model_config, state.weights, self.tr("after epoch {0}").format(state.epoch))
 
     def _on_weights(self, state) -> None:
         """Current weights between epochs (no optimizer state): reconstructions only."""
-        self._submit_recon(state.model_config, state.weights, f"during epoch {state.epoch + 1}")
+        self._submit_recon(state.model_config, state.weights, self.tr("during epoch {0}").format(state.epoch + 1))
 
     def _on_improved(self, state) -> None:
         self.latest_state = state
@@ -287,8 +290,8 @@ class TrainingSession(QObject):
         self.latest_state = state
         if state is not None:
             self._submit_recon(state.model_config, state.best_weights or state.weights,
-                               f"best model (epoch {state.best_epoch})" if state.best_weights
-                               else f"epoch {state.epoch}")
+                               self.tr("best model (epoch {0})").format(state.best_epoch) if state.best_weights
+                               else self.tr("epoch {0}").format(state.epoch))
             if self.project_path:
                 self._submit_save(self.project_path, keep_id=True, autosave=False)
 
@@ -304,7 +307,8 @@ class TrainingSession(QObject):
         self._set_state("idle")
         ev = self.last_event
         if self.last_error is None:
-            self.status.emit("Training finished" if ev is not None and ev.kind == "done" else "Training stopped")
+            done = ev is not None and ev.kind == "done"
+            self.status.emit(self.tr("Training finished") if done else self.tr("Training stopped"))
         self._maybe_idle()
 
     def _on_saved(self, tag, project) -> None:
@@ -314,7 +318,8 @@ class TrainingSession(QObject):
         self.project = project
         self.project_path = str(project.path)
         self.saved.emit(project)
-        self.status.emit(f"Saved the best model (epoch {project.metrics.get('best_epoch')}) to {project.path}")
+        self.status.emit(self.tr("Saved the best model (epoch {0}) to {1}").format(project.metrics.get("best_epoch"),
+                                                                                  project.path))
         self._maybe_idle()
 
     def _on_save_failed(self, tag, message: str) -> None:
@@ -346,6 +351,29 @@ class TrainingSession(QObject):
         self._saver.shutdown(wait=True, finish_pending=True)
 
 
+def nan_message(ev) -> str:
+    """What the window says when a step's loss or gradient was not finite (the core's detail after it)."""
+    if not ev.message:
+        return translate("TrainingSession", "The loss became NaN")
+    return translate("TrainingSession", "The loss became NaN: {0}").format(ev.message)
+
+
+def autosave_note(project, how_to_continue: str = "") -> str:
+    """One sentence for a user opening an interrupted project ('' if it is not one): the core's
+    ``Project.autosave_note``, in the interface's language."""
+    a = getattr(project, "autosave", None)
+    if a is None:
+        return ""
+    when = (a.get("saved") or "").replace("T", " ")
+    if when:
+        note = translate("TrainingSession", "Training did not finish: this is the autosave of epoch {0} (best "
+                         "model: epoch {1}) from {2}.").format(a["epoch"], a["best_epoch"], when)
+    else:
+        note = translate("TrainingSession", "Training did not finish: this is the autosave of epoch {0} (best "
+                         "model: epoch {1}).").format(a["epoch"], a["best_epoch"])
+    return f"{note} {how_to_continue}".strip()
+
+
 def _setup(designs, values: dict, latent_dim: int, resume_from):
     """What the training worker calls first: ``(model_config, train_config, state_or_None)``,
     for a new model or to continue ``resume_from`` (a TrainerState or a Project)."""
@@ -360,8 +388,8 @@ def _setup(designs, values: dict, latent_dim: int, resume_from):
             return ModelConfig.for_designs(designs, latent_dim=latent_dim), TrainConfig(**values), None
         state = resume_from.trainer_state() if hasattr(resume_from, "trainer_state") else resume_from
         if values["epochs"] <= state.epoch:
-            raise UserError(f"this model has already trained {state.epoch} epochs: set Epochs above "
-                            f"{state.epoch} to continue it")
+            raise UserError(translate("TrainingSession", "This model has already trained {0} epochs: "
+                                                       "set Epochs above {0} to continue it").format(state.epoch))
         return state.model_config, dataclasses.replace(state.train_config, **values), state
 
     return setup

@@ -49,59 +49,59 @@ class TrainSettingsForm(QWidget):
         """What shapes the model: resolution, latent size and the KL weight."""
         self.resolution = QComboBox()
         self.resolution.setObjectName("ResolutionBox")
-        self.resolution.setToolTip("Side of the grid each design is resampled to (pixels, or voxels for "
-                                   "meshes). Higher shows more detail and trains slower. Changing it "
-                                   "reloads the designs (fast when cached).")
+        self.resolution.setToolTip(self.tr("Side of the grid each design is resampled to (pixels, or voxels for "
+                                           "meshes). Higher shows more detail and trains slower. Changing it "
+                                           "reloads the designs (fast when cached)."))
         self.latent = QSpinBox()
         self.latent.setObjectName("LatentSpin")
         self.latent.setRange(2, 512)
         self.latent.setValue(32)
-        self.latent.setToolTip("Size of the latent code. Small codes generalise and interpolate more "
-                               "smoothly; large ones reconstruct more detail. 16–64 suits most sets.")
+        self.latent.setToolTip(self.tr("Size of the latent code. Small codes generalise and interpolate more "
+                                       "smoothly; large ones reconstruct more detail. 16–64 suits most sets."))
         self.beta = QDoubleSpinBox()
         self.beta.setObjectName("BetaSpin")
         self.beta.setRange(0.0, 100.0)
         self.beta.setDecimals(2)
         self.beta.setSingleStep(0.1)
-        self.beta.setToolTip("Weight of the KL term (β-VAE). Above 1: a smoother, more regular latent map "
-                             "and blurrier reconstructions; below 1: sharper reconstructions, a less "
-                             "regular map.")
+        self.beta.setToolTip(self.tr("Weight of the KL term (β-VAE). Above 1: a smoother, more regular latent map "
+                                     "and blurrier reconstructions; below 1: sharper reconstructions, a less "
+                                     "regular map."))
 
     def _make_run_fields(self) -> None:
         """How one run trains: epochs, batch size, learning rate, seed and device."""
         self.epochs = QSpinBox()
         self.epochs.setObjectName("EpochsSpin")
         self.epochs.setRange(1, 100000)
-        self.epochs.setToolTip("Passes over the training designs. When continuing a project this is the "
-                               "total, including the epochs already trained.")
+        self.epochs.setToolTip(self.tr("Passes over the training designs. When continuing a project this is the "
+                                       "total, including the epochs already trained."))
         self.batch = QSpinBox()
         self.batch.setObjectName("BatchSpin")
         self.batch.setRange(1, 8192)
-        self.batch.setToolTip("Designs per optimisation step. Larger batches are faster per design on a "
-                              "GPU and need more memory.")
+        self.batch.setToolTip(self.tr("Designs per optimisation step. Larger batches are faster per design on a "
+                                      "GPU and need more memory."))
         self.lr = QDoubleSpinBox()
         self.lr.setObjectName("LrSpin")
         self.lr.setDecimals(5)
         self.lr.setRange(0.00001, 1.0)
         self.lr.setSingleStep(0.0001)
-        self.lr.setToolTip("Learning rate of the Adam optimiser. Lower it if the curves jump about or the "
-                           "loss becomes NaN.")
+        self.lr.setToolTip(self.tr("Learning rate of the Adam optimiser. Lower it if the curves jump about or the "
+                                   "loss becomes NaN."))
         self.seed = QSpinBox()
         self.seed.setObjectName("SeedSpin")
         self.seed.setRange(0, 2**31 - 1)
-        self.seed.setToolTip("Random seed for the train/validation split, the initial weights and the "
-                             "order of designs: the same seed and settings give the same model.")
+        self.seed.setToolTip(self.tr("Random seed for the train/validation split, the initial weights and the "
+                                     "order of designs: the same seed and settings give the same model."))
         self.device = QComboBox()
         self.device.setObjectName("DeviceBox")
         self.device.addItems(DEVICES)
-        self.device.setToolTip("Where to train: auto picks a GPU (CUDA or Apple MPS) when there is one, "
-                               "else the CPU.")
+        self.device.setToolTip(self.tr("Where to train: auto picks a GPU (CUDA or Apple MPS) when there is one, "
+                                       "else the CPU."))
 
     def _make_continue_box(self) -> None:
-        self.continue_box = QCheckBox("Continue the saved model")
+        self.continue_box = QCheckBox(self.tr("Continue the saved model"))
         self.continue_box.setObjectName("ContinueBox")
-        self.continue_box.setToolTip("Train the open project further (same resolution and latent size). "
-                                     "Untick to train a new model from scratch.")
+        self.continue_box.setToolTip(self.tr("Train the open project further (same resolution and latent size). "
+                                             "Untick to train a new model from scratch."))
         self.continue_box.hide()
         self.continue_box.toggled.connect(self._continue_toggled)
 
@@ -112,14 +112,14 @@ class TrainSettingsForm(QWidget):
         form.setHorizontalSpacing(14)
         form.setVerticalSpacing(8)
         form.addRow(self.continue_box)
-        form.addRow("Resolution", self.resolution)
-        form.addRow("Latent size", self.latent)
-        form.addRow("β (KL weight)", self.beta)
-        form.addRow("Epochs", self.epochs)
-        form.addRow("Batch size", self.batch)
-        form.addRow("Learning rate", self.lr)
-        form.addRow("Seed", self.seed)
-        form.addRow("Device", self.device)
+        form.addRow(self.tr("Resolution"), self.resolution)
+        form.addRow(self.tr("Latent size"), self.latent)
+        form.addRow(self.tr("β (KL weight)"), self.beta)
+        form.addRow(self.tr("Epochs"), self.epochs)
+        form.addRow(self.tr("Batch size"), self.batch)
+        form.addRow(self.tr("Learning rate"), self.lr)
+        form.addRow(self.tr("Seed"), self.seed)
+        form.addRow(self.tr("Device"), self.device)
         for i in range(form.rowCount()):
             item = form.itemAt(i, QFormLayout.ItemRole.LabelRole)
             field = form.itemAt(i, QFormLayout.ItemRole.FieldRole)

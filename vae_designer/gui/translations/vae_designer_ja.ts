@@ -148,6 +148,41 @@
     </message>
 </context>
 <context>
+    <name>CrashDialog</name>
+    <message>
+        <source>Something went wrong</source>
+        <translation>問題が発生しました</translation>
+    </message>
+    <message>
+        <source>The app is still running; your work is kept. If this happens again, please send the details below.</source>
+        <translation>アプリは動作を続けており、作業内容は失われていません。再び起きる場合は、下の詳細をお送りください。</translation>
+    </message>
+    <message>
+        <source>Saved to {0}</source>
+        <translation>保存先：{0}</translation>
+    </message>
+    <message>
+        <source>The log file could not be written.</source>
+        <translation>ログファイルに書き込めませんでした。</translation>
+    </message>
+    <message>
+        <source>Copy Details</source>
+        <translation>詳細をコピー</translation>
+    </message>
+    <message>
+        <source>{0} (and earlier errors)</source>
+        <translation>{0}（ほかに以前のエラーもあります）</translation>
+    </message>
+    <message>
+        <source>The app is still running; your work is kept.</source>
+        <translation>アプリは動作を続けており、作業内容は失われていません。</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>コピーしました</translation>
+    </message>
+</context>
+<context>
     <name>DatasetPage</name>
     <message>
         <source>All designs</source>
@@ -221,6 +256,66 @@
         <source>Skipped files ({0})</source>
         <translation>スキップしたファイル ({0})</translation>
     </message>
+    <message>
+        <source>{0} image at {1}×{1} ({2})</source>
+        <translation>画像 {0} 枚（{1}×{1}、{2}）</translation>
+    </message>
+    <message>
+        <source>{0} images at {1}×{1} ({2})</source>
+        <translation>画像 {0} 枚（{1}×{1}、{2}）</translation>
+    </message>
+    <message>
+        <source>colour</source>
+        <translation>カラー</translation>
+    </message>
+    <message>
+        <source>grey</source>
+        <translation>グレースケール</translation>
+    </message>
+    <message>
+        <source>{0} mesh voxelized at {1}³</source>
+        <translation>メッシュ {0} 個（{1}³ にボクセル化）</translation>
+    </message>
+    <message>
+        <source>{0} meshes voxelized at {1}³</source>
+        <translation>メッシュ {0} 個（{1}³ にボクセル化）</translation>
+    </message>
+    <message>
+        <source>1 label</source>
+        <translation>ラベル 1 個</translation>
+    </message>
+    <message>
+        <source>{0} labels</source>
+        <translation>ラベル {0} 個</translation>
+    </message>
+    <message>
+        <source>{0} skipped</source>
+        <translation>スキップ {0} 件</translation>
+    </message>
+    <message>
+        <source>loaded in {0} s, {1} from cache</source>
+        <translation>読み込み {0} 秒（キャッシュから {1} 件）</translation>
+    </message>
+    <message>
+        <source>loaded in {0} s</source>
+        <translation>読み込み {0} 秒</translation>
+    </message>
+    <message>
+        <source>processed images</source>
+        <translation>処理済みの画像</translation>
+    </message>
+    <message>
+        <source>voxelized meshes, shaded</source>
+        <translation>ボクセル化したメッシュ、陰影付き</translation>
+    </message>
+    <message>
+        <source>label “{0}”: {1} items — as the model sees them ({2})</source>
+        <translation>ラベル「{0}」：{1} 件 — モデルに入力される状態（{2}）</translation>
+    </message>
+    <message>
+        <source>{0} items — as the model sees them ({1})</source>
+        <translation>{0} 件 — モデルに入力される状態（{1}）</translation>
+    </message>
 </context>
 <context>
     <name>DesignPlacer</name>
@@ -255,6 +350,33 @@
     <message>
         <source>Placed {0} on the map (pinned as {1})</source>
         <translation>{0} をマップに配置しました（{1} としてピン留め）</translation>
+    </message>
+</context>
+<context>
+    <name>Dialogs</name>
+    <message>
+        <source>Yes</source>
+        <translation>はい</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>Open design folder</source>
+        <translation>デザインフォルダーを開く</translation>
+    </message>
+    <message>
+        <source>Open project (a VAE Designer project folder)</source>
+        <translation>プロジェクトを開く（VAE Designer のプロジェクトフォルダー）</translation>
+    </message>
+    <message>
+        <source>Save project as (a new folder)</source>
+        <translation>名前を付けてプロジェクトを保存（新しいフォルダー）</translation>
+    </message>
+    <message>
+        <source>VAE Designer project folder (*)</source>
+        <translation>VAE Designer プロジェクトフォルダー (*)</translation>
     </message>
 </context>
 <context>
@@ -389,6 +511,61 @@
         <source>No need to train longer.</source>
         <translation>これ以上学習させる必要はありません。</translation>
     </message>
+    <message>
+        <source>held-out designs come back at IoU {0:.2f}: train longer (more epochs), or on more designs of each kind</source>
+        <translation>未学習のデザインの再現度は IoU {0:.2f} です。さらに学習させる（エポックを増やす）か、種類ごとのデザインを増やしてください</translation>
+    </message>
+    <message>
+        <source>{0:.0%} of the outline is undecided (blurry edges): train longer (exports and the preview draw the smooth outline: they stay crisp)</source>
+        <translation>輪郭の {0:.0%} があいまいです（縁のぼやけ）。さらに学習させてください（書き出しとプレビューはなめらかな輪郭で描くため、くっきり保たれます）</translation>
+    </message>
+    <message>
+        <source>{0:.0%} of the outline is undecided (blurry edges): train longer</source>
+        <translation>輪郭の {0:.0%} があいまいです（縁のぼやけ）。さらに学習させてください</translation>
+    </message>
+    <message>
+        <source>only {0} of {1} samples are clean designs: train longer, or sample with a lower temperature</source>
+        <translation>きれいなデザインはサンプル {1} 個中 {0} 個だけです。さらに学習させるか、温度を下げてサンプリングしてください</translation>
+    </message>
+</context>
+<context>
+    <name>LossPlot</name>
+    <message>
+        <source>Reconstruction loss</source>
+        <translation>再構成誤差</translation>
+    </message>
+    <message>
+        <source>KL divergence</source>
+        <translation>KL ダイバージェンス</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>エポック</translation>
+    </message>
+    <message>
+        <source>nats per design</source>
+        <translation>nat／デザイン</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>学習</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>検証</translation>
+    </message>
+    <message>
+        <source>How far the reconstructions are from the originals (binary cross-entropy, nats per design)</source>
+        <translation>再構成と元のデザインとの隔たり（バイナリ交差エントロピー、デザインあたりの nat）</translation>
+    </message>
+    <message>
+        <source>KL divergence of the latent codes from the prior: how much information the codes carry</source>
+        <translation>潜在コードの事前分布からの KL ダイバージェンス：コードが持つ情報量の目安</translation>
+    </message>
+    <message>
+        <source>validation (after each epoch)</source>
+        <translation>検証（各エポック後）</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -411,6 +588,74 @@
     <message>
         <source>Map</source>
         <translation>マップ</translation>
+    </message>
+    <message>
+        <source>Training stopped with an error</source>
+        <translation>エラーのため学習が止まりました</translation>
+    </message>
+    <message>
+        <source>Training stopped: {0}</source>
+        <translation>学習が止まりました：{0}</translation>
+    </message>
+    <message>
+        <source>The project could not be saved</source>
+        <translation>プロジェクトを保存できませんでした</translation>
+    </message>
+    <message>
+        <source>Could not save the project: {0}</source>
+        <translation>プロジェクトを保存できませんでした：{0}</translation>
+    </message>
+    <message>
+        <source>Nothing to save yet: train a model first</source>
+        <translation>保存するものがまだありません。先にモデルを学習させてください</translation>
+    </message>
+    <message>
+        <source>Training paused</source>
+        <translation>学習を一時停止中</translation>
+    </message>
+    <message>
+        <source>Starting training</source>
+        <translation>学習を開始中</translation>
+    </message>
+    <message>
+        <source>Stopping</source>
+        <translation>停止中</translation>
+    </message>
+    <message>
+        <source>Training…</source>
+        <translation>学習中…</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>読み込み中…</translation>
+    </message>
+    <message>
+        <source>Stopping training and saving the best model…</source>
+        <translation>学習を止めて、最良のモデルを保存しています…</translation>
+    </message>
+    <message>
+        <source>the project</source>
+        <translation>プロジェクト</translation>
+    </message>
+    <message>
+        <source>Stop training and quit?
+
+The best model so far is saved to {0}.</source>
+        <translation>学習を止めて終了しますか？
+
+ここまでで最良のモデルは {0} に保存されます。</translation>
+    </message>
+    <message>
+        <source>Training is running</source>
+        <translation>学習中です</translation>
+    </message>
+    <message>
+        <source>Stop and quit</source>
+        <translation>停止して終了</translation>
+    </message>
+    <message>
+        <source>Keep training</source>
+        <translation>学習を続ける</translation>
     </message>
 </context>
 <context>
@@ -618,6 +863,77 @@
     <message>
         <source>Keyboard shortcuts</source>
         <translation>キーボードショートカット</translation>
+    </message>
+</context>
+<context>
+    <name>OpeningMixin</name>
+    <message>
+        <source>Cannot open</source>
+        <translation>開けません</translation>
+    </message>
+    <message>
+        <source>{0}: no such folder or project</source>
+        <translation>{0}：フォルダーまたはプロジェクトが見つかりません</translation>
+    </message>
+    <message>
+        <source>Training is running</source>
+        <translation>学習中です</translation>
+    </message>
+    <message>
+        <source>Stop training and open something else? The best model so far is saved.</source>
+        <translation>学習を止めて別のものを開きますか？ ここまでで最良のモデルは保存されます。</translation>
+    </message>
+    <message>
+        <source>Stop training</source>
+        <translation>学習を停止</translation>
+    </message>
+    <message>
+        <source>Keep training</source>
+        <translation>学習を続ける</translation>
+    </message>
+    <message>
+        <source>Loading {0}</source>
+        <translation>{0} を読み込み中</translation>
+    </message>
+    <message>
+        <source>Loading {0} …</source>
+        <translation>{0} を読み込んでいます…</translation>
+    </message>
+    <message>
+        <source>Loading {0} / {1}</source>
+        <translation>読み込み中 {0} / {1}</translation>
+    </message>
+    <message>
+        <source>Loaded {0} images from {1}</source>
+        <translation>{1} から画像を {0} 枚読み込みました</translation>
+    </message>
+    <message>
+        <source>Loaded {0} meshes from {1}</source>
+        <translation>{1} からメッシュを {0} 個読み込みました</translation>
+    </message>
+    <message>
+        <source>; {0} files skipped (see Skipped files)</source>
+        <translation>。{0} 件のファイルをスキップしました（「スキップしたファイル」を参照）</translation>
+    </message>
+    <message>
+        <source>Nothing was opened</source>
+        <translation>何も開かれませんでした</translation>
+    </message>
+    <message>
+        <source>Could not open {0}:</source>
+        <translation>{0} を開けませんでした：</translation>
+    </message>
+    <message>
+        <source>Loading {0} cancelled</source>
+        <translation>{0} の読み込みを中止しました</translation>
+    </message>
+    <message>
+        <source>(nothing yet)</source>
+        <translation>（まだありません）</translation>
+    </message>
+    <message>
+        <source>Clear List</source>
+        <translation>一覧を消去</translation>
     </message>
 </context>
 <context>
@@ -842,6 +1158,13 @@
     <message>
         <source>Properties: –</source>
         <translation>計測値: –</translation>
+    </message>
+</context>
+<context>
+    <name>ReconGrid</name>
+    <message>
+        <source>Reconstructions appear here once training starts</source>
+        <translation>学習を始めると、ここに再構成が表示されます</translation>
     </message>
 </context>
 <context>
@@ -1114,6 +1437,366 @@
     <message>
         <source>Pinned {0} surprises that meet the constraints; {1} could not be found in {2} draws (try wider ranges or a higher temperature)</source>
         <translation>制約を満たすサプライズ {0} 件をピン留めしました。{2} 回の試行で残り {1} 件は見つかりませんでした（範囲を広げるか温度を上げてください）</translation>
+    </message>
+</context>
+<context>
+    <name>TrainSettingsForm</name>
+    <message>
+        <source>Side of the grid each design is resampled to (pixels, or voxels for meshes). Higher shows more detail and trains slower. Changing it reloads the designs (fast when cached).</source>
+        <translation>各デザインをリサンプリングするグリッドの一辺（ピクセル数。メッシュではボクセル数）。大きいほど細部まで表せますが、学習は遅くなります。変更するとデザインを読み込み直します（キャッシュがあれば高速）。</translation>
+    </message>
+    <message>
+        <source>Size of the latent code. Small codes generalise and interpolate more smoothly; large ones reconstruct more detail. 16–64 suits most sets.</source>
+        <translation>潜在コードのサイズ。小さいと汎化しやすく補間もなめらかに、大きいと細部まで再構成できます。たいていのデータには 16〜64 が適しています。</translation>
+    </message>
+    <message>
+        <source>Weight of the KL term (β-VAE). Above 1: a smoother, more regular latent map and blurrier reconstructions; below 1: sharper reconstructions, a less regular map.</source>
+        <translation>KL 項の重み（β-VAE）。1 より大きいと潜在マップはなめらかで規則的になり、再構成はぼやけます。1 より小さいと再構成はシャープになり、マップの規則性は下がります。</translation>
+    </message>
+    <message>
+        <source>Passes over the training designs. When continuing a project this is the total, including the epochs already trained.</source>
+        <translation>学習用デザインを何周するか。プロジェクトの続きを学習させる場合は、学習済みのエポックを含めた合計です。</translation>
+    </message>
+    <message>
+        <source>Designs per optimisation step. Larger batches are faster per design on a GPU and need more memory.</source>
+        <translation>1 回の最適化ステップで使うデザインの数。大きいほど GPU ではデザインあたりの処理が速くなりますが、メモリを多く使います。</translation>
+    </message>
+    <message>
+        <source>Learning rate of the Adam optimiser. Lower it if the curves jump about or the loss becomes NaN.</source>
+        <translation>Adam オプティマイザーの学習率。曲線が大きく跳ねたり、損失が NaN になったりする場合は下げてください。</translation>
+    </message>
+    <message>
+        <source>Random seed for the train/validation split, the initial weights and the order of designs: the same seed and settings give the same model.</source>
+        <translation>学習用と検証用の分割、重みの初期値、デザインの順序を決める乱数シード。シードと設定が同じなら同じモデルになります。</translation>
+    </message>
+    <message>
+        <source>Where to train: auto picks a GPU (CUDA or Apple MPS) when there is one, else the CPU.</source>
+        <translation>学習に使うデバイス。auto は GPU（CUDA または Apple MPS）があればそれを、なければ CPU を使います。</translation>
+    </message>
+    <message>
+        <source>Continue the saved model</source>
+        <translation>保存したモデルの続きを学習</translation>
+    </message>
+    <message>
+        <source>Train the open project further (same resolution and latent size). Untick to train a new model from scratch.</source>
+        <translation>開いているプロジェクトの続きを学習させます（解像度と潜在サイズは変わりません）。新しいモデルを一から学習させるには、チェックを外します。</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>解像度</translation>
+    </message>
+    <message>
+        <source>Latent size</source>
+        <translation>潜在サイズ</translation>
+    </message>
+    <message>
+        <source>β (KL weight)</source>
+        <translation>β（KL の重み）</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>エポック数</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>バッチサイズ</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学習率</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>シード</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>デバイス</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingPage</name>
+    <message>
+        <source>Not saved yet: once training starts, the best model is saved automatically as it improves.</source>
+        <translation>まだ保存されていません。学習を始めると、モデルが良くなるたびに自動で保存されます。</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>学習</translation>
+    </message>
+    <message>
+        <source>Start training</source>
+        <translation>学習を開始</translation>
+    </message>
+    <message>
+        <source>Start training with these settings (F5)</source>
+        <translation>この設定で学習を開始します (F5)</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>一時停止</translation>
+    </message>
+    <message>
+        <source>Pause or resume training (Ctrl+P)</source>
+        <translation>学習を一時停止または再開します (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop training; the best model so far is kept and saved (Shift+F5)</source>
+        <translation>学習を停止します。ここまでで最良のモデルを残して保存します (Shift+F5)</translation>
+    </message>
+    <message>
+        <source>Project</source>
+        <translation>プロジェクト</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <source>Ready to train</source>
+        <translation>学習の準備ができました</translation>
+    </message>
+    <message>
+        <source>epochs done</source>
+        <translation>完了エポック</translation>
+    </message>
+    <message>
+        <source>Epochs completed, of the total</source>
+        <translation>完了したエポック数／総数</translation>
+    </message>
+    <message>
+        <source>designs / s</source>
+        <translation>デザイン／秒</translation>
+    </message>
+    <message>
+        <source>Training throughput: designs processed per second</source>
+        <translation>学習のスループット：1 秒あたりに処理するデザイン数</translation>
+    </message>
+    <message>
+        <source>remaining</source>
+        <translation>残り時間</translation>
+    </message>
+    <message>
+        <source>Estimated time until the last epoch ends</source>
+        <translation>最後のエポックが終わるまでの推定時間</translation>
+    </message>
+    <message>
+        <source>best validation loss</source>
+        <translation>最良の検証損失</translation>
+    </message>
+    <message>
+        <source>Lowest validation loss so far (nats per design) and its epoch: that model is the one kept</source>
+        <translation>これまでで最も低い検証損失（デザインあたりの nat）とそのエポック。このモデルが残されます</translation>
+    </message>
+    <message>
+        <source>Loss curves</source>
+        <translation>損失曲線</translation>
+    </message>
+    <message>
+        <source>Originals (top) and their reconstructions (bottom)</source>
+        <translation>元のデザイン（上）とその再構成（下）</translation>
+    </message>
+    <message>
+        <source>Reconstructions</source>
+        <translation>再構成</translation>
+    </message>
+    <message>
+        <source>Training — {0}</source>
+        <translation>学習 — {0}</translation>
+    </message>
+    <message>
+        <source>Continue training to go on from there.</source>
+        <translation>「続きを学習」でそこから再開できます。</translation>
+    </message>
+    <message>
+        <source>The designs of this project are not available</source>
+        <translation>このプロジェクトのデザインは利用できません</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>開始しています…</translation>
+    </message>
+    <message>
+        <source>Continue training</source>
+        <translation>続きを学習</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>再開</translation>
+    </message>
+    <message>
+        <source>Paused — {0}</source>
+        <translation>一時停止中 — {0}</translation>
+    </message>
+    <message>
+        <source>Stopping — keeping the best model…</source>
+        <translation>停止中 — 最良のモデルを残しています…</translation>
+    </message>
+    <message>
+        <source>not started</source>
+        <translation>未開始</translation>
+    </message>
+    <message>
+        <source>epoch {0} of {1}</source>
+        <translation>エポック {0} / {1}</translation>
+    </message>
+    <message>
+        <source>Epoch {0} of {1} · step {2} of {3}</source>
+        <translation>エポック {0} / {1} · ステップ {2} / {3}</translation>
+    </message>
+    <message>
+        <source>Training — epoch {0} of {1}</source>
+        <translation>学習中 — エポック {0} / {1}</translation>
+    </message>
+    <message>
+        <source>Epoch {0} of {1} done</source>
+        <translation>エポック {0} / {1} 完了</translation>
+    </message>
+    <message>
+        <source>Epoch {0} of {1}</source>
+        <translation>エポック {0} / {1}</translation>
+    </message>
+    <message>
+        <source>Finished — {0} epochs</source>
+        <translation>完了 — {0} エポック</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <source>Stopped after epoch {0} — the best model is kept</source>
+        <translation>エポック {0} で停止 — 最良のモデルを残しました</translation>
+    </message>
+    <message>
+        <source>Stopped at epoch {0} of {1}</source>
+        <translation>エポック {0} / {1} で停止</translation>
+    </message>
+    <message>
+        <source>{0}  (epoch {1})</source>
+        <translation>{0}（エポック {1}）</translation>
+    </message>
+    <message>
+        <source>Originals (top) and their reconstructions (bottom) — {0}</source>
+        <translation>元のデザイン（上）とその再構成（下） — {0}</translation>
+    </message>
+    <message>
+        <source>Saved automatically at epoch {0} (the best so far). Choose a place with File ▸ Save Project As…</source>
+        <translation>エポック {0}（これまでで最良）で自動保存しました。保存場所は［ファイル］▸［名前を付けてプロジェクトを保存］で選べます。</translation>
+    </message>
+    <message>
+        <source>Best model (epoch {0}) saved.</source>
+        <translation>最良のモデル（エポック {0}）を保存しました。</translation>
+    </message>
+    <message>
+        <source>{0} epochs trained</source>
+        <translation>{0} エポック学習済み</translation>
+    </message>
+    <message>
+        <source>Saved project — {0} epochs trained</source>
+        <translation>保存済みプロジェクト — {0} エポック学習済み</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingSession</name>
+    <message>
+        <source>Reconstructions failed: {0}</source>
+        <translation>再構成に失敗しました：{0}</translation>
+    </message>
+    <message>
+        <source>saved best model (epoch {0})</source>
+        <translation>保存済みの最良モデル（エポック {0}）</translation>
+    </message>
+    <message>
+        <source>Starting training…</source>
+        <translation>学習を開始しています…</translation>
+    </message>
+    <message>
+        <source>Training paused</source>
+        <translation>学習を一時停止しました</translation>
+    </message>
+    <message>
+        <source>Training resumed</source>
+        <translation>学習を再開しました</translation>
+    </message>
+    <message>
+        <source>Stopping: keeping the best model so far…</source>
+        <translation>停止中：ここまでで最良のモデルを残しています…</translation>
+    </message>
+    <message>
+        <source>after epoch {0}</source>
+        <translation>エポック {0} の後</translation>
+    </message>
+    <message>
+        <source>during epoch {0}</source>
+        <translation>エポック {0} の途中</translation>
+    </message>
+    <message>
+        <source>best model (epoch {0})</source>
+        <translation>最良のモデル（エポック {0}）</translation>
+    </message>
+    <message>
+        <source>epoch {0}</source>
+        <translation>エポック {0}</translation>
+    </message>
+    <message>
+        <source>Training finished</source>
+        <translation>学習が完了しました</translation>
+    </message>
+    <message>
+        <source>Training stopped</source>
+        <translation>学習を停止しました</translation>
+    </message>
+    <message>
+        <source>Saved the best model (epoch {0}) to {1}</source>
+        <translation>最良のモデル（エポック {0}）を {1} に保存しました</translation>
+    </message>
+    <message>
+        <source>The loss became NaN</source>
+        <translation>損失が NaN になりました</translation>
+    </message>
+    <message>
+        <source>The loss became NaN: {0}</source>
+        <translation>損失が NaN になりました：{0}</translation>
+    </message>
+    <message>
+        <source>Training did not finish: this is the autosave of epoch {0} (best model: epoch {1}) from {2}.</source>
+        <translation>学習は完了していません。これはエポック {0} の自動保存です（最良のモデル：エポック {1}、{2} に保存）。</translation>
+    </message>
+    <message>
+        <source>Training did not finish: this is the autosave of epoch {0} (best model: epoch {1}).</source>
+        <translation>学習は完了していません。これはエポック {0} の自動保存です（最良のモデル：エポック {1}）。</translation>
+    </message>
+    <message>
+        <source>This model has already trained {0} epochs: set Epochs above {0} to continue it</source>
+        <translation>このモデルは既に {0} エポック学習済みです。続きを学習させるには、エポック数を {0} より大きくしてください</translation>
+    </message>
+</context>
+<context>
+    <name>Workspace</name>
+    <message>
+        <source>Reading the project</source>
+        <translation>プロジェクトを読み込んでいます</translation>
+    </message>
+    <message>
+        <source>The design folder this project was trained on ({0}) is not available, so its designs cannot be shown or trained further.</source>
+        <translation>このプロジェクトの学習に使ったデザインフォルダー（{0}）が見つからないため、デザインの表示や続きの学習はできません。</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <source>The project&apos;s design folder no longer loads: {0}</source>
+        <translation>プロジェクトのデザインフォルダーを読み込めなくなりました：{0}</translation>
+    </message>
+    <message>
+        <source>The design folder changed since this project was trained (files added, removed or renamed): training again starts a new model.</source>
+        <translation>このプロジェクトの学習後にデザインフォルダーが変わりました（ファイルの追加・削除・名前の変更）。もう一度学習させると新しいモデルになります。</translation>
     </message>
 </context>
 <context>
