@@ -2,6 +2,102 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name></name>
+    <message>
+        <source>blend {0}% {1} · {2}% {3}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>blend of {0} and {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>surprise</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>seed {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>temp. {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sweep of dim {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sweep of one latent dimension</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>from the map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ItemCard</source>
+        <comment>Label: {0}</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ItemCard</source>
+        <comment>Reconstruction error: {0} nats (the worst of {1})</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ItemCard</source>
+        <comment>Reconstruction error: {0} nats ({1} worst of {2})</comment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ComparePanel</name>
+    <message>
+        <source>Decoding…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Novelty: –</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Latent distance to the nearest training design, in units of the typical distance between neighbouring designs: about 1 is as new as designs are from each other, above 2 is out in the unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nearest training design</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0}&amp;nbsp; Novelty &lt;b&gt;{1}&lt;/b&gt; {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CompareView</name>
+    <message>
+        <source>Compare pinned designs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comparing {0} pinned designs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>meshes drawn as their smooth surfaces</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decoding failed: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DatasetPage</name>
     <message>
         <source>All designs</source>
@@ -77,6 +173,17 @@
     </message>
 </context>
 <context>
+    <name>Gallery</name>
+    <message>
+        <source>Pinned designs appear here. Press Pin to keep the design under the cursor; select pins to compare, blend or export them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pinned designs: double-click a name to rename it; select several to compare (Space) or export them; Delete removes the selected ones</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>HeldOutReport</name>
     <message>
         <source>Held-out check</source>
@@ -120,6 +227,125 @@
     </message>
 </context>
 <context>
+    <name>HistoryStrip</name>
+    <message>
+        <source>Move</source>
+        <extracomment>What the core calls the steps (``core.latent.session``: DESIGN_LABELS, ``@undoable``, the tracked parts); they are kept in English in the history and translated when shown (:func:`step_label`).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Surprise</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sweep</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Blend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Design</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Complete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Snap</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Placed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pins</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Groups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Constraints</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove pins</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename pin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear pins</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>just now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} min ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%d %b %H:%M</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History: every step of your work on the map, oldest first. Click one to go back to it (Undo Ctrl+Z, Redo Ctrl+Shift+Z).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImagePreview</name>
+    <message>
+        <source>Drag the cursor on the map</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ItemCard</name>
+    <message>
+        <source>Deselect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Original</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reconstruction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>design folder
+not open</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Open a design folder or a project to begin</source>
@@ -140,6 +366,301 @@
     <message>
         <source>Map</source>
         <translation>マップ</translation>
+    </message>
+</context>
+<context>
+    <name>MapExporter</name>
+    <message>
+        <source>PNG image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SVG outline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DXF outline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>STL mesh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OBJ mesh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PLY mesh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GLB mesh</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MapHeader</name>
+    <message>
+        <source>Latent map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How the latent space is laid flat: principal components, or two latent dimensions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>label</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reconstruction error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Colour the points by their label (sub-folder), or by how badly the model reconstructs each design (its negative log-likelihood in nats): the bright ones are what it has not learned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backdrop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show a lattice of decoded designs behind the points: what the model makes across the whole map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Projection:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Colour by:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PCA (principal components)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>UMAP (neighbourhoods)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>latent dims {0} × {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MapPage</name>
+    <message>
+        <source>Decoding failed: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Updating the map failed: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fitting UMAP…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show {0} to {1} selected pins side by side, large, with their novelty (Space)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export Pinned…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the selected pins (or all) into a folder, each with a sidecar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the selected pins (Delete)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backdrop failed: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Train a model to see its latent map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>saved model, epoch {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} designs · {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} designs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>following training, best model of epoch {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Projection failed: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select {0} to {1} pins to compare them</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MapStrips</name>
+    <message>
+        <source>Undo (Ctrl+Z)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redo (Ctrl+Shift+Z)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MapTools</name>
+    <message>
+        <source>Sweep</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Surprise</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>temp.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Blend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Temperature: how far from the prior&apos;s centre surprises may land</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Surprise Me</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decode a random draw from the prior (scaled by the temperature)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How many surprises to pin at once</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pin this many random draws from the prior at the temperature (each remembers its seed); export them with Export Pinned…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The most active latent dimensions (largest variance over the designs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sweep the chosen latent dimension of the current design (mean ± 3 std)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> steps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Designs in an exported sweep: evenly over the slider&apos;s range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export Sweep…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export sequence: the current design with the chosen dimension at each step of the slider&apos;s range, numbered, each with a sidecar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Designs in the blend, both ends included</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Blend 2 Pins</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select two pins: adds the designs between them to the gallery</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export Blend…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export sequence: the blend of the two selected pins, numbered, each with a sidecar (parents and weights)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>dim {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Surprise ×{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Surprise failed: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pinned {0} surprise (temperature {1}, seeds {2}–{3})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pinned {0} surprises (temperature {1}, seeds {2}–{3})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pinned {0} surprise (temperature {1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pinned {0} surprises (temperature {1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export failed: move the cursor onto the map first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export a sweep of dim {0} into</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export failed: select exactly two pins to blend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the blend of {0} and {1} into</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -350,6 +871,28 @@
     </message>
 </context>
 <context>
+    <name>MeshPreview</name>
+    <message>
+        <source>Drag to orbit, wheel to zoom, middle button to pan</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Novelty</name>
+    <message>
+        <source>familiar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>new</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>far out</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>PreferencesDialog</name>
     <message>
         <source>Preferences</source>
@@ -501,6 +1044,104 @@
     </message>
 </context>
 <context>
+    <name>PreviewPanel</name>
+    <message>
+        <source>Nothing here: this point decodes to an empty design. Move the cursor closer to the designs (the dots), or train the model longer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Novelty: {0} ({1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Novelty: –</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Latent distance to the nearest training design, in units of the typical distance between neighbouring designs: about 1 is as new as designs are from each other, above 2 is out in the unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nearest: –</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep this design in the gallery below</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write this design (PNG, or STL/OBJ/PLY/GLB) and its JSON sidecar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File format for exports</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uncertainty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show where the model is unsure of the outline (its raw probabilities) over the design: the coloured seams are guesses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nearest: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Property</name>
+    <message>
+        <source>width</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>height</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>aspect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>centroid x</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>centroid y</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>length</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>volume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>surface area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>frontal area</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SkippedModel</name>
     <message>
         <source>File</source>
@@ -592,6 +1233,21 @@
     <message>
         <source>Remove from list</source>
         <translation>一覧から外す</translation>
+    </message>
+</context>
+<context>
+    <name>ToolTabs</name>
+    <message>
+        <source>Explore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Directions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Complete</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
