@@ -208,9 +208,10 @@ class ComparePanel(QFrame):
             return
         word = novelty_word(self.novelty)
         colour = {"familiar": t.success, "new": t.warning, "far out": t.danger}[word]
+        said = self.tr("({0})").format(novelty_word_text(word))
         self.novelty_label.setText(self.tr("{0}&nbsp; Novelty <b>{1}</b> {2}").format(
             f"<span style='color:{colour}'>●</span>", number(self.novelty, 2),
-            f"<span style='color:{t.muted}'>({novelty_word_text(word)})</span>"))
+            f"<span style='color:{t.muted}'>{said}</span>"))
         self.nearest_thumb.setStyleSheet(f"border: 1px solid {t.border}; border-radius: 3px;")
 
 

@@ -24,18 +24,19 @@ from .preview_view import qimage_from_rgb
 
 THUMB = 44
 PICTURE = 64  # pixels of a step's picture (drawn at THUMB)
-# What the core calls the steps (``core.latent.session``: DESIGN_LABELS, ``@undoable``, the tracked parts);
-# they are kept in English in the history and translated when shown (:func:`step_label`).
+# What the core calls the steps (``core.latent``: History's first step, the session's DESIGN_LABELS,
+# ``@undoable``, the tracked parts); kept in English in the history, translated when shown (:func:`step_label`).
 STEP_LABELS = (
-    QT_TRANSLATE_NOOP("HistoryStrip", "Move"), QT_TRANSLATE_NOOP("HistoryStrip", "Surprise"),
-    QT_TRANSLATE_NOOP("HistoryStrip", "Sweep"), QT_TRANSLATE_NOOP("HistoryStrip", "Blend"),
-    QT_TRANSLATE_NOOP("HistoryStrip", "Design"), QT_TRANSLATE_NOOP("HistoryStrip", "Direction"),
-    QT_TRANSLATE_NOOP("HistoryStrip", "Complete"), QT_TRANSLATE_NOOP("HistoryStrip", "Snap"),
-    QT_TRANSLATE_NOOP("HistoryStrip", "Placed"), QT_TRANSLATE_NOOP("HistoryStrip", "Pins"),
-    QT_TRANSLATE_NOOP("HistoryStrip", "Groups"), QT_TRANSLATE_NOOP("HistoryStrip", "Constraints"),
-    QT_TRANSLATE_NOOP("HistoryStrip", "Group"), QT_TRANSLATE_NOOP("HistoryStrip", "Remove group"),
-    QT_TRANSLATE_NOOP("HistoryStrip", "Pin"), QT_TRANSLATE_NOOP("HistoryStrip", "Remove pins"),
-    QT_TRANSLATE_NOOP("HistoryStrip", "Rename pin"), QT_TRANSLATE_NOOP("HistoryStrip", "Clear pins"),
+    QT_TRANSLATE_NOOP("HistoryStrip", "Start"), QT_TRANSLATE_NOOP("HistoryStrip", "Move"),
+    QT_TRANSLATE_NOOP("HistoryStrip", "Surprise"), QT_TRANSLATE_NOOP("HistoryStrip", "Sweep"),
+    QT_TRANSLATE_NOOP("HistoryStrip", "Blend"), QT_TRANSLATE_NOOP("HistoryStrip", "Design"),
+    QT_TRANSLATE_NOOP("HistoryStrip", "Direction"), QT_TRANSLATE_NOOP("HistoryStrip", "Complete"),
+    QT_TRANSLATE_NOOP("HistoryStrip", "Snap"), QT_TRANSLATE_NOOP("HistoryStrip", "Placed"),
+    QT_TRANSLATE_NOOP("HistoryStrip", "Pins"), QT_TRANSLATE_NOOP("HistoryStrip", "Groups"),
+    QT_TRANSLATE_NOOP("HistoryStrip", "Constraints"), QT_TRANSLATE_NOOP("HistoryStrip", "Group"),
+    QT_TRANSLATE_NOOP("HistoryStrip", "Remove group"), QT_TRANSLATE_NOOP("HistoryStrip", "Pin"),
+    QT_TRANSLATE_NOOP("HistoryStrip", "Remove pins"), QT_TRANSLATE_NOOP("HistoryStrip", "Rename pin"),
+    QT_TRANSLATE_NOOP("HistoryStrip", "Clear pins"),
 )
 
 

@@ -59,6 +59,10 @@
         <translation>最も近い学習デザイン</translation>
     </message>
     <message>
+        <source>({0})</source>
+        <translation>（{0}）</translation>
+    </message>
+    <message>
         <source>{0}&amp;nbsp; Novelty &lt;b&gt;{1}&lt;/b&gt; {2}</source>
         <translation>{0}&amp;nbsp; 新規性 &lt;b&gt;{1}&lt;/b&gt; {2}</translation>
     </message>
@@ -220,6 +224,10 @@
     <message>
         <source>Move</source>
         <translation>移動</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>開始</translation>
     </message>
     <message>
         <source>Surprise</source>
