@@ -173,7 +173,7 @@
     </message>
     <message>
         <source>Pinned designs: double-click a name to rename it; select several to compare (Space) or export them; Delete removes the selected ones</source>
-        <translation>ピン留めしたデザイン：名前をダブルクリックで名前を変更、複数選んで比較 (Space) や書き出し、Delete で選択したピンを削除します</translation>
+        <translation>ピン留めしたデザイン：名前をダブルクリックして変更、複数選んで比較 (Space) や書き出し、Delete で選択したピンを削除します</translation>
     </message>
 </context>
 <context>
@@ -613,7 +613,7 @@ not open</source>
     </message>
     <message>
         <source>The most active latent dimensions (largest variance over the designs)</source>
-        <translation>最も活発な潜在次元（デザイン全体で分散が最大のもの）</translation>
+        <translation>変化の大きい潜在次元（デザイン全体で分散が最大のもの）</translation>
     </message>
     <message>
         <source>Sweep the chosen latent dimension of the current design (mean ± 3 std)</source>
