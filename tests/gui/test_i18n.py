@@ -186,3 +186,70 @@ def test_japanese_training_and_shell(qtbot, make_main_window, image_project, eng
     assert dialog.windowTitle() == "問題が発生しました" and dialog.copy_button.text() == "詳細をコピー"
     assert english_on(dialog, skip=(dialog.summary,)) == [] and "アプリは動作を続けて" in dialog.summary.text()
     dialog.close()
+
+
+def test_japanese_map_views(qtbot, make_main_window, image_project, english_after):
+    """The Map page's own views (header, preview panel, tools, gallery row, history, item card,
+    comparison) in Japanese: no English label, button, tab, combo item or tooltip left.  The
+    directions, completion, constraints and selection parts are another test's."""
+    from PySide6.QtWidgets import QComboBox, QGroupBox, QWidget
+
+    from vae_designer.gui.common.settings_store import SettingsStore
+    from vae_designer.gui.map.steering import PROPERTY_PREFIX
+
+    from .gui_helpers import drag_to, open_map
+
+    store = SettingsStore()
+    store.set_preferences({"language": "ja"})
+    store.sync()
+    _window, page = open_map(qtbot, make_main_window, image_project)
+    tabs = page.tool_tabs
+    others = [tabs.directions, tabs.completion, page.steering.panel, page.steering.properties, page.strips.selection]
+    names = [page.item_card.name, page.hover.name]  # file names and pin names, not words
+
+    def mine(root, kinds=(QLabel, QAbstractButton, QGroupBox, QComboBox)) -> list:
+        found = []
+        for kind in kinds:
+            for w in root.findChildren(kind):
+                p = w
+                while p is not None and not any(p is o for o in others + names):
+                    p = p.parentWidget()
+                if p is None:
+                    found.append(w)
+        return found
+
+    def english(widgets) -> list[str]:
+        left = english_left([w for w in widgets if isinstance(w, (QLabel, QAbstractButton))])
+        left += [g.title() for g in widgets if isinstance(g, QGroupBox) and g.isVisible()
+                 and english_left_text(g.title())]
+        left += [c.itemText(i) for c in widgets if isinstance(c, QComboBox) and c is not page.format_combo
+                 for i in range(c.count()) if english_left_text(c.itemText(i))
+                 and not str(c.itemData(i)).startswith(PROPERTY_PREFIX)]  # the steering's properties
+        left += [w.toolTip() for w in widgets if isinstance(w, QWidget) and w.isVisible()
+                 and english_left_text(re.sub(r"\([^)]*\)", "", w.toolTip()))]
+        return left
+
+    assert page.status.text().startswith("デザイン ")
+    assert [tabs.tabs.tabText(i) for i in range(tabs.tabs.count())] == ["探索", "方向", "補完"]
+    c = page.session.latent_map.coords
+    drag_to(qtbot, page, float(c[0][0]), float(c[0][1]))
+    page.pin("first")
+    drag_to(qtbot, page, float(c[1][0]), float(c[1][1]))
+    page.pin("second")
+    page.select_item(2)  # the item card: original beside reconstruction
+    page.colour_combo.setCurrentIndex(page.colour_combo.findData("error"))
+    qtbot.waitUntil(lambda: page.colours.current_errors() is not None, timeout=30000)
+    assert page.item_card.isVisible() and "再構成誤差" in page.item_card.details.text()
+    assert page.novelty_label.text().startswith("新規性：") and page.tools.sweep_steps.suffix() == " ステップ"
+    assert page.strips.history.count() and not [page.strips.history.item(i).text()
+                                                for i in range(page.strips.history.count())
+                                                if english_left_text(page.strips.history.item(i).text())]
+    assert english(mine(page)) == []
+    for row in (0, 1):
+        page.gallery.item(row).setSelected(True)
+    view = page.compare_pins()
+    qtbot.waitUntil(lambda: view.ready, timeout=30000)
+    assert view.windowTitle() == "ピン留めしたデザインを比較"
+    names += [w for p in view.panels for w in (p.name, p.nearest_label)]
+    assert english(mine(view)) == []
+    view.close()

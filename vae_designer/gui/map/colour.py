@@ -84,8 +84,8 @@ class ColourBar(QWidget):
     def set_range(self, lo: float, hi: float, lut: np.ndarray, unit: str = "", note: str = "") -> None:
         self.lo, self.hi, self.lut, self.unit, self.note = float(lo), float(hi), lut, unit, note
         self.message = ""
-        self.setToolTip(f"Colour range: {_fmt(lo)} to {_fmt(hi)} {unit} (1st to 99th percentile; "
-                        "beyond them the end colours)" + (f"\n{note}" if note else ""))
+        self.setToolTip(self.tr("Colour range: {0} to {1} {2} (1st to 99th percentile; beyond them the end "
+                                "colours)").format(_fmt(lo), _fmt(hi), unit) + (f"\n{note}" if note else ""))
         self.update()
 
     def set_message(self, text: str) -> None:
@@ -216,7 +216,8 @@ class PointColours(QObject):
         self.values_for = None
         self.errors = ErrorColours(self)
         self.errors.ready.connect(self._ready)
-        self.errors.failed.connect(lambda msg: self.bar.set_message(f"Reconstruction errors failed: {msg}"))
+        self.errors.failed.connect(
+            lambda msg: self.bar.set_message(self.tr("Reconstruction errors failed: {0}").format(msg)))
 
     def current_errors(self) -> np.ndarray | None:
         """The reconstruction errors of the shown designs (maybe of the previous model while the
@@ -243,7 +244,7 @@ class PointColours(QObject):
         if self._colour_by() != "error" or not s.has_map:
             return
         if s.designs is None or len(s.designs) != len(s.paths):
-            self.bar.set_message("Reconstruction errors need the design folder")
+            self.bar.set_message(self.tr("Reconstruction errors need the design folder"))
             return
         self.errors.request(s.config, s.context.weights, s.context.key, s.designs, s.paths)
 
@@ -254,14 +255,15 @@ class PointColours(QObject):
         other = self.values_for(what) if self.values_for is not None and what not in ("label", "error") else None
         bar = self.points.colour(self.current_errors() if by_error else (other[0] if other else None))
         if bar is not None:
-            self.bar.set_range(*bar, *(other[1:] if other else ("nats", "updating…" if self.errors.pending else "")))
+            updating = self.tr("updating…") if self.errors.pending else ""
+            self.bar.set_range(*bar, *(other[1:] if other else ("nats", updating)))
             self.bar.show()
         elif other is not None:
             self.bar.set_message(other[2])
             self.bar.show()
         elif by_error:
             if self.errors.pending:
-                self.bar.set_message("Computing reconstruction errors…")
+                self.bar.set_message(self.tr("Computing reconstruction errors…"))
             self.bar.show()
         else:
             self.bar.hide()

@@ -21,11 +21,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..common import theme
+from ..common.i18n import number
 from ..common.jobs import LatestJobs
 from ..common.widgets import ElidedLabel
 from .decoder import MapDecoder
@@ -36,31 +37,57 @@ MAX_COMPARE = 8
 NEAREST_THUMB = 44
 
 
+# the names of core.export.measure's properties, "_" written " "
+PROPERTY_NAMES = (
+    QT_TRANSLATE_NOOP("Property", "width"), QT_TRANSLATE_NOOP("Property", "height"),
+    QT_TRANSLATE_NOOP("Property", "aspect"), QT_TRANSLATE_NOOP("Property", "area"),
+    QT_TRANSLATE_NOOP("Property", "centroid x"), QT_TRANSLATE_NOOP("Property", "centroid y"),
+    QT_TRANSLATE_NOOP("Property", "length"), QT_TRANSLATE_NOOP("Property", "volume"),
+    QT_TRANSLATE_NOOP("Property", "surface area"), QT_TRANSLATE_NOOP("Property", "frontal area"),
+)
+NOVELTY_WORDS = {"familiar": QT_TRANSLATE_NOOP("Novelty", "familiar"), "new": QT_TRANSLATE_NOOP("Novelty", "new"),
+                 "far out": QT_TRANSLATE_NOOP("Novelty", "far out")}
+
+
 def novelty_word(novelty: float) -> str:
-    """The map page's words for a novelty ratio."""
+    """The map page's words for a novelty ratio (in English: a key of :data:`NOVELTY_WORDS`)."""
     return "familiar" if novelty < 0.5 else ("new" if novelty < 2 else "far out")
+
+
+def novelty_word_text(word: str) -> str:
+    """A :func:`novelty_word` as the interface writes it."""
+    return QCoreApplication.translate("Novelty", NOVELTY_WORDS.get(word, word))
+
+
+def property_text(name: str) -> str:
+    """A measured property's name (``centroid_x``) as the interface writes it."""
+    return QCoreApplication.translate("Property", name.replace("_", " "))
 
 
 def describe_pin(pin) -> str:
     """One line on how a pin was made (its sidecar's source, parents, weights, seed)."""
+    translate = QCoreApplication.translate
     if pin.source == "blend" and len(pin.parents) == 2:
         a, b = pin.parents
         if pin.weights and len(pin.weights) == 2:
-            return f"blend {round(100 * pin.weights[0])}% {a} · {round(100 * pin.weights[1])}% {b}"
-        return f"blend of {a} and {b}"
+            return translate("ComparePanel", "blend {0}% {1} · {2}% {3}").format(
+                round(100 * pin.weights[0]), a, round(100 * pin.weights[1]), b)
+        return translate("ComparePanel", "blend of {0} and {1}").format(a, b)
     if pin.source in ("surprise", "sample"):
         temp = pin.extra.get("temperature") if pin.extra else None
-        bits = ["surprise"]
+        bits = [translate("ComparePanel", "surprise")]
         if pin.seed is not None:
-            bits.append(f"seed {pin.seed}")
+            bits.append(translate("ComparePanel", "seed {0}").format(pin.seed))
         if temp is not None:
-            bits.append(f"temp. {temp:g}")
+            bits.append(translate("ComparePanel", "temp. {0}").format(f"{temp:g}"))
         return " · ".join(bits)
     if pin.source == "sweep":
         sw = pin.extra.get("sweep") if pin.extra else None
-        return f"sweep of dim {sw['dimension']}" if sw else "sweep of one latent dimension"
+        if sw:
+            return translate("ComparePanel", "sweep of dim {0}").format(sw["dimension"])
+        return translate("ComparePanel", "sweep of one latent dimension")
     if pin.source == "map":
-        return "from the map"
+        return translate("ComparePanel", "from the map")
     return pin.source
 
 
@@ -120,17 +147,17 @@ class ComparePanel(QFrame):
         self.picture = ImagePreview()
         self.picture.setObjectName("ComparePicture")
         self.picture.setMinimumSize(170, 170)
-        self.picture.placeholder = "Decoding…"
-        self.novelty_label = QLabel("Novelty: –")
+        self.picture.placeholder = self.tr("Decoding…")
+        self.novelty_label = QLabel(self.tr("Novelty: –"))
         self.novelty_label.setObjectName("CompareNovelty")
-        self.novelty_label.setToolTip("Latent distance to the nearest training design, in units of the typical "
-                                      "distance between neighbouring designs: about 1 is as new as designs are "
-                                      "from each other, above 2 is out in the unknown")
+        self.novelty_label.setToolTip(self.tr("Latent distance to the nearest training design, in units of the "
+                                              "typical distance between neighbouring designs: about 1 is as new as "
+                                              "designs are from each other, above 2 is out in the unknown"))
         self.nearest_thumb = QLabel()
         self.nearest_thumb.setFixedSize(NEAREST_THUMB, NEAREST_THUMB)
         self.nearest_thumb.setScaledContents(True)
         self.nearest_thumb.hide()
-        caption = QLabel("Nearest training design")
+        caption = QLabel(self.tr("Nearest training design"))
         caption.setProperty("role", "muted")
         self.properties_label = QLabel("")
         self.properties_label.setObjectName("CompareProperties")
@@ -163,7 +190,7 @@ class ComparePanel(QFrame):
 
             self.properties = item["properties"]
             self.properties_label.setText(" · ".join(
-                f"{k.replace('_', ' ')} {number_text(v)}{(' ' + (units or {}).get(k, '')).rstrip()}"
+                f"{property_text(k)} {number_text(v)}{(' ' + (units or {}).get(k, '')).rstrip()}"
                 for k, v in self.properties.items()))
         if "novelty" in item:
             self.novelty, self.nearest = float(item["novelty"]), int(item["nearest"])
@@ -177,12 +204,14 @@ class ComparePanel(QFrame):
 
     def retheme(self, t) -> None:
         if self.novelty is None:
-            self.novelty_label.setText("Novelty: –")
+            self.novelty_label.setText(self.tr("Novelty: –"))
             return
         word = novelty_word(self.novelty)
         colour = {"familiar": t.success, "new": t.warning, "far out": t.danger}[word]
-        self.novelty_label.setText(f"<span style='color:{colour}'>●</span>&nbsp; Novelty "
-                                   f"<b>{self.novelty:.2f}</b> <span style='color:{t.muted}'>({word})</span>")
+        said = self.tr("({0})").format(novelty_word_text(word))
+        self.novelty_label.setText(self.tr("{0}&nbsp; Novelty <b>{1}</b> {2}").format(
+            f"<span style='color:{colour}'>●</span>", number(self.novelty, 2),
+            f"<span style='color:{t.muted}'>{said}</span>"))
         self.nearest_thumb.setStyleSheet(f"border: 1px solid {t.border}; border-radius: 3px;")
 
 
@@ -194,7 +223,7 @@ class CompareView(QDialog):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("CompareView")
-        self.setWindowTitle("Compare pinned designs")
+        self.setWindowTitle(self.tr("Compare pinned designs"))
         self.setModal(False)
         self.panels: list[ComparePanel] = []
         self.ready = False
@@ -205,7 +234,7 @@ class CompareView(QDialog):
         self._jobs.done.connect(self._on_decoded)
         self._jobs.failed.connect(self._on_failed)
 
-        self.title = QLabel("Compare")
+        self.title = QLabel(self.tr("Compare"))
         self.title.setProperty("role", "heading")
         self.hint = QLabel("")
         self.hint.setProperty("role", "muted")
@@ -250,8 +279,8 @@ class CompareView(QDialog):
             self.panels.append(panel)
         for c in range(self.grid.columnCount()):
             self.grid.setColumnStretch(c, 1 if c < columns else 0)
-        self.title.setText(f"Comparing {n} pinned designs")
-        self.hint.setText("meshes drawn as their smooth surfaces" if kind == "mesh" else "")
+        self.title.setText(self.tr("Comparing {0} pinned designs").format(number(n)))
+        self.hint.setText(self.tr("meshes drawn as their smooth surfaces") if kind == "mesh" else "")
         self._token += 1
         self._jobs.submit({"token": self._token, "zs": [np.asarray(p.z, np.float32) for p in pins],
                            "config": config, "weights": weights, "weights_key": weights_key, "kind": kind,
@@ -280,7 +309,7 @@ class CompareView(QDialog):
 
     def _on_failed(self, _tag, message: str) -> None:
         for panel in self.panels:
-            panel.picture.placeholder = f"Decoding failed: {message}"
+            panel.picture.placeholder = self.tr("Decoding failed: {0}").format(message)
             panel.picture.update()
 
     def _retheme(self, t) -> None:

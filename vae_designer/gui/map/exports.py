@@ -17,15 +17,24 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from vae_designer.core.latent.session import MapSession, Pin
 
+from ..common.i18n import number
 from .decoder import MapDecoder
 
 PIN_PIXELS = 144  # a pin's thumbnail, drawn as exported (crisp silhouettes)
-FILE_KINDS = {"png": "PNG image", "svg": "SVG outline", "dxf": "DXF outline", "stl": "STL mesh", "obj": "OBJ mesh",
-              "ply": "PLY mesh", "glb": "GLB mesh"}
+FILE_KINDS = {
+    "png": QT_TRANSLATE_NOOP("MapExporter", "PNG image"),
+    "svg": QT_TRANSLATE_NOOP("MapExporter", "SVG outline"),
+    "dxf": QT_TRANSLATE_NOOP("MapExporter", "DXF outline"),
+    "stl": QT_TRANSLATE_NOOP("MapExporter", "STL mesh"),
+    "obj": QT_TRANSLATE_NOOP("MapExporter", "OBJ mesh"),
+    "ply": QT_TRANSLATE_NOOP("MapExporter", "PLY mesh"),
+    "glb": QT_TRANSLATE_NOOP("MapExporter", "GLB mesh"),
+}
 
 
 class PinMaker:
@@ -78,7 +87,8 @@ class MapExporter:
 
     def _saved(self) -> bool:
         if self.session.project is None:
-            self._status("Save the project first: exports record the saved model's weights")
+            self._status(QCoreApplication.translate("MapExporter",
+                                                    "Save the project first: exports record the saved model's weights"))
             return False
         return True
 
@@ -87,8 +97,11 @@ class MapExporter:
 
         s, fmt = self.session, self.export_format()
         formats = design_formats(s.kind, s.context.look)
-        filters = ";;".join(f"{FILE_KINDS.get(f, f.upper())} (*.{f})" for f in [fmt, *[f for f in formats if f != fmt]])
-        path, _ = QFileDialog.getSaveFileName(self._parent, "Export design", default_name + "." + fmt, filters)
+        kinds = {f: QCoreApplication.translate("MapExporter", FILE_KINDS[f]) if f in FILE_KINDS else f.upper()
+                 for f in (*formats, fmt)}
+        filters = ";;".join(f"{kinds[f]} (*.{f})" for f in [fmt, *[f for f in formats if f != fmt]])
+        title = QCoreApplication.translate("MapExporter", "Export design")
+        path, _ = QFileDialog.getSaveFileName(self._parent, title, default_name + "." + fmt, filters)
         return path
 
     def export_current(self, path: str | None = None) -> list[Path]:
@@ -108,7 +121,8 @@ class MapExporter:
         """Export pins into a folder (asks which when ``folder`` is None), each with a sidecar."""
         if not pins or not self._saved():
             return []
-        folder = folder or QFileDialog.getExistingDirectory(self._parent, "Export pinned designs into")
+        folder = folder or QFileDialog.getExistingDirectory(
+            self._parent, QCoreApplication.translate("MapExporter", "Export pinned designs into"))
         if not folder:
             return []
         return self.export([(Path(folder) / pin.name, pin.z, pin.source, pin.parents or None, pin.weights,
@@ -124,7 +138,8 @@ class MapExporter:
             return []
         root = Path(folder)
         if root.exists() and not root.is_dir():
-            self._status(f"Export failed: {root} is a file, not a folder")
+            self._status(QCoreApplication.translate("MapExporter", "Export failed: {0} is a file, not a folder")
+                         .format(root))
             return []
         written = self.export([(root / name, *rest) for name, *rest in items], self.export_format())
         if len(written) != 2 * len(items):  # it failed part-way (the status says why): keep no partial sequence
@@ -147,10 +162,11 @@ class MapExporter:
                 written += export_design(project, z, stem, fmt, source=source, parents=parents,
                                          weights=weights, **(more[0] if more else {}))
         except (UserError, OSError) as exc:
-            self._status(f"Export failed: {exc}")
+            self._status(QCoreApplication.translate("MapExporter", "Export failed: {0}").format(exc))
             return written
         files = [w for w in written if w.suffix != ".json"]
-        self._status(f"Exported {len(files)} design{'s' if len(files) != 1 else ''} to "
-                     f"{os.path.dirname(str(files[0])) if files else ''}")
+        text = QCoreApplication.translate("MapExporter", "Exported {0} design to {1}") if len(files) == 1 else \
+            QCoreApplication.translate("MapExporter", "Exported {0} designs to {1}")
+        self._status(text.format(number(len(files)), os.path.dirname(str(files[0])) if files else ""))
         self._exported(written)
         return written

@@ -10,15 +10,15 @@ Keys: Delete / Backspace remove the selected pins; Space asks to compare them
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem
 
 from ..common import theme
 from .preview_view import qimage_from_rgb
 
-EMPTY_HINT = ("Pinned designs appear here. Press Pin to keep the design under the cursor; "
-              "select pins to compare, blend or export them.")
+EMPTY_HINT = QT_TRANSLATE_NOOP("Gallery", "Pinned designs appear here. Press Pin to keep the design under the "
+                                          "cursor; select pins to compare, blend or export them.")
 
 THUMB = 72
 
@@ -43,8 +43,8 @@ class Gallery(QListWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                              | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.setFixedHeight(THUMB + 44)
-        self.setToolTip("Pinned designs: double-click a name to rename it; select several to compare (Space) "
-                        "or export them; Delete removes the selected ones")
+        self.setToolTip(self.tr("Pinned designs: double-click a name to rename it; select several to compare "
+                                "(Space) or export them; Delete removes the selected ones"))
         self._pins: list = []  # the session's pins as shown, row by row
         self.itemChanged.connect(self._renamed)
 
@@ -110,7 +110,7 @@ class Gallery(QListWidget):
             p = QPainter(self.viewport())
             p.setPen(QColor(theme.current().muted))
             p.drawText(self.viewport().rect().adjusted(16, 0, -16, 0),
-                       Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, EMPTY_HINT)
+                       Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.tr(EMPTY_HINT))
             p.end()
 
     def _renamed(self, item: QListWidgetItem) -> None:

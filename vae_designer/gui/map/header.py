@@ -18,28 +18,28 @@ class MapHeader(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        title = QLabel("Latent map")
+        title = QLabel(self.tr("Latent map"))
         title.setProperty("role", "title")
         self.projection = QComboBox()
         self.projection.setObjectName("MapProjection")
         self.projection.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.projection.setToolTip("How the latent space is laid flat: principal components, or two "
-                                   "latent dimensions")
+        self.projection.setToolTip(self.tr("How the latent space is laid flat: principal components, or two "
+                                           "latent dimensions"))
         self.projection.currentIndexChanged.connect(self._projection_changed)
         self.colour_combo = QComboBox()
         self.colour_combo.setObjectName("MapColourBy")
-        self.colour_combo.addItem("label", "label")
-        self.colour_combo.addItem("reconstruction error", "error")
-        self.colour_combo.setToolTip("Colour the points by their label (sub-folder), or by how badly the model "
-                                     "reconstructs each design (its negative log-likelihood in nats): the "
-                                     "bright ones are what it has not learned")
+        self.colour_combo.addItem(self.tr("label"), "label")
+        self.colour_combo.addItem(self.tr("reconstruction error"), "error")
+        self.colour_combo.setToolTip(self.tr("Colour the points by their label (sub-folder), or by how badly the "
+                                             "model reconstructs each design (its negative log-likelihood in nats): "
+                                             "the bright ones are what it has not learned"))
         self.colour_combo.currentIndexChanged.connect(lambda _i: self.colour_chosen.emit(self.colour_by))
         self.colour_bar = ColourBar()
         self.colour_bar.hide()
-        self.backdrop_check = QCheckBox("Backdrop")
+        self.backdrop_check = QCheckBox(self.tr("Backdrop"))
         self.backdrop_check.setObjectName("MapBackdropToggle")
-        self.backdrop_check.setToolTip("Show a lattice of decoded designs behind the points: what the model "
-                                       "makes across the whole map")
+        self.backdrop_check.setToolTip(self.tr("Show a lattice of decoded designs behind the points: what the "
+                                               "model makes across the whole map"))
         self.backdrop_check.toggled.connect(self.backdrop_toggled)
         self.status = StatusLine("")  # long messages end in "…", whole in the tooltip
         # elided rather than squeezing the header's controls
@@ -47,8 +47,9 @@ class MapHeader(QWidget):
         self.status.setProperty("role", "muted")
         head = QHBoxLayout(self)
         head.setContentsMargins(0, 0, 0, 0)
-        for w, space in ((title, 12), (QLabel("Projection:"), 0), (self.projection, 12), (QLabel("Colour by:"), 0),
-                         (self.colour_combo, 0), (self.colour_bar, 12), (self.backdrop_check, 12)):
+        for w, space in ((title, 12), (QLabel(self.tr("Projection:")), 0), (self.projection, 12),
+                         (QLabel(self.tr("Colour by:")), 0), (self.colour_combo, 0), (self.colour_bar, 12),
+                         (self.backdrop_check, 12)):
             head.addWidget(w)
             if space:
                 head.addSpacing(space)
@@ -66,12 +67,13 @@ class MapHeader(QWidget):
         d = encodings.shape[1]
         self.projection.blockSignals(True)
         self.projection.clear()
-        self.projection.addItem("PCA (principal components)", ("pca", (0, 1)))
+        self.projection.addItem(self.tr("PCA (principal components)"), ("pca", (0, 1)))
         if umap_available() and len(encodings) >= 4:
-            self.projection.addItem("UMAP (neighbourhoods)", ("umap", (0, 1)))
+            self.projection.addItem(self.tr("UMAP (neighbourhoods)"), ("umap", (0, 1)))
         for a in range(min(d, 6)):
             for b in range(a + 1, min(d, 6)):
-                self.projection.addItem(f"latent dims {order[a]} × {order[b]}", ("dims", (order[a], order[b])))
+                self.projection.addItem(self.tr("latent dims {0} × {1}").format(order[a], order[b]),
+                                        ("dims", (order[a], order[b])))
         self.projection.setCurrentIndex(0)
         self.projection.blockSignals(False)
 

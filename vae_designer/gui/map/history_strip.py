@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem
 
@@ -24,6 +24,20 @@ from .preview_view import qimage_from_rgb
 
 THUMB = 44
 PICTURE = 64  # pixels of a step's picture (drawn at THUMB)
+# What the core calls the steps (``core.latent``: History's first step, the session's DESIGN_LABELS,
+# ``@undoable``, the tracked parts); kept in English in the history, translated when shown (:func:`step_label`).
+STEP_LABELS = (
+    QT_TRANSLATE_NOOP("HistoryStrip", "Start"), QT_TRANSLATE_NOOP("HistoryStrip", "Move"),
+    QT_TRANSLATE_NOOP("HistoryStrip", "Surprise"), QT_TRANSLATE_NOOP("HistoryStrip", "Sweep"),
+    QT_TRANSLATE_NOOP("HistoryStrip", "Blend"), QT_TRANSLATE_NOOP("HistoryStrip", "Design"),
+    QT_TRANSLATE_NOOP("HistoryStrip", "Direction"), QT_TRANSLATE_NOOP("HistoryStrip", "Complete"),
+    QT_TRANSLATE_NOOP("HistoryStrip", "Snap"), QT_TRANSLATE_NOOP("HistoryStrip", "Placed"),
+    QT_TRANSLATE_NOOP("HistoryStrip", "Pins"), QT_TRANSLATE_NOOP("HistoryStrip", "Groups"),
+    QT_TRANSLATE_NOOP("HistoryStrip", "Constraints"), QT_TRANSLATE_NOOP("HistoryStrip", "Group"),
+    QT_TRANSLATE_NOOP("HistoryStrip", "Remove group"), QT_TRANSLATE_NOOP("HistoryStrip", "Pin"),
+    QT_TRANSLATE_NOOP("HistoryStrip", "Remove pins"), QT_TRANSLATE_NOOP("HistoryStrip", "Rename pin"),
+    QT_TRANSLATE_NOOP("HistoryStrip", "Clear pins"),
+)
 
 
 class StepPictures:
@@ -43,14 +57,20 @@ class StepPictures:
                              for k, p in zip(job["keys"], probs)}}
 
 
+def step_label(label: str) -> str:
+    """A history step's name (English in the session) as the interface writes it."""
+    return QCoreApplication.translate("HistoryStrip", label)
+
+
 def when(t: float, now: float | None = None) -> str:
     """How long ago, in words a designer reads at a glance."""
     ago = max(0.0, (now if now is not None else time.time()) - t)
     if ago < 60:
-        return "just now"
+        return QCoreApplication.translate("HistoryStrip", "just now")
     if ago < 3600:
-        return f"{int(ago // 60)} min ago"
-    return time.strftime("%d %b %H:%M", time.localtime(t))
+        return QCoreApplication.translate("HistoryStrip", "{0} min ago").format(int(ago // 60))
+    # a time.strftime format: the day, the month's name, the time
+    return time.strftime(QCoreApplication.translate("HistoryStrip", "%d %b %H:%M"), time.localtime(t))
 
 
 class HistoryStrip(QListWidget):
@@ -69,8 +89,8 @@ class HistoryStrip(QListWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setFixedHeight(THUMB + 40)
-        self.setToolTip("History: every step of your work on the map, oldest first. Click one to go back to it "
-                        "(Undo Ctrl+Z, Redo Ctrl+Shift+Z).")
+        self.setToolTip(self.tr("History: every step of your work on the map, oldest first. Click one to go back "
+                                "to it (Undo Ctrl+Z, Redo Ctrl+Shift+Z)."))
         self._keys: list[int] = []  # the step keys shown, row by row
         self._asked: set[int] = set()  # steps whose picture the newest job decodes
         self._pictures = LatestJobs(StepPictures(), name="map-history-pictures", background=False, parent=self)
@@ -106,8 +126,8 @@ class HistoryStrip(QListWidget):
         return item
 
     def _describe(self, item: QListWidgetItem, step) -> None:
-        item.setText(step.label)
-        item.setToolTip(f"{step.label} · {when(step.time)}")
+        item.setText(step_label(step.label))
+        item.setToolTip(f"{step_label(step.label)} · {when(step.time)}")
         if step.thumb is not None and item.data(Qt.ItemDataRole.UserRole + 1) is not step.thumb:
             item.setIcon(QIcon(QPixmap.fromImage(qimage_from_rgb(step.thumb)).scaled(
                 THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)))

@@ -13,10 +13,11 @@ than a frame.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from ..common.i18n import number
 from .decoder import model_for
 from .preview_view import qimage_from_rgb
 
@@ -25,6 +26,21 @@ SIDE = 112  # pixels of each picture
 
 def ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def card_details(label: str | None, errors: np.ndarray | None, idx: int) -> str:
+    """The card's words on design ``idx``: its label, and its reconstruction error among all ``errors``."""
+    translate = QCoreApplication.translate
+    parts = [translate("ItemCard", "Label: {0}").format(label)] if label else []
+    if errors is not None:
+        rank = int((errors > errors[idx]).sum()) + 1
+        err, n = number(errors[idx], 1), number(len(errors))
+        if rank == 1:
+            parts.append(translate("ItemCard", "Reconstruction error: {0} nats (the worst of {1})").format(err, n))
+        else:  # {1}: the English ordinal ("3rd"), {3}: the rank as a number (for other languages)
+            parts.append(translate("ItemCard", "Reconstruction error: {0} nats ({1} worst of {2})").format(
+                err, ordinal(rank), n, number(rank)))
+    return "\n".join(parts)
 
 
 def design_picture(kind: str, probs: np.ndarray, background=None, side: int = SIDE) -> np.ndarray:
@@ -74,7 +90,7 @@ class ItemCard(QFrame):
         self.close_button = QToolButton()
         self.close_button.setText("✕")
         self.close_button.setAutoRaise(True)
-        self.close_button.setToolTip("Deselect")
+        self.close_button.setToolTip(self.tr("Deselect"))
         self.close_button.clicked.connect(self._close)
         top = QHBoxLayout()
         top.setSpacing(4)
@@ -84,8 +100,8 @@ class ItemCard(QFrame):
         self.reconstruction = QLabel()
         grid = QGridLayout()
         grid.setSpacing(6)
-        for col, (pic, caption) in enumerate(((self.original, "Original"),
-                                             (self.reconstruction, "Reconstruction"))):
+        for col, (pic, caption) in enumerate(((self.original, self.tr("Original")),
+                                             (self.reconstruction, self.tr("Reconstruction")))):
             pic.setFixedSize(SIDE, SIDE)
             pic.setAlignment(Qt.AlignmentFlag.AlignCenter)
             pic.setObjectName("MapItemCardPicture")
@@ -120,7 +136,7 @@ class ItemCard(QFrame):
         self.name.setToolTip(name)
         self.details.setText(details)
         self.original.clear()
-        self.original.setText("…" if original_available else "design folder\nnot open")
+        self.original.setText("…" if original_available else self.tr("design folder\nnot open"))
         self.reconstruction.clear()
         self.reconstruction.setText("…")
         self.adjustSize()

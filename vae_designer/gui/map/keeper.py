@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from vae_designer.core.latent.session import EVENTS
 
+from ..common.i18n import number
 from ..common.jobs import LatestJobs
 
 SAVE_DELAY_MS = 2000
@@ -57,7 +58,8 @@ class SessionKeeper(QObject):
         self._quiet = False
         self._writer = SessionWriter()
         self._worker = LatestJobs(self._writer, name="map-session-save", parent=self)
-        self._worker.failed.connect(lambda _t, msg: self._status(f"The map session could not be saved: {msg}"))
+        self._worker.failed.connect(
+            lambda _t, msg: self._status(self.tr("The map session could not be saved: {0}").format(msg)))
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SAVE_DELAY_MS)
@@ -102,7 +104,7 @@ class SessionKeeper(QObject):
         try:
             self._writer(job)
         except (UserError, OSError) as exc:
-            self._status(f"The map session could not be saved: {exc}")
+            self._status(self.tr("The map session could not be saved: {0}").format(exc))
             return False
         return True
 
@@ -124,14 +126,16 @@ class SessionKeeper(QObject):
             self._quiet = True
             restore_session(s, *saved)
         except UserError as exc:
-            self._status(f"The map session saved with this project was not restored: {exc}")
+            self._status(self.tr("The map session saved with this project was not restored: {0}").format(exc))
             return False
         finally:
             self._quiet = False
         steps = len(s.history.entries)
-        self._status(f"Restored your map session: {len(s.pins)} pin{'s' if len(s.pins) != 1 else ''}, "
-                     f"{len(s.groups)} group{'s' if len(s.groups) != 1 else ''}, {steps} "
-                     f"step{'s' if steps != 1 else ''} of history")
+        pins, groups = len(s.pins), len(s.groups)
+        self._status(self.tr("Restored your map session: {0}, {1}, {2}").format(
+            (self.tr("{0} pin") if pins == 1 else self.tr("{0} pins")).format(number(pins)),
+            (self.tr("{0} group") if groups == 1 else self.tr("{0} groups")).format(number(groups)),
+            (self.tr("{0} step of history") if steps == 1 else self.tr("{0} steps of history")).format(number(steps))))
         return True
 
     def shutdown(self) -> None:

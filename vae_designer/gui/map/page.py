@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, 
 from vae_designer.core.latent.session import MapSession
 
 from ..common import theme
+from ..common.i18n import number
 from ..common.jobs import LatestJobs
 from .colour import PointColours
 from .compare_view import MAX_COMPARE, MIN_COMPARE, CompareView
@@ -32,7 +33,7 @@ from .decoder import fit_job
 from .exports import MapExporter, PinMaker
 from .gallery import Gallery
 from .header import MapHeader
-from .item_card import CardJob, ordinal
+from .item_card import CardJob, card_details
 from .live_decode import LiveDecoder
 from .plot_view import MapView
 from .preview_panel import PreviewPanel
@@ -102,12 +103,13 @@ class MapPage(QWidget):
         """The page's workers: live decoding, refitting, projections, errors and the item card."""
         self.live = LiveDecoder(self.panel.fine_options, self)
         self.live.decoded.connect(self._on_decoded)
-        self.live.failed.connect(lambda msg: self.status.setText(f"Decoding failed: {msg}"))
+        self.live.failed.connect(lambda msg: self.status.setText(self.tr("Decoding failed: {0}").format(msg)))
         self._fitter = LatestJobs(fit_job, name="map-fit", parent=self)
         self._fitter.done.connect(self._on_encoded)
-        self._fitter.failed.connect(lambda _t, msg: self.status.setText(f"Updating the map failed: {msg}"))
+        self._fitter.failed.connect(
+            lambda _t, msg: self.status.setText(self.tr("Updating the map failed: {0}").format(msg)))
         self.projections = Projections(self.session, self)
-        self.projections.fitting.connect(lambda: self.colour_bar.set_message("Fitting UMAP…"))
+        self.projections.fitting.connect(lambda: self.colour_bar.set_message(self.tr("Fitting UMAP…")))
         self.projections.failed.connect(self._projection_failed)
         self.colours = PointColours(self.session, self.points, self.colour_bar, lambda: self.header.colour_by, self)
         self.errors = self.colours.errors
@@ -134,11 +136,12 @@ class MapPage(QWidget):
             b.clicked.connect(lambda: slot())
             return b
 
-        self.compare_button = button("Compare", f"Show {MIN_COMPARE} to {MAX_COMPARE} selected pins side by "
-                                     "side, large, with their novelty (Space)", self.compare_pins)
-        self.export_pins_button = button("Export Pinned…", "Export the selected pins (or all) into a folder, "
-                                         "each with a sidecar", self.export_pins)
-        self.remove_pin_button = button("Remove", "Remove the selected pins (Delete)", self.gallery.remove_selected)
+        self.compare_button = button(self.tr("Compare"), self.tr("Show {0} to {1} selected pins side by side, large, "
+                                     "with their novelty (Space)").format(MIN_COMPARE, MAX_COMPARE), self.compare_pins)
+        self.export_pins_button = button(self.tr("Export Pinned…"), self.tr("Export the selected pins (or all) into a "
+                                         "folder, each with a sidecar"), self.export_pins)
+        self.remove_pin_button = button(self.tr("Remove"), self.tr("Remove the selected pins (Delete)"),
+                                        self.gallery.remove_selected)
         gb = QVBoxLayout()
         for b in (self.compare_button, self.export_pins_button, self.remove_pin_button):
             gb.addWidget(b)
@@ -162,7 +165,7 @@ class MapPage(QWidget):
         self.view.point_clicked.connect(self.select_item)
         self.view.map_clicked.connect(self.move_cursor)
         self.item_card.closed.connect(self.clear_selection)
-        self.backdrop.failed.connect(lambda msg: self.status.setText(f"Backdrop failed: {msg}"))
+        self.backdrop.failed.connect(lambda msg: self.status.setText(self.tr("Backdrop failed: {0}").format(msg)))
         self.panel.painted.connect(self.live.painted)
         self.panel.pin_clicked.connect(lambda: self.pin())
         self.panel.export_clicked.connect(lambda: self.export_current())
@@ -185,10 +188,11 @@ class MapPage(QWidget):
             self.compare_view.close()
         self._thumb_cache.clear()
         if project is None:
-            self._clear("Train a model to see its latent map")
+            self._clear(self.tr("Train a model to see its latent map"))
             return
         designs = opened.designs if opened.designs is not None and opened.designs.paths == project.paths else None
-        self._open_project(project, f"saved model, epoch {project.metrics.get('best_epoch', project.epoch)}", designs)
+        epoch = number(project.metrics.get("best_epoch", project.epoch))
+        self._open_project(project, self.tr("saved model, epoch {0}").format(epoch), designs)
 
     def _open_project(self, project, caption: str, designs=None) -> None:
         self.set_model(project.kind, project.model_config, project.weights, project.encodings, project.labels,
@@ -205,7 +209,8 @@ class MapPage(QWidget):
         self.session.open_model(kind, config, weights, encodings, labels, paths, project=project, designs=designs,
                                 background=background)
         self.view.show_all()
-        self.status.setText(f"{len(paths)} designs · {caption}" if caption else f"{len(paths)} designs")
+        self.status.setText((self.tr("{0} designs · {1}") if caption else self.tr("{0} designs")).format(
+            number(len(paths)), caption))
         self.move_cursor(*self.session.start_point())
 
     def on_saved(self, project) -> None:
@@ -214,7 +219,8 @@ class MapPage(QWidget):
         s = self.session
         if project.paths != s.paths and s.kind is not None:
             return  # another collection's project
-        caption = f"following training, best model of epoch {project.metrics.get('best_epoch', project.epoch)}"
+        epoch = number(project.metrics.get("best_epoch", project.epoch))
+        caption = self.tr("following training, best model of epoch {0}").format(epoch)
         self._fitter.submit(s.layout_job(project=project, caption=caption))
 
     def _on_encoded(self, _tag, out: dict) -> None:
@@ -231,7 +237,7 @@ class MapPage(QWidget):
         s.follow(project, lm, designs=s.designs or self._training_designs(project))
         if stale and s.method == "umap":  # seconds: in the projection worker; this fit shows until then
             self.projections.submit()
-        self.status.setText(f"{len(s.paths)} designs · {out['caption']}")
+        self.status.setText(self.tr("{0} designs · {1}").format(number(len(s.paths)), out["caption"]))
         if self.view.view_follows:
             self.view.show_all()
         if anchor is not None and not self.view.dragging:  # the same design, where the new map puts it
@@ -363,13 +369,7 @@ class MapPage(QWidget):
         self._card_jobs.submit(s.context.job(index=idx, z=s.latent_map.encodings[idx], x=x))
 
     def _card_details(self, idx: int) -> str:
-        parts = [f"Label: {self.session.label_of(idx)}"] if self.session.label_of(idx) else []
-        err = self.colours.current_errors()
-        if err is not None:
-            rank = int((err > err[idx]).sum()) + 1
-            which = "the worst" if rank == 1 else f"{ordinal(rank)} worst"
-            parts.append(f"Reconstruction error: {err[idx]:.1f} nats ({which} of {len(err)})")
-        return "\n".join(parts)
+        return card_details(self.session.label_of(idx), self.colours.current_errors(), idx)
 
     # ------------------------------------------------------------------ projection, colours, backdrop
     def show_errors(self, errors: np.ndarray) -> None:
@@ -377,7 +377,7 @@ class MapPage(QWidget):
         self.colours.show_errors(errors)
 
     def _projection_failed(self, msg: str) -> None:
-        self.status.setText(f"Projection failed: {msg}")
+        self.status.setText(self.tr("Projection failed: {0}").format(msg))
         self.header.back_to_pca()
 
     def _errors_ready(self) -> None:
@@ -409,7 +409,7 @@ class MapPage(QWidget):
         """Open the side-by-side comparison of the selected pins (2..8), decoded in its own worker."""
         pins, s = self.gallery.selected_pins(), self.session
         if not MIN_COMPARE <= len(pins) <= MAX_COMPARE or not s.has_map:
-            self.status.setText(f"Select {MIN_COMPARE} to {MAX_COMPARE} pins to compare them")
+            self.status.setText(self.tr("Select {0} to {1} pins to compare them").format(MIN_COMPARE, MAX_COMPARE))
             return None
         if self.compare_view is None:
             self.compare_view = CompareView(self)

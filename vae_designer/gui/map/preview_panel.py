@@ -7,7 +7,7 @@ emitted when a decoded design is on screen (what the latency benchmark times).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,16 +19,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..common.i18n import number
 from .preview_view import ImagePreview, gl_available, make_mesh_view
 
 MESH_FORMATS = ("stl", "obj", "ply", "glb")
-EMPTY_TEXT = ("Nothing here: this point decodes to an empty design. Move the cursor closer to the designs "
-              "(the dots), or train the model longer.")
+EMPTY_TEXT = QT_TRANSLATE_NOOP("PreviewPanel", "Nothing here: this point decodes to an empty design. Move the "
+                                               "cursor closer to the designs (the dots), or train the model longer.")
 
 
 def novelty_words(novelty: float) -> str:
-    word = "familiar" if novelty < 0.5 else ("new" if novelty < 2 else "far out")
-    return f"Novelty: {novelty:.2f} ({word})"
+    from .compare_view import novelty_word, novelty_word_text
+
+    return QCoreApplication.translate("PreviewPanel", "Novelty: {0} ({1})").format(
+        number(novelty, 2), novelty_word_text(novelty_word(novelty)))
 
 
 class PreviewPanel(QWidget):
@@ -48,27 +51,27 @@ class PreviewPanel(QWidget):
         self.stack.addWidget(self.image_view)
         self.mesh_view = None  # the 3D view of a mesh project (None until one is shown, or without OpenGL)
         self._mesh_container = None
-        self.novelty_label = QLabel("Novelty: –")
+        self.novelty_label = QLabel(self.tr("Novelty: –"))
         self.novelty_label.setObjectName("MapNovelty")
-        self.novelty_label.setToolTip("Latent distance to the nearest training design, in units of the "
-                                      "typical distance between neighbouring designs: about 1 is as new as "
-                                      "designs are from each other, above 2 is out in the unknown")
-        self.nearest_label = QLabel("Nearest: –")
+        self.novelty_label.setToolTip(self.tr("Latent distance to the nearest training design, in units of the "
+                                              "typical distance between neighbouring designs: about 1 is as new as "
+                                              "designs are from each other, above 2 is out in the unknown"))
+        self.nearest_label = QLabel(self.tr("Nearest: –"))
         self.nearest_label.setObjectName("MapNearest")
         self.nearest_label.setWordWrap(True)
-        self.pin_button = QPushButton("Pin")
-        self.pin_button.setToolTip("Keep this design in the gallery below")
+        self.pin_button = QPushButton(self.tr("Pin"))
+        self.pin_button.setToolTip(self.tr("Keep this design in the gallery below"))
         self.pin_button.clicked.connect(self.pin_clicked)
-        self.export_button = QPushButton("Export…")
-        self.export_button.setToolTip("Write this design (PNG, or STL/OBJ/PLY/GLB) and its JSON sidecar")
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button.setToolTip(self.tr("Write this design (PNG, or STL/OBJ/PLY/GLB) and its JSON sidecar"))
         self.export_button.clicked.connect(self.export_clicked)
         self.format_combo = QComboBox()
         self.format_combo.setObjectName("MapExportFormat")
-        self.format_combo.setToolTip("File format for exports")
-        self.uncertainty_check = QCheckBox("Uncertainty")
+        self.format_combo.setToolTip(self.tr("File format for exports"))
+        self.uncertainty_check = QCheckBox(self.tr("Uncertainty"))
         self.uncertainty_check.setObjectName("MapUncertainty")
-        self.uncertainty_check.setToolTip("Show where the model is unsure of the outline (its raw probabilities) "
-                                          "over the design: the coloured seams are guesses")
+        self.uncertainty_check.setToolTip(self.tr("Show where the model is unsure of the outline (its raw "
+                                                  "probabilities) over the design: the coloured seams are guesses"))
         self.uncertainty_check.toggled.connect(self.uncertainty_toggled)
         buttons = QHBoxLayout()
         for w in (self.pin_button, self.export_button, self.format_combo, self.uncertainty_check):
@@ -76,7 +79,7 @@ class PreviewPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.stack, 1)
-        self.empty_label = QLabel(EMPTY_TEXT)  # shown while the design on show decodes to nothing
+        self.empty_label = QLabel(self.tr(EMPTY_TEXT))  # shown while the design on show decodes to nothing
         self.empty_label.setObjectName("MapEmptyDesign")
         self.empty_label.setProperty("role", "warning")
         self.empty_label.setWordWrap(True)
@@ -135,7 +138,7 @@ class PreviewPanel(QWidget):
         self.empty_label.setVisible(bool(out.get("empty")))
         if "novelty" in out:
             self.novelty_label.setText(novelty_words(out["novelty"]))
-            self.nearest_label.setText(f"Nearest: {nearest_name or '?'}")
+            self.nearest_label.setText(self.tr("Nearest: {0}").format(nearest_name or "?"))
 
     def clear(self, message: str) -> None:
         self.kind = None
@@ -143,8 +146,8 @@ class PreviewPanel(QWidget):
         self.image_view.clear()
         self.image_view.placeholder = message
         self.stack.setCurrentWidget(self.image_view)
-        self.novelty_label.setText("Novelty: –")
-        self.nearest_label.setText("Nearest: –")
+        self.novelty_label.setText(self.tr("Novelty: –"))
+        self.nearest_label.setText(self.tr("Nearest: –"))
 
     def set_enabled(self, has_map: bool, saved: bool) -> None:
         self.pin_button.setEnabled(has_map)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
@@ -54,7 +54,7 @@ class ImagePreview(QWidget):
         self.seq = -1  # decode shown
         self.painted_seq = -1
         self.painted_at = 0.0
-        self.placeholder = "Drag the cursor on the map"
+        self.placeholder = self.tr("Drag the cursor on the map")
 
     def display_side(self) -> int:
         """Side in pixels of the square the picture fills."""
@@ -117,5 +117,6 @@ def make_mesh_view(parent: QWidget | None = None):
     container = QWidget.createWindowContainer(view, parent)
     container.setObjectName("MapMeshPreviewContainer")
     container.setMinimumSize(160, 160)
-    container.setToolTip("Drag to orbit, wheel to zoom, middle button to pan")
+    container.setToolTip(QCoreApplication.translate("MeshPreview",
+                                                    "Drag to orbit, wheel to zoom, middle button to pan"))
     return view, container

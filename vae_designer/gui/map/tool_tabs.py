@@ -37,9 +37,9 @@ class ToolTabs(QObject):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("MapToolTabs")
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(tools, "Explore")
-        self.tabs.addTab(self.directions, "Directions")
-        self.tabs.addTab(self.completion, "Complete")
+        self.tabs.addTab(tools, self.tr("Explore"))
+        self.tabs.addTab(self.directions, self.tr("Directions"))
+        self.tabs.addTab(self.completion, self.tr("Complete"))
         signals.model_changed.connect(self._model_changed)
         signals.design_changed.connect(lambda _d: self.directions.follow_design())
         signals.groups_changed.connect(self._groups_changed)  # groups picked on the map: "A → B" directions

@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..common.i18n import number
+
 SWEEP_DIMS = 8
 SWEEP_STEPS = 200  # slider resolution over mean +- 3 standard deviations
 MAX_SEQUENCE = 64  # designs in one exported sweep
@@ -88,14 +90,14 @@ class MapTools(QWidget):
         lay.setHorizontalSpacing(8)
         lay.setVerticalSpacing(4)
         lay.setColumnStretch(1, 1)
-        lay.addWidget(_caption("Sweep"), 0, 0)
+        lay.addWidget(_caption(self.tr("Sweep")), 0, 0)
         lay.addLayout(_row(self.sweep_dim, self.sweep, stretch_at=1), 0, 1)
         lay.addLayout(_row(self.sweep_steps, self.sweep_export_button), 1, 1)
-        lay.addWidget(_caption("Surprise"), 2, 0)
-        self._temp_label = QLabel("temp.")
+        lay.addWidget(_caption(self.tr("Surprise")), 2, 0)
+        self._temp_label = QLabel(self.tr("temp."))
         lay.addLayout(_row(self.surprise_button, self.surprise_batch_button, self.surprise_count, self._temp_label,
                            self.temperature), 2, 1)
-        lay.addWidget(_caption("Blend"), 3, 0)
+        lay.addWidget(_caption(self.tr("Blend")), 3, 0)
         lay.addLayout(_row(self.blend_button, self.blend_steps, self.blend_export_button), 3, 1)
 
     # building
@@ -104,51 +106,52 @@ class MapTools(QWidget):
         self.temperature.setRange(0.1, 3.0)
         self.temperature.setSingleStep(0.1)
         self.temperature.setValue(1.0)
-        self.temperature.setToolTip("Temperature: how far from the prior's centre surprises may land")
-        self.surprise_button = QPushButton("Surprise Me")
-        self.surprise_button.setToolTip("Decode a random draw from the prior (scaled by the temperature)")
+        self.temperature.setToolTip(self.tr("Temperature: how far from the prior's centre surprises may land"))
+        self.surprise_button = QPushButton(self.tr("Surprise Me"))
+        self.surprise_button.setToolTip(self.tr("Decode a random draw from the prior (scaled by the temperature)"))
         self.surprise_button.clicked.connect(lambda: self.surprise())
         self.surprise_count = QSpinBox()
         self.surprise_count.setRange(2, MAX_SURPRISES)
         self.surprise_count.setValue(6)
-        self.surprise_count.setToolTip("How many surprises to pin at once")
+        self.surprise_count.setToolTip(self.tr("How many surprises to pin at once"))
         self.surprise_count.valueChanged.connect(self._count_changed)
         self.surprise_batch_button = QPushButton()
-        self.surprise_batch_button.setToolTip("Pin this many random draws from the prior at the temperature "
-                                              "(each remembers its seed); export them with Export Pinned…")
+        self.surprise_batch_button.setToolTip(self.tr("Pin this many random draws from the prior at the temperature "
+                                                      "(each remembers its seed); export them with Export Pinned…"))
         self.surprise_batch_button.clicked.connect(lambda: self.surprise_batch())
 
     def _make_sweep_controls(self) -> None:
         self.sweep_dim = QComboBox()
-        self.sweep_dim.setToolTip("The most active latent dimensions (largest variance over the designs)")
+        self.sweep_dim.setToolTip(self.tr("The most active latent dimensions (largest variance over the designs)"))
         self.sweep_dim.currentIndexChanged.connect(self._dim_changed)
         self.sweep = QSlider(Qt.Orientation.Horizontal)
         self.sweep.setRange(0, SWEEP_STEPS)
-        self.sweep.setToolTip("Sweep the chosen latent dimension of the current design (mean ± 3 std)")
+        self.sweep.setToolTip(self.tr("Sweep the chosen latent dimension of the current design (mean ± 3 std)"))
         self.sweep.valueChanged.connect(self._swept)
         self.sweep.sliderReleased.connect(lambda: self.session.settle())  # the sweep rests: a step of history
         self.sweep_steps = QSpinBox()
         self.sweep_steps.setRange(2, MAX_SEQUENCE)
         self.sweep_steps.setValue(9)
-        self.sweep_steps.setSuffix(" steps")
-        self.sweep_steps.setToolTip("Designs in an exported sweep: evenly over the slider's range")
-        self.sweep_export_button = QPushButton("Export Sweep…")
-        self.sweep_export_button.setToolTip("Export sequence: the current design with the chosen dimension "
-                                            "at each step of the slider's range, numbered, each with a sidecar")
+        self.sweep_steps.setSuffix(self.tr(" steps"))
+        self.sweep_steps.setToolTip(self.tr("Designs in an exported sweep: evenly over the slider's range"))
+        self.sweep_export_button = QPushButton(self.tr("Export Sweep…"))
+        self.sweep_export_button.setToolTip(self.tr("Export sequence: the current design with the chosen dimension "
+                                                    "at each step of the slider's range, numbered, each with a "
+                                                    "sidecar"))
         self.sweep_export_button.clicked.connect(lambda: self.export_sweep())
 
     def _make_blend_controls(self) -> None:
         self.blend_steps = QSpinBox()
         self.blend_steps.setRange(2, 24)
         self.blend_steps.setValue(5)
-        self.blend_steps.setSuffix(" steps")
-        self.blend_steps.setToolTip("Designs in the blend, both ends included")
-        self.blend_button = QPushButton("Blend 2 Pins")
-        self.blend_button.setToolTip("Select two pins: adds the designs between them to the gallery")
+        self.blend_steps.setSuffix(self.tr(" steps"))
+        self.blend_steps.setToolTip(self.tr("Designs in the blend, both ends included"))
+        self.blend_button = QPushButton(self.tr("Blend 2 Pins"))
+        self.blend_button.setToolTip(self.tr("Select two pins: adds the designs between them to the gallery"))
         self.blend_button.clicked.connect(lambda: self.blend())
-        self.blend_export_button = QPushButton("Export Blend…")
-        self.blend_export_button.setToolTip("Export sequence: the blend of the two selected pins, numbered, "
-                                            "each with a sidecar (parents and weights)")
+        self.blend_export_button = QPushButton(self.tr("Export Blend…"))
+        self.blend_export_button.setToolTip(self.tr("Export sequence: the blend of the two selected pins, numbered, "
+                                                    "each with a sidecar (parents and weights)"))
         self.blend_export_button.clicked.connect(lambda: self.export_blend())
 
     def model_changed(self) -> None:
@@ -160,7 +163,7 @@ class MapTools(QWidget):
         self.sweep_dim.clear()
         if enc is not None:
             for d in active_dimensions(enc)[:SWEEP_DIMS]:
-                self.sweep_dim.addItem(f"dim {d}", d)
+                self.sweep_dim.addItem(self.tr("dim {0}").format(d), d)
         self.sweep_dim.blockSignals(False)
         self._sweep_base = None
         self._centre_slider()
@@ -175,7 +178,7 @@ class MapTools(QWidget):
         self.blend_export_button.setEnabled(saved and selected_pins == 2)
 
     def _count_changed(self, n: int) -> None:
-        self.surprise_batch_button.setText(f"Surprise ×{n}")
+        self.surprise_batch_button.setText(self.tr("Surprise ×{0}").format(n))
 
     # surprise
     def surprise(self) -> np.ndarray | None:
@@ -207,7 +210,7 @@ class MapTools(QWidget):
             drawn = [surprise_latent(self.session.project, self.session.config.latent_dim, seed + k, temp)
                      for k in range(n)]
         except UserError as exc:
-            self.actions.status(f"Surprise failed: {exc}")
+            self.actions.status(self.tr("Surprise failed: {0}").format(exc))
             return []
         return self.pin_surprises([(z, seed + k, meta) for k, (z, meta) in enumerate(drawn)], temp)
 
@@ -218,8 +221,14 @@ class MapTools(QWidget):
         for pin, (_, s, meta) in zip(pins, drawn):
             pin.seed, pin.extra = s, meta
         seeds = [s for _, s, _ in drawn]
-        self.actions.status(f"Pinned {len(pins)} surprise{'s' if len(pins) != 1 else ''} (temperature {temp:g}"
-                            + (f", seeds {min(seeds)}–{max(seeds)})" if seeds else ")"))
+        one = len(pins) == 1
+        if seeds:
+            text = self.tr("Pinned {0} surprise (temperature {1}, seeds {2}–{3})") if one else \
+                self.tr("Pinned {0} surprises (temperature {1}, seeds {2}–{3})")
+        else:
+            text = self.tr("Pinned {0} surprise (temperature {1})") if one else \
+                self.tr("Pinned {0} surprises (temperature {1})")
+        self.actions.status(text.format(number(len(pins)), f"{temp:g}", *(min(seeds), max(seeds)) if seeds else ()))
         return pins
 
     # sweep
@@ -282,7 +291,7 @@ class MapTools(QWidget):
         """Export the sweep sequence into a folder: ``sweep-dimD-01``..., each with a sidecar."""
         seq = self.sweep_sequence(steps)
         if seq is None:
-            self.actions.status("Export failed: move the cursor onto the map first")
+            self.actions.status(self.tr("Export failed: move the cursor onto the map first"))
             return []
         zs, values = seq
         d = int(self.sweep_dim.currentData())
@@ -293,7 +302,7 @@ class MapTools(QWidget):
                   {"extra": {"sweep": {"dimension": d, "value": float(values[k]), "base_value": float(base[d]),
                                        "step": k + 1, "steps": n}}})
                  for k, z in enumerate(zs)]
-        return self.actions.export_sequence(items, folder, f"Export a sweep of dim {d} into")
+        return self.actions.export_sequence(items, folder, self.tr("Export a sweep of dim {0} into").format(d))
 
     # blend
     def export_blend(self, folder: str | None = None, steps: int | None = None) -> list:
@@ -302,14 +311,15 @@ class MapTools(QWidget):
 
         pins = self.actions.selected_pins()
         if len(pins) != 2:
-            self.actions.status("Export failed: select exactly two pins to blend")
+            self.actions.status(self.tr("Export failed: select exactly two pins to blend"))
             return []
         a, b = pins
         zs, ts = blend(a.z, b.z, int(steps or self.blend_steps.value()))
         width = max(2, len(str(len(zs))))
         items = [(f"blend-{a.name}-{b.name}-{k + 1:0{width}d}", z, "blend", [a.name, b.name],
                   [float(1 - t), float(t)]) for k, (z, t) in enumerate(zip(zs, ts, strict=True))]
-        return self.actions.export_sequence(items, folder, f"Export the blend of {a.name} and {b.name} into")
+        return self.actions.export_sequence(items, folder,
+                                            self.tr("Export the blend of {0} and {1} into").format(a.name, b.name))
 
     def blend(self) -> list:
         from vae_designer.core.latent.space import blend

@@ -2,6 +2,95 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name>ColourBar</name>
+    <message>
+        <source>Colour range: {0} to {1} {2} (1st to 99th percentile; beyond them the end colours)</source>
+        <translation>色の範囲：{0}～{1} {2}（1～99 パーセンタイル。範囲外は両端の色）</translation>
+    </message>
+</context>
+<context>
+    <name>ComparePanel</name>
+    <message>
+        <source>blend {0}% {1} · {2}% {3}</source>
+        <translation>ブレンド {1} {0}% · {3} {2}%</translation>
+    </message>
+    <message>
+        <source>blend of {0} and {1}</source>
+        <translation>{0} と {1} のブレンド</translation>
+    </message>
+    <message>
+        <source>surprise</source>
+        <translation>サプライズ</translation>
+    </message>
+    <message>
+        <source>seed {0}</source>
+        <translation>シード {0}</translation>
+    </message>
+    <message>
+        <source>temp. {0}</source>
+        <translation>温度 {0}</translation>
+    </message>
+    <message>
+        <source>sweep of dim {0}</source>
+        <translation>次元 {0} のスイープ</translation>
+    </message>
+    <message>
+        <source>sweep of one latent dimension</source>
+        <translation>潜在次元 1 つのスイープ</translation>
+    </message>
+    <message>
+        <source>from the map</source>
+        <translation>マップから</translation>
+    </message>
+    <message>
+        <source>Decoding…</source>
+        <translation>デコード中…</translation>
+    </message>
+    <message>
+        <source>Novelty: –</source>
+        <translation>新規性：–</translation>
+    </message>
+    <message>
+        <source>Latent distance to the nearest training design, in units of the typical distance between neighbouring designs: about 1 is as new as designs are from each other, above 2 is out in the unknown</source>
+        <translation>最も近い学習デザインまでの潜在空間での距離（隣り合うデザイン間の典型的な距離を 1 とした値）。1 前後なら学習デザイン同士と同じくらいの新しさ、2 を超えると未知の領域です</translation>
+    </message>
+    <message>
+        <source>Nearest training design</source>
+        <translation>最も近い学習デザイン</translation>
+    </message>
+    <message>
+        <source>({0})</source>
+        <translation>（{0}）</translation>
+    </message>
+    <message>
+        <source>{0}&amp;nbsp; Novelty &lt;b&gt;{1}&lt;/b&gt; {2}</source>
+        <translation>{0}&amp;nbsp; 新規性 &lt;b&gt;{1}&lt;/b&gt; {2}</translation>
+    </message>
+</context>
+<context>
+    <name>CompareView</name>
+    <message>
+        <source>Compare pinned designs</source>
+        <translation>ピン留めしたデザインを比較</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>比較</translation>
+    </message>
+    <message>
+        <source>Comparing {0} pinned designs</source>
+        <translation>ピン留めした {0} 件のデザインを比較</translation>
+    </message>
+    <message>
+        <source>meshes drawn as their smooth surfaces</source>
+        <translation>メッシュはなめらかな表面で表示しています</translation>
+    </message>
+    <message>
+        <source>Decoding failed: {0}</source>
+        <translation>デコードに失敗しました：{0}</translation>
+    </message>
+</context>
+<context>
     <name>CompletionPanel</name>
     <message>
         <source>Completion failed: {0}</source>
@@ -470,6 +559,17 @@
     </message>
 </context>
 <context>
+    <name>Gallery</name>
+    <message>
+        <source>Pinned designs appear here. Press Pin to keep the design under the cursor; select pins to compare, blend or export them.</source>
+        <translation>ピン留めしたデザインがここに並びます。［ピン留め］でカーソル位置のデザインを残し、ピンを選んで比較・ブレンド・書き出しができます。</translation>
+    </message>
+    <message>
+        <source>Pinned designs: double-click a name to rename it; select several to compare (Space) or export them; Delete removes the selected ones</source>
+        <translation>ピン留めしたデザイン：名前をダブルクリックして変更、複数選んで比較 (Space) や書き出し、Delete で選択したピンを削除します</translation>
+    </message>
+</context>
+<context>
     <name>HeldOutReport</name>
     <message>
         <source>Held-out check</source>
@@ -526,6 +626,141 @@
     <message>
         <source>only {0} of {1} samples are clean designs: train longer, or sample with a lower temperature</source>
         <translation>きれいなデザインはサンプル {1} 個中 {0} 個だけです。さらに学習させるか、温度を下げてサンプリングしてください</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryStrip</name>
+    <message>
+        <source>Start</source>
+        <translation>開始</translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation>移動</translation>
+    </message>
+    <message>
+        <source>Surprise</source>
+        <translation>サプライズ</translation>
+    </message>
+    <message>
+        <source>Sweep</source>
+        <translation>スイープ</translation>
+    </message>
+    <message>
+        <source>Blend</source>
+        <translation>ブレンド</translation>
+    </message>
+    <message>
+        <source>Design</source>
+        <translation>デザイン</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <source>Complete</source>
+        <translation>補完</translation>
+    </message>
+    <message>
+        <source>Snap</source>
+        <translation>スナップ</translation>
+    </message>
+    <message>
+        <source>Placed</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Pins</source>
+        <translation>ピン</translation>
+    </message>
+    <message>
+        <source>Groups</source>
+        <translation>グループ</translation>
+    </message>
+    <message>
+        <source>Constraints</source>
+        <translation>制約</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>グループ化</translation>
+    </message>
+    <message>
+        <source>Remove group</source>
+        <translation>グループを削除</translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation>ピン留め</translation>
+    </message>
+    <message>
+        <source>Remove pins</source>
+        <translation>ピンを削除</translation>
+    </message>
+    <message>
+        <source>Rename pin</source>
+        <translation>ピンの名前を変更</translation>
+    </message>
+    <message>
+        <source>Clear pins</source>
+        <translation>ピンをすべて削除</translation>
+    </message>
+    <message>
+        <source>just now</source>
+        <translation>たった今</translation>
+    </message>
+    <message>
+        <source>{0} min ago</source>
+        <translation>{0} 分前</translation>
+    </message>
+    <message>
+        <source>%d %b %H:%M</source>
+        <translation>%m/%d %H:%M</translation>
+    </message>
+    <message>
+        <source>History: every step of your work on the map, oldest first. Click one to go back to it (Undo Ctrl+Z, Redo Ctrl+Shift+Z).</source>
+        <translation>履歴：マップでの作業の各ステップを古い順に並べています。クリックするとその時点に戻ります（元に戻す Ctrl+Z、やり直す Ctrl+Shift+Z）。</translation>
+    </message>
+</context>
+<context>
+    <name>ImagePreview</name>
+    <message>
+        <source>Drag the cursor on the map</source>
+        <translation>マップ上でカーソルをドラッグしてください</translation>
+    </message>
+</context>
+<context>
+    <name>ItemCard</name>
+    <message>
+        <source>Label: {0}</source>
+        <translation>ラベル：{0}</translation>
+    </message>
+    <message>
+        <source>Reconstruction error: {0} nats (the worst of {1})</source>
+        <translation>再構成誤差：{0} nats（{1} 件中ワースト 1 位）</translation>
+    </message>
+    <message>
+        <source>Reconstruction error: {0} nats ({1} worst of {2})</source>
+        <translation>再構成誤差：{0} nats（{2} 件中ワースト {3} 位）</translation>
+    </message>
+    <message>
+        <source>Deselect</source>
+        <translation>選択を解除</translation>
+    </message>
+    <message>
+        <source>Original</source>
+        <translation>元のデザイン</translation>
+    </message>
+    <message>
+        <source>Reconstruction</source>
+        <translation>再構成</translation>
+    </message>
+    <message>
+        <source>design folder
+not open</source>
+        <translation>デザインフォルダーが
+開かれていません</translation>
     </message>
 </context>
 <context>
@@ -656,6 +891,329 @@ The best model so far is saved to {0}.</source>
     <message>
         <source>Keep training</source>
         <translation>学習を続ける</translation>
+    </message>
+</context>
+<context>
+    <name>MapExporter</name>
+    <message>
+        <source>PNG image</source>
+        <translation>PNG 画像</translation>
+    </message>
+    <message>
+        <source>SVG outline</source>
+        <translation>SVG アウトライン</translation>
+    </message>
+    <message>
+        <source>DXF outline</source>
+        <translation>DXF アウトライン</translation>
+    </message>
+    <message>
+        <source>STL mesh</source>
+        <translation>STL メッシュ</translation>
+    </message>
+    <message>
+        <source>OBJ mesh</source>
+        <translation>OBJ メッシュ</translation>
+    </message>
+    <message>
+        <source>PLY mesh</source>
+        <translation>PLY メッシュ</translation>
+    </message>
+    <message>
+        <source>GLB mesh</source>
+        <translation>GLB メッシュ</translation>
+    </message>
+    <message>
+        <source>Save the project first: exports record the saved model&apos;s weights</source>
+        <translation>先にプロジェクトを保存してください。書き出しには保存したモデルの重みが記録されます</translation>
+    </message>
+    <message>
+        <source>Export design</source>
+        <translation>デザインを書き出し</translation>
+    </message>
+    <message>
+        <source>Export pinned designs into</source>
+        <translation>ピン留めしたデザインの書き出し先</translation>
+    </message>
+    <message>
+        <source>Export failed: {0} is a file, not a folder</source>
+        <translation>書き出しに失敗しました：{0} はフォルダーではなくファイルです</translation>
+    </message>
+    <message>
+        <source>Export failed: {0}</source>
+        <translation>書き出しに失敗しました：{0}</translation>
+    </message>
+    <message>
+        <source>Exported {0} design to {1}</source>
+        <translation>{0} 件のデザインを {1} に書き出しました</translation>
+    </message>
+    <message>
+        <source>Exported {0} designs to {1}</source>
+        <translation>{0} 件のデザインを {1} に書き出しました</translation>
+    </message>
+</context>
+<context>
+    <name>MapHeader</name>
+    <message>
+        <source>Latent map</source>
+        <translation>潜在マップ</translation>
+    </message>
+    <message>
+        <source>How the latent space is laid flat: principal components, or two latent dimensions</source>
+        <translation>潜在空間を平面に広げる方法：主成分、または 2 つの潜在次元</translation>
+    </message>
+    <message>
+        <source>label</source>
+        <translation>ラベル</translation>
+    </message>
+    <message>
+        <source>reconstruction error</source>
+        <translation>再構成誤差</translation>
+    </message>
+    <message>
+        <source>Colour the points by their label (sub-folder), or by how badly the model reconstructs each design (its negative log-likelihood in nats): the bright ones are what it has not learned</source>
+        <translation>点をラベル（サブフォルダー）で色分けするか、モデルが各デザインをどれだけ再構成できていないか（負の対数尤度、nats）で色分けします。明るい点ほど学習できていません</translation>
+    </message>
+    <message>
+        <source>Backdrop</source>
+        <translation>背景</translation>
+    </message>
+    <message>
+        <source>Show a lattice of decoded designs behind the points: what the model makes across the whole map</source>
+        <translation>点の後ろに、格子状にデコードしたデザインを表示します。マップ全体でモデルが何を生成するかがわかります</translation>
+    </message>
+    <message>
+        <source>Projection:</source>
+        <translation>投影：</translation>
+    </message>
+    <message>
+        <source>Colour by:</source>
+        <translation>色分け：</translation>
+    </message>
+    <message>
+        <source>PCA (principal components)</source>
+        <translation>PCA（主成分）</translation>
+    </message>
+    <message>
+        <source>UMAP (neighbourhoods)</source>
+        <translation>UMAP（近傍）</translation>
+    </message>
+    <message>
+        <source>latent dims {0} × {1}</source>
+        <translation>潜在次元 {0} × {1}</translation>
+    </message>
+</context>
+<context>
+    <name>MapPage</name>
+    <message>
+        <source>Decoding failed: {0}</source>
+        <translation>デコードに失敗しました：{0}</translation>
+    </message>
+    <message>
+        <source>Updating the map failed: {0}</source>
+        <translation>マップの更新に失敗しました：{0}</translation>
+    </message>
+    <message>
+        <source>Fitting UMAP…</source>
+        <translation>UMAP を計算中…</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>比較</translation>
+    </message>
+    <message>
+        <source>Show {0} to {1} selected pins side by side, large, with their novelty (Space)</source>
+        <translation>選択した {0}～{1} 個のピンを、新規性とともに大きく並べて表示します (Space)</translation>
+    </message>
+    <message>
+        <source>Export Pinned…</source>
+        <translation>ピンを書き出し…</translation>
+    </message>
+    <message>
+        <source>Export the selected pins (or all) into a folder, each with a sidecar</source>
+        <translation>選択したピン（未選択ならすべて）を、それぞれサイドカー付きでフォルダーに書き出します</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>削除</translation>
+    </message>
+    <message>
+        <source>Remove the selected pins (Delete)</source>
+        <translation>選択したピンを削除します (Delete)</translation>
+    </message>
+    <message>
+        <source>Backdrop failed: {0}</source>
+        <translation>背景の作成に失敗しました：{0}</translation>
+    </message>
+    <message>
+        <source>Train a model to see its latent map</source>
+        <translation>モデルを学習させると潜在マップが表示されます</translation>
+    </message>
+    <message>
+        <source>saved model, epoch {0}</source>
+        <translation>保存したモデル（エポック {0}）</translation>
+    </message>
+    <message>
+        <source>{0} designs · {1}</source>
+        <translation>デザイン {0} 件 · {1}</translation>
+    </message>
+    <message>
+        <source>{0} designs</source>
+        <translation>デザイン {0} 件</translation>
+    </message>
+    <message>
+        <source>following training, best model of epoch {0}</source>
+        <translation>学習に追従中、エポック {0} の最良モデル</translation>
+    </message>
+    <message>
+        <source>Projection failed: {0}</source>
+        <translation>投影に失敗しました：{0}</translation>
+    </message>
+    <message>
+        <source>Select {0} to {1} pins to compare them</source>
+        <translation>比較するピンを {0}～{1} 個選択してください</translation>
+    </message>
+</context>
+<context>
+    <name>MapStrips</name>
+    <message>
+        <source>Undo (Ctrl+Z)</source>
+        <translation>元に戻す (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <source>Redo (Ctrl+Shift+Z)</source>
+        <translation>やり直す (Ctrl+Shift+Z)</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>履歴</translation>
+    </message>
+</context>
+<context>
+    <name>MapTools</name>
+    <message>
+        <source>Sweep</source>
+        <translation>スイープ</translation>
+    </message>
+    <message>
+        <source>Surprise</source>
+        <translation>サプライズ</translation>
+    </message>
+    <message>
+        <source>temp.</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Blend</source>
+        <translation>ブレンド</translation>
+    </message>
+    <message>
+        <source>Temperature: how far from the prior&apos;s centre surprises may land</source>
+        <translation>温度：サプライズが事前分布の中心からどこまで離れてよいか</translation>
+    </message>
+    <message>
+        <source>Surprise Me</source>
+        <translation>サプライズ</translation>
+    </message>
+    <message>
+        <source>Decode a random draw from the prior (scaled by the temperature)</source>
+        <translation>事前分布からランダムに引いた点（温度で調整）をデコードします</translation>
+    </message>
+    <message>
+        <source>How many surprises to pin at once</source>
+        <translation>一度にピン留めするサプライズの数</translation>
+    </message>
+    <message>
+        <source>Pin this many random draws from the prior at the temperature (each remembers its seed); export them with Export Pinned…</source>
+        <translation>この温度で事前分布からこの数だけランダムに引いてピン留めします（それぞれシードを記録）。［ピンを書き出し…］で書き出せます</translation>
+    </message>
+    <message>
+        <source>The most active latent dimensions (largest variance over the designs)</source>
+        <translation>変化の大きい潜在次元（デザイン全体で分散が最大のもの）</translation>
+    </message>
+    <message>
+        <source>Sweep the chosen latent dimension of the current design (mean ± 3 std)</source>
+        <translation>現在のデザインの選んだ潜在次元をスイープします（平均 ± 3 標準偏差）</translation>
+    </message>
+    <message>
+        <source> steps</source>
+        <translation> ステップ</translation>
+    </message>
+    <message>
+        <source>Designs in an exported sweep: evenly over the slider&apos;s range</source>
+        <translation>書き出すスイープのデザイン数（スライダーの範囲を等間隔に分割）</translation>
+    </message>
+    <message>
+        <source>Export Sweep…</source>
+        <translation>スイープを書き出し…</translation>
+    </message>
+    <message>
+        <source>Export sequence: the current design with the chosen dimension at each step of the slider&apos;s range, numbered, each with a sidecar</source>
+        <translation>連番で書き出し：選んだ次元をスライダーの範囲の各ステップに置いた現在のデザインを、番号付き・サイドカー付きで書き出します</translation>
+    </message>
+    <message>
+        <source>Designs in the blend, both ends included</source>
+        <translation>ブレンドのデザイン数（両端を含む）</translation>
+    </message>
+    <message>
+        <source>Blend 2 Pins</source>
+        <translation>2 ピンをブレンド</translation>
+    </message>
+    <message>
+        <source>Select two pins: adds the designs between them to the gallery</source>
+        <translation>ピンを 2 つ選択すると、その間のデザインをギャラリーに追加します</translation>
+    </message>
+    <message>
+        <source>Export Blend…</source>
+        <translation>ブレンドを書き出し…</translation>
+    </message>
+    <message>
+        <source>Export sequence: the blend of the two selected pins, numbered, each with a sidecar (parents and weights)</source>
+        <translation>連番で書き出し：選択した 2 つのピンのブレンドを、番号付き・サイドカー（親と重み）付きで書き出します</translation>
+    </message>
+    <message>
+        <source>dim {0}</source>
+        <translation>次元 {0}</translation>
+    </message>
+    <message>
+        <source>Surprise ×{0}</source>
+        <translation>サプライズ ×{0}</translation>
+    </message>
+    <message>
+        <source>Surprise failed: {0}</source>
+        <translation>サプライズに失敗しました：{0}</translation>
+    </message>
+    <message>
+        <source>Pinned {0} surprise (temperature {1}, seeds {2}–{3})</source>
+        <translation>サプライズを {0} 件ピン留めしました（温度 {1}、シード {2}–{3}）</translation>
+    </message>
+    <message>
+        <source>Pinned {0} surprises (temperature {1}, seeds {2}–{3})</source>
+        <translation>サプライズを {0} 件ピン留めしました（温度 {1}、シード {2}–{3}）</translation>
+    </message>
+    <message>
+        <source>Pinned {0} surprise (temperature {1})</source>
+        <translation>サプライズを {0} 件ピン留めしました（温度 {1}）</translation>
+    </message>
+    <message>
+        <source>Pinned {0} surprises (temperature {1})</source>
+        <translation>サプライズを {0} 件ピン留めしました（温度 {1}）</translation>
+    </message>
+    <message>
+        <source>Export failed: move the cursor onto the map first</source>
+        <translation>書き出しに失敗しました：先にカーソルをマップ上に置いてください</translation>
+    </message>
+    <message>
+        <source>Export a sweep of dim {0} into</source>
+        <translation>次元 {0} のスイープの書き出し先</translation>
+    </message>
+    <message>
+        <source>Export failed: select exactly two pins to blend</source>
+        <translation>書き出しに失敗しました：ブレンドするピンをちょうど 2 つ選択してください</translation>
+    </message>
+    <message>
+        <source>Export the blend of {0} and {1} into</source>
+        <translation>{0} と {1} のブレンドの書き出し先</translation>
     </message>
 </context>
 <context>
@@ -866,6 +1424,28 @@ The best model so far is saved to {0}.</source>
     </message>
 </context>
 <context>
+    <name>MeshPreview</name>
+    <message>
+        <source>Drag to orbit, wheel to zoom, middle button to pan</source>
+        <translation>ドラッグで回転、ホイールでズーム、中ボタンでパン</translation>
+    </message>
+</context>
+<context>
+    <name>Novelty</name>
+    <message>
+        <source>familiar</source>
+        <translation>既存に近い</translation>
+    </message>
+    <message>
+        <source>new</source>
+        <translation>新しい</translation>
+    </message>
+    <message>
+        <source>far out</source>
+        <translation>かけ離れた</translation>
+    </message>
+</context>
+<context>
     <name>OpeningMixin</name>
     <message>
         <source>Cannot open</source>
@@ -934,6 +1514,25 @@ The best model so far is saved to {0}.</source>
     <message>
         <source>Clear List</source>
         <translation>一覧を消去</translation>
+    </message>
+</context>
+<context>
+    <name>PointColours</name>
+    <message>
+        <source>Reconstruction errors failed: {0}</source>
+        <translation>再構成誤差の計算に失敗しました：{0}</translation>
+    </message>
+    <message>
+        <source>Reconstruction errors need the design folder</source>
+        <translation>再構成誤差にはデザインフォルダーが必要です</translation>
+    </message>
+    <message>
+        <source>updating…</source>
+        <translation>更新中…</translation>
+    </message>
+    <message>
+        <source>Computing reconstruction errors…</source>
+        <translation>再構成誤差を計算中…</translation>
     </message>
 </context>
 <context>
@@ -1099,6 +1698,61 @@ The best model so far is saved to {0}.</source>
     </message>
 </context>
 <context>
+    <name>PreviewPanel</name>
+    <message>
+        <source>Nothing here: this point decodes to an empty design. Move the cursor closer to the designs (the dots), or train the model longer.</source>
+        <translation>ここには何もありません。この点をデコードすると空のデザインになります。カーソルをデザイン（点）に近づけるか、モデルをもっと長く学習させてください。</translation>
+    </message>
+    <message>
+        <source>Novelty: {0} ({1})</source>
+        <translation>新規性：{0}（{1}）</translation>
+    </message>
+    <message>
+        <source>Novelty: –</source>
+        <translation>新規性：–</translation>
+    </message>
+    <message>
+        <source>Latent distance to the nearest training design, in units of the typical distance between neighbouring designs: about 1 is as new as designs are from each other, above 2 is out in the unknown</source>
+        <translation>最も近い学習デザインまでの潜在空間での距離（隣り合うデザイン間の典型的な距離を 1 とした値）。1 前後なら学習デザイン同士と同じくらいの新しさ、2 を超えると未知の領域です</translation>
+    </message>
+    <message>
+        <source>Nearest: –</source>
+        <translation>最も近い：–</translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation>ピン留め</translation>
+    </message>
+    <message>
+        <source>Keep this design in the gallery below</source>
+        <translation>このデザインを下のギャラリーに残します</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>書き出し…</translation>
+    </message>
+    <message>
+        <source>Write this design (PNG, or STL/OBJ/PLY/GLB) and its JSON sidecar</source>
+        <translation>このデザイン（PNG、または STL/OBJ/PLY/GLB）と JSON サイドカーを書き出します</translation>
+    </message>
+    <message>
+        <source>File format for exports</source>
+        <translation>書き出しのファイル形式</translation>
+    </message>
+    <message>
+        <source>Uncertainty</source>
+        <translation>不確かさ</translation>
+    </message>
+    <message>
+        <source>Show where the model is unsure of the outline (its raw probabilities) over the design: the coloured seams are guesses</source>
+        <translation>モデルが輪郭に自信のない部分（生の確率）をデザインに重ねて表示します。色の付いた境目は推測です</translation>
+    </message>
+    <message>
+        <source>Nearest: {0}</source>
+        <translation>最も近い：{0}</translation>
+    </message>
+</context>
+<context>
     <name>Properties</name>
     <message>
         <source>width</source>
@@ -1158,6 +1812,49 @@ The best model so far is saved to {0}.</source>
     <message>
         <source>Properties: –</source>
         <translation>計測値: –</translation>
+    </message>
+</context>
+<context>
+    <name>Property</name>
+    <message>
+        <source>width</source>
+        <translation>幅</translation>
+    </message>
+    <message>
+        <source>height</source>
+        <translation>高さ</translation>
+    </message>
+    <message>
+        <source>aspect</source>
+        <translation>縦横比</translation>
+    </message>
+    <message>
+        <source>area</source>
+        <translation>面積</translation>
+    </message>
+    <message>
+        <source>centroid x</source>
+        <translation>重心 x</translation>
+    </message>
+    <message>
+        <source>centroid y</source>
+        <translation>重心 y</translation>
+    </message>
+    <message>
+        <source>length</source>
+        <translation>長さ</translation>
+    </message>
+    <message>
+        <source>volume</source>
+        <translation>体積</translation>
+    </message>
+    <message>
+        <source>surface area</source>
+        <translation>表面積</translation>
+    </message>
+    <message>
+        <source>frontal area</source>
+        <translation>前面投影面積</translation>
     </message>
 </context>
 <context>
@@ -1256,6 +1953,45 @@ The best model so far is saved to {0}.</source>
     <message>
         <source>Wrote {0} designs to {1}</source>
         <translation>{0} 件のデザインを {1} に書き出しました</translation>
+    </message>
+</context>
+<context>
+    <name>SessionKeeper</name>
+    <message>
+        <source>The map session could not be saved: {0}</source>
+        <translation>マップのセッションを保存できませんでした：{0}</translation>
+    </message>
+    <message>
+        <source>The map session saved with this project was not restored: {0}</source>
+        <translation>このプロジェクトに保存されたマップのセッションを復元できませんでした：{0}</translation>
+    </message>
+    <message>
+        <source>Restored your map session: {0}, {1}, {2}</source>
+        <translation>マップのセッションを復元しました：{0}、{1}、{2}</translation>
+    </message>
+    <message>
+        <source>{0} pin</source>
+        <translation>ピン {0} 件</translation>
+    </message>
+    <message>
+        <source>{0} pins</source>
+        <translation>ピン {0} 件</translation>
+    </message>
+    <message>
+        <source>{0} group</source>
+        <translation>グループ {0} 件</translation>
+    </message>
+    <message>
+        <source>{0} groups</source>
+        <translation>グループ {0} 件</translation>
+    </message>
+    <message>
+        <source>{0} step of history</source>
+        <translation>履歴 {0} ステップ</translation>
+    </message>
+    <message>
+        <source>{0} steps of history</source>
+        <translation>履歴 {0} ステップ</translation>
     </message>
 </context>
 <context>
@@ -1437,6 +2173,21 @@ The best model so far is saved to {0}.</source>
     <message>
         <source>Pinned {0} surprises that meet the constraints; {1} could not be found in {2} draws (try wider ranges or a higher temperature)</source>
         <translation>制約を満たすサプライズ {0} 件をピン留めしました。{2} 回の試行で残り {1} 件は見つかりませんでした（範囲を広げるか温度を上げてください）</translation>
+    </message>
+</context>
+<context>
+    <name>ToolTabs</name>
+    <message>
+        <source>Explore</source>
+        <translation>探索</translation>
+    </message>
+    <message>
+        <source>Directions</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <source>Complete</source>
+        <translation>補完</translation>
     </message>
 </context>
 <context>
