@@ -37,14 +37,6 @@ MAX_COMPARE = 8
 NEAREST_THUMB = 44
 
 
-# the names of core.export.measure's properties, "_" written " "
-PROPERTY_NAMES = (
-    QT_TRANSLATE_NOOP("Property", "width"), QT_TRANSLATE_NOOP("Property", "height"),
-    QT_TRANSLATE_NOOP("Property", "aspect"), QT_TRANSLATE_NOOP("Property", "area"),
-    QT_TRANSLATE_NOOP("Property", "centroid x"), QT_TRANSLATE_NOOP("Property", "centroid y"),
-    QT_TRANSLATE_NOOP("Property", "length"), QT_TRANSLATE_NOOP("Property", "volume"),
-    QT_TRANSLATE_NOOP("Property", "surface area"), QT_TRANSLATE_NOOP("Property", "frontal area"),
-)
 NOVELTY_WORDS = {"familiar": QT_TRANSLATE_NOOP("Novelty", "familiar"), "new": QT_TRANSLATE_NOOP("Novelty", "new"),
                  "far out": QT_TRANSLATE_NOOP("Novelty", "far out")}
 
@@ -57,11 +49,6 @@ def novelty_word(novelty: float) -> str:
 def novelty_word_text(word: str) -> str:
     """A :func:`novelty_word` as the interface writes it."""
     return QCoreApplication.translate("Novelty", NOVELTY_WORDS.get(word, word))
-
-
-def property_text(name: str) -> str:
-    """A measured property's name (``centroid_x``) as the interface writes it."""
-    return QCoreApplication.translate("Property", name.replace("_", " "))
 
 
 def describe_pin(pin) -> str:
@@ -186,11 +173,11 @@ class ComparePanel(QFrame):
     def set_result(self, item: dict, paths: list[str], units: dict | None = None) -> None:
         self.picture.set_rgb(item["image"], 1)
         if item.get("properties"):
-            from .constraints_panel import number_text
+            from .constraints_panel import number_text, property_label, unit_label
 
             self.properties = item["properties"]
             self.properties_label.setText(" · ".join(
-                f"{property_text(k)} {number_text(v)}{(' ' + (units or {}).get(k, '')).rstrip()}"
+                f"{property_label(k)} {number_text(v)}{(' ' + unit_label((units or {}).get(k, ''))).rstrip()}"
                 for k, v in self.properties.items()))
         if "novelty" in item:
             self.novelty, self.nearest = float(item["novelty"]), int(item["nearest"])

@@ -1815,49 +1815,6 @@ The best model so far is saved to {0}.</source>
     </message>
 </context>
 <context>
-    <name>Property</name>
-    <message>
-        <source>width</source>
-        <translation>幅</translation>
-    </message>
-    <message>
-        <source>height</source>
-        <translation>高さ</translation>
-    </message>
-    <message>
-        <source>aspect</source>
-        <translation>縦横比</translation>
-    </message>
-    <message>
-        <source>area</source>
-        <translation>面積</translation>
-    </message>
-    <message>
-        <source>centroid x</source>
-        <translation>重心 x</translation>
-    </message>
-    <message>
-        <source>centroid y</source>
-        <translation>重心 y</translation>
-    </message>
-    <message>
-        <source>length</source>
-        <translation>長さ</translation>
-    </message>
-    <message>
-        <source>volume</source>
-        <translation>体積</translation>
-    </message>
-    <message>
-        <source>surface area</source>
-        <translation>表面積</translation>
-    </message>
-    <message>
-        <source>frontal area</source>
-        <translation>前面投影面積</translation>
-    </message>
-</context>
-<context>
     <name>ReconGrid</name>
     <message>
         <source>Reconstructions appear here once training starts</source>
