@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 from vae_designer import __version__
 
 from .common import icons, theme
+from .map.history_strip import step_label
 
 APP_NAME = "VAE Designer"
 
@@ -130,8 +131,8 @@ class MenusMixin:
     def _update_undo(self) -> None:
         s = self.map_page.session
         h = s.history
-        back = h.entries[h.position].label if h.can_undo and h.position > 0 else ""
-        ahead = h.entries[h.position + 1].label if h.can_redo else ""
+        back = step_label(h.entries[h.position].label) if h.can_undo and h.position > 0 else ""
+        ahead = step_label(h.entries[h.position + 1].label) if h.can_redo else ""
         self.act_undo.setEnabled(s.has_map and h.can_undo)
         self.act_redo.setEnabled(s.has_map and h.can_redo)
         self.act_undo.setText(self.tr("&Undo {0}").format(back).strip() if back else self.tr("&Undo"))
