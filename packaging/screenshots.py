@@ -17,8 +17,9 @@ constraints on measured properties, the properties under the preview), ``map-sna
 design snapped to spec) and ``map-colour-by-property{,-3d}.png`` (a 2D project, or a 3D one with
 ``--constraints-mesh PROJECT``); ``--where`` sets the constraints (default: the median design's
 aspect or height, and a bound on its width).
-``--preferences`` writes ``preferences.png`` (Edit > Preferences); ``--japanese`` the translated
-parts in Japanese (``ja-start.png``, ``ja-dataset.png``, ``ja-preferences.png``; needs a CJK font: fonts-noto-cjk).
+``--preferences`` writes ``preferences.png`` (Edit > Preferences); ``--japanese`` every page in
+Japanese (``ja-start.png``, ``ja-dataset.png``, ``ja-preferences.png``, and with ``--map-image`` /
+``--map-mesh`` ``ja-training.png``, ``ja-map.png``, ``ja-map-3d.png``; needs a CJK font: fonts-noto-cjk).
 ``--trained PROJECT`` writes ``training-report.png`` (the Training page with the held-out check).
 ``--map-steering PROJECT [--own FILE]`` the steering tools: ``map-direction.png``,
 ``map-placed.png``, ``map-completion-before.png`` and ``map-completion-after.png``.
@@ -141,7 +142,8 @@ def open_map(theme_name: str, size: tuple[int, int], project: str):
     return window, page
 
 
-def shoot_map(theme_name: str, out: Path, size: tuple[int, int], project: str, suffix: str) -> None:
+def shoot_map(theme_name: str, out: Path, size: tuple[int, int], project: str, suffix: str,
+              prefix: str | None = None) -> None:
     """The Map page mid-drag: a few pins in the gallery, the hover card on a point, the cursor moving."""
     import numpy as np
 
@@ -172,7 +174,7 @@ def shoot_map(theme_name: str, out: Path, size: tuple[int, int], project: str, s
     h = order[len(order) // 8]
     page.plot.scene().sigMouseMoved.emit(vb.mapViewToScene(QPointF(float(c[h, 0]), float(c[h, 1]))))
     spin(0.5)
-    grab(window, out / f"{theme_name}-map{suffix}.png")
+    grab(window, out / f"{prefix or theme_name}-map{suffix}.png")
     window.close()
     spin(0.3)
 
@@ -249,14 +251,15 @@ def shoot_preferences(theme_name: str, out: Path, size: tuple[int, int], name: s
     spin(0.3)
 
 
-def shoot_trained(theme_name: str, out: Path, size: tuple[int, int], project: str) -> None:
+def shoot_trained(theme_name: str, out: Path, size: tuple[int, int], project: str,
+                  name: str = "training-report.png") -> None:
     """The Training page of a trained project with its held-out check (``training-report.png``)."""
     window, _page = open_map(theme_name, size, project)
     window.show_page("training")
     report = window.training_page.report
     wait_until(lambda: report.report is not None, 120, "the held-out check")
     spin(0.5)
-    grab(window, out / "training-report.png")
+    grab(window, out / name)
     window.close()
     spin(0.3)
 
@@ -434,7 +437,8 @@ def main() -> int:
     ap.add_argument("--where", action="append", help="a constraint for those shots (repeat for more)")
     ap.add_argument("--preferences", action="store_true", help="only the Preferences dialog (preferences.png)")
     ap.add_argument("--japanese", action="store_true",
-                    help="only the translated parts in Japanese: ja-start.png, ja-preferences.png (needs a CJK font)")
+                    help="only the Japanese shots: ja-start, ja-dataset, ja-preferences; ja-training and ja-map "
+                         "with --map-image, ja-map-3d with --map-mesh (needs a CJK font)")
     ap.add_argument("--trained", metavar="PROJECT", help="only the Training page of a trained project with its "
                                                           "held-out check (training-report.png)")
     ap.add_argument("--map-steering", metavar="PROJECT",
@@ -487,6 +491,11 @@ def main() -> int:
             grab(window, out / "ja-dataset.png")
             window.close()
             shoot_preferences(args.themes[0], out, size, "ja-preferences.png")
+            if args.map_image:  # the Training and Map pages of trained projects
+                shoot_trained(args.themes[0], out, size, args.map_image, "ja-training.png")
+                shoot_map(args.themes[0], out, size, args.map_image, "", prefix="ja")
+            if args.map_mesh:
+                shoot_map(args.themes[0], out, size, args.map_mesh, "-3d", prefix="ja")
             return 0
         if args.trained:
             shoot_trained(args.themes[0], out, size, args.trained)
