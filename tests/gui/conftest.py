@@ -97,10 +97,16 @@ def make_main_window(qtbot, questions):
         return w
 
     yield make
+    from PySide6.QtCore import QCoreApplication, QEvent
+
     for w in windows:
         if w.isVisible():
             w.close()
             qtbot.waitUntil(lambda w=w: not w.isVisible(), timeout=30000)
+        # delete the closed window now: a closed but living window keeps its timers, views and
+        # models, and the windows of earlier tests would slow every later one down
+        w.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture
