@@ -7,12 +7,14 @@
     python packaging/smoke_app.py               # the built app under Xvfb: samples, 1 epoch, an export
 
 What goes in: the app's own package (every submodule: the CLI and the GUI import lazily), its
-bundled assets (``vae_designer/assets``: icon, samples) at the place ``importlib.resources`` finds
-them, and the libraries it imports -- the torch that is installed (use the CPU build,
-``torch==2.13.0``: a CUDA build would bring gigabytes of CUDA libraries), Qt's Essentials modules
-that are loaded.  Left out: what the app never imports (tkinter, IPython, matplotlib, pytest, Qt's
-QML/Quick, WebEngine, Multimedia, 3D, PDF and Designer modules).  ``--onedir``: one folder, which
-starts faster than a one-file bundle (nothing is unpacked at each start).
+bundled assets (``vae_designer/assets``: icon, samples) and the interface's compiled translations
+(``vae_designer/gui/translations/*.qm``) at the places ``importlib.resources`` finds them, and the
+libraries it imports -- the torch that is installed (use the CPU build, ``torch==2.13.0``: a CUDA
+build would bring gigabytes of CUDA libraries), Qt's Essentials modules that are loaded (with Qt's
+own translations of its standard dialogs). Left out: what the app never imports (tkinter, IPython,
+matplotlib, pytest, Qt's QML/Quick, WebEngine, Multimedia, 3D, PDF and Designer modules).
+``--onedir``: one folder, which starts faster than a one-file bundle (nothing is unpacked at each
+start).
 
 The same executable is the CLI: ``vae-designer scan FOLDER`` etc. work on the built app too.
 Prints the build time and the folder's size.
@@ -33,6 +35,8 @@ REPO = HERE.parent
 NAME = "vae-designer"
 DIST = REPO / "dist" / "app"
 WORK = REPO / "build" / "pyinstaller"
+# the compiled translations (vae_designer_ja.qm; packaging/translations.py makes them)
+TRANSLATIONS = REPO / "vae_designer" / "gui" / "translations"
 EXCLUDES = [
     "tkinter", "IPython", "matplotlib", "pytest", "notebook", "pandas",
     "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtWebEngineCore",
@@ -72,6 +76,7 @@ def build(clean: bool = True) -> Path:
             "--distpath", str(DIST), "--workpath", str(WORK / "work"), "--specpath", str(WORK),
             "--paths", str(REPO), "--collect-submodules", "vae_designer",
             "--add-data", f"{REPO / 'vae_designer' / 'assets'}{os.pathsep}vae_designer/assets",
+            "--add-data", f"{TRANSLATIONS / '*.qm'}{os.pathsep}vae_designer/gui/translations",
             "--icon", str(REPO / "vae_designer" / "assets" / "icon.png"), "--log-level", "WARN"]
     if clean:
         args.append("--clean")

@@ -6,6 +6,7 @@ install is not seen; torch and Qt are not downloaded again)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -102,17 +103,21 @@ def test_the_wheel_ships_its_samples_and_icon_and_runs_without_the_checkout(tmp_
     assert "opened 300" in start.stdout
 
 
-def test_the_smoke_run_opens_the_samples_trains_an_epoch_and_exports(tmp_path):
-    """``packaging/smoke_app.py --source``: the checks the packaged app is built to pass, on the app
-    run from this checkout (the frozen build itself is not part of the default test run)."""
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_the_smoke_run_opens_the_samples_trains_an_epoch_and_exports(tmp_path, language):
+    """``packaging/smoke_app.py --source [--japanese]``: the checks the packaged app is built to
+    pass, on the app run from this checkout (the frozen build itself is not part of the default
+    test run), under an English and a Japanese locale."""
     if not shutil.which("xvfb-run") and not os.environ.get("DISPLAY"):
         pytest.skip("needs xvfb-run")
-    done = subprocess.run([sys.executable, str(REPO / "packaging" / "smoke_app.py"), "--source",
+    extra = ["--japanese"] if language == "ja" else []
+    done = subprocess.run([sys.executable, str(REPO / "packaging" / "smoke_app.py"), "--source", *extra,
                            "--keep", str(tmp_path / "run")], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
-    assert "FAIL" not in done.stdout and done.stdout.count("ok   ") == 6
-    report = (tmp_path / "run" / "out" / "smoke.json").read_text()
-    assert '"ok": true' in report and "cars-2d" in report
+    assert "FAIL" not in done.stdout and done.stdout.count("ok   ") == 7
+    report = json.loads((tmp_path / "run" / "out" / "smoke.json").read_text())
+    assert report["ok"] and "cars-2d" in report["title"]
+    assert report["menus"][0] == ("ファイル(&F)" if language == "ja" else "&File")
 
 
 def test_the_desktop_entry_and_icon_are_installed_for_the_user_and_removed_again(tmp_path, monkeypatch, capsys):

@@ -1,13 +1,13 @@
 """The app's smoke run: what ``packaging/smoke_app.py`` checks a built (frozen) app with.
 
 With ``VAE_DESIGNER_SMOKE=OUTDIR`` in the environment, the app, once its window is shown, goes
-through a designer's first minutes by its own controls -- the start page's sample tile (the
-bundled car silhouettes), one epoch of training from the Training page's form and Start button,
-the Map page and an export of the design on show -- then writes ``OUTDIR/smoke.json`` (the window
-title, the files exported, how long each step took, when the first window was shown) and closes
-the window the way a user does (exit status 0; 1 with the reason in ``smoke.json`` when a step
-did not finish within its time).  No window manager is needed: nothing is clicked by coordinates.
-Without the variable this module is never imported.
+through a designer's first minutes by its own controls -- the start page's sample tile (the bundled
+car silhouettes), one epoch of training from the Training page's form and Start button, the Map page
+and an export of the design on show -- then writes ``OUTDIR/smoke.json`` (the window title, the menu
+bar's titles -- they show the interface's language --, the files exported, how long each step took,
+when the first window was shown) and closes the window the way a user does (exit status 0; 1 with
+the reason in ``smoke.json`` when a step did not finish within its time). No window manager is
+needed: nothing is clicked by coordinates. Without the variable this module is never imported.
 """
 
 from __future__ import annotations
@@ -96,8 +96,9 @@ class SmokeRun(QObject):
 
     def _finish(self, ok: bool) -> None:
         self._timer.stop()
+        menus = [a.text() for a in self.window.menuBar().actions()]
         self.report.update(ok=ok and bool(self.report.get("exported")), title=self.window.windowTitle(),
-                           frozen=bool(getattr(sys, "frozen", False)))
+                           frozen=bool(getattr(sys, "frozen", False)), menus=menus)
         self.out.mkdir(parents=True, exist_ok=True)
         (self.out / "smoke.json").write_text(json.dumps(self.report, indent=1))
         if not self.report["ok"]:
