@@ -37,6 +37,10 @@ its final weights.  Scores (see the functions at the top; all on the decoder's
 probabilities p, each held-out item decoded from its posterior mean):
 
 * **held-out IoU**: IoU of ``p > 0.5`` with ``target > 0.5``, mean over held-out items.
+  Images also get the IoU of **the shape as exported** (``evaluation.shape_iou_per_item``: the
+  first tone band of ``core.export.crisp.band_fields`` on both): for one ink tone (MNIST) it is
+  the same number; for the cars it is the whole car, where ``p > 0.5`` is the dark body alone,
+  whose top edge is the 1-pixel anti-aliased frame around the light windows.
 * **undecided edge**: of all pixels / voxels in the targets' boundary bands
   (binary dilation XOR erosion of the target mask, scipy's default cross /
   6-neighbour element; the grid border does not count as an edge), the
@@ -161,9 +165,9 @@ HAS_DENSITY = _has_module(DENSITY_MODULE)  # decided at import time
 LEVELS = [0.0, 1.0]
 
 # The measures are the product's own (``vae-designer evaluate``): core.latent.evaluation.
-_grids, iou_per_item, boundary_band, collection_levels, mesh_flaw = (
+_grids, iou_per_item, boundary_band, collection_levels, mesh_flaw, shape_iou_per_item = (
     evaluation.grids, evaluation.iou_per_item, evaluation.boundary_band, evaluation.collection_levels,
-    evaluation.mesh_flaw)
+    evaluation.mesh_flaw, evaluation.shape_iou_per_item)
 
 
 def undecided(p: np.ndarray) -> np.ndarray:
@@ -457,6 +461,8 @@ def score(designs, val: list[int], val_probs: np.ndarray, sample_probs: np.ndarr
     target = designs.batch(val)
     row = {"iou": float(iou_per_item(val_probs, target).mean()),
            "undecided": undecided_edge_share(val_probs, target)}
+    if designs.kind == "image":
+        row["shape_iou"] = float(shape_iou_per_item(val_probs, target, collection_levels(designs)).mean())
     row.update(check_samples(designs, sample_probs, outdir, write))
     if designs.kind == "mesh":
         row.update(chamfer_items(designs, val, val_probs))
@@ -565,6 +571,9 @@ def targets(name: str, r: dict) -> list[dict]:
             d["seconds"], TARGET_DEFAULT_SECONDS, d["seconds"] <= TARGET_DEFAULT_SECONDS)
     if name in TARGET_IOU:
         add(f"held-out IoU >= {TARGET_IOU[name]} (default)", d["iou"], TARGET_IOU[name], d["iou"] >= TARGET_IOU[name])
+        if "shape_iou" in d and abs(d["shape_iou"] - d["iou"]) > 5e-4:  # several tones: the exported shape too
+            add(f"held-out IoU of the shape as exported >= {TARGET_IOU[name]} (default)", d["shape_iou"],
+                TARGET_IOU[name], d["shape_iou"] >= TARGET_IOU[name])
     add(f"undecided edge <= {TARGET_UNDECIDED} (default)", d["undecided"], TARGET_UNDECIDED,
         d["undecided"] <= TARGET_UNDECIDED)
     add(f"clean samples >= {TARGET_CLEAN:.0%} (default)", d["clean_share"], TARGET_CLEAN,
@@ -624,6 +633,10 @@ def print_table(name: str, r: dict, log) -> None:
         log(line)
     else:
         log(f"  pythae: no peer: {p.get('missing', '?')}")
+    if any("shape_iou" in row and abs(row["shape_iou"] - row["iou"]) > 5e-4 for _, row in rows):
+        log("  held-out IoU of the shape as exported (the whole silhouette, every tone; the 0.5 mask above is the "
+            "dark body alone): " + ", ".join(f"{label} {row['shape_iou']:.3f}" for label, row in rows
+                                             if "shape_iou" in row))
     for label, row in [*rows, ("held-out designs", r["reference"])]:
         flaws = ", ".join(f"{k} {v}" for k, v in sorted(row["flaws"].items())) or "none"
         extra = (f"; of {row['exported']} exported meshes {row['watertight']} watertight, {row['main_body']} "

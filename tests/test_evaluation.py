@@ -20,6 +20,26 @@ from vae_designer.core.project.store import load_project, save_project
 from vae_designer.core.training import Trainer, encode_all
 
 
+def test_the_shape_iou_is_of_the_whole_silhouette_in_every_tone():
+    """Two tones (a dark body 0.85 with a light window 0.31, like the cars): the 0.5 mask is the
+    body alone, the exported shape is body and window; one tone: the two are the same number."""
+    car = np.zeros((1, 1, 32, 32), np.float32)
+    car[..., 16:24, 4:28] = 0.85
+    car[..., 10:16, 8:24] = 0.31  # the window above the body
+    no_window = car.copy()
+    no_window[..., 10:16, 8:24] = 0.0  # decoded without its window
+    levels = [0.0, 0.31, 0.85]
+    assert ev.iou_per_item(no_window, car)[0] == 1.0  # the 0.5 mask cannot see the window
+    shape = ev.shape_iou_per_item(no_window, car, levels)[0]
+    assert shape == pytest.approx((8 * 24) / (8 * 24 + 6 * 16), abs=0.03)
+    assert ev.shape_iou_per_item(car, car, levels)[0] == 1.0
+    digit = np.zeros((2, 1, 16, 16), np.float32)
+    digit[:, :, 4:12, 4:12] = 1.0
+    half = digit.copy()
+    half[1, :, 4:12, 8:12] = 0.0
+    np.testing.assert_allclose(ev.shape_iou_per_item(half, digit, [0.0, 1.0]), ev.iou_per_item(half, digit))
+
+
 def test_iou_undecided_and_flaws_on_known_pictures():
     a = np.zeros((2, 1, 16, 16), np.float32)
     a[:, :, 4:12, 4:12] = 1.0

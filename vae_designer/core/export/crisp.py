@@ -70,7 +70,17 @@ def tone_bands(tones=(1.0,)) -> list[tuple[float, float]]:
 
 
 def tone_outlines(probs, tones=(1.0,)) -> list[Outline]:
-    """One outline per band of :func:`tone_bands` (the first is the design's shape).
+    """One outline per band of :func:`tone_bands` (the first is the design's shape): the 0.5 level
+    of each of :func:`band_fields`."""
+    bands = tone_bands(tones)
+    if len(bands) == 1:
+        return [outline_from_probs(probs, level=bands[0][0])]
+    return [outline_from_probs(f, level=0.5) for f in band_fields(probs, tones)]
+
+
+def band_fields(probs, tones=(1.0,)) -> list[np.ndarray]:
+    """Per band of :func:`tone_bands`, lightest first, a field (R, R) that is above 0.5 inside the
+    band: what :func:`tone_outlines` traces, and, pixel by pixel, the design's shape as exported.
 
     With several tones a fixed level per band would leave a rim of the light tone
     around every dark part that borders the paper (the decoded ink falls from dark
@@ -81,14 +91,15 @@ def tone_outlines(probs, tones=(1.0,)) -> list[Outline]:
     smoothed over about a pixel): a dark-to-paper edge is at half the dark tone for
     every band, a window-to-paper edge at half the window's tone, and a light hub
     inside a dark tyre stays light, not paper.  The bands still nest, so painting
-    them lightest first is exact.
+    them lightest first is exact.  One tone: the probabilities moved so that the band's fixed
+    level is at 0.5.
     """
     from scipy import ndimage
 
     bands = tone_bands(tones)
-    if len(bands) == 1:
-        return [outline_from_probs(probs, level=bands[0][0])]
     p = np.nan_to_num(np.asarray(probs, np.float64).reshape(np.shape(probs)[-2:]), nan=0.0)
+    if len(bands) == 1:
+        return [p - bands[0][0] + 0.5]
     levels = np.array([0.0, *(tone for _, tone in bands)])
 
     def snapped(v):
@@ -101,8 +112,7 @@ def tone_outlines(probs, tones=(1.0,)) -> list[Outline]:
         # between a lower tone lo and an upper hi the boundary is half-way; all around >= tone: inside;
         # all around < tone: outside (0 and 1 bound the ink, so those levels decide without a boundary)
         level = np.where(lo >= tone, 0.0, np.where(hi < tone, 1.0, 0.5 * (lo + hi)))
-        local = ndimage.gaussian_filter(level, 0.5, mode="nearest")
-        out.append(outline_from_probs(p - local + 0.5, level=0.5))
+        out.append(p - ndimage.gaussian_filter(level, 0.5, mode="nearest") + 0.5)
     return out
 
 

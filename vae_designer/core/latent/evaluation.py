@@ -5,7 +5,12 @@ designer knows whether to train longer.  ``benchmarks/quality.py`` scores with t
 
 * **Held-out reconstructions** (the project's validation split, read again from the design
   folder it was trained on): each design's saved encoding decoded with the best weights.
-  ``iou``: of ``p > 0.5`` with the design (mean over designs); ``undecided``: the share of the
+  ``iou``: of ``p > 0.5`` with the design (mean over designs); ``shape_iou`` (images): of the
+  design's shape as a silhouette project exports it -- the first tone band of
+  ``core.export.crisp.band_fields``, the same on the design and on its decoding; for a
+  collection with one ink tone (digits, logos) this is the 0.5 mask again, for the cars (paper,
+  windows 0.31, body 0.85) it is the whole car, where the 0.5 mask is the body without its
+  windows and cuts through the anti-aliased 1-pixel frames around them; ``undecided``: the share of the
   pixels / voxels along each design's outline (its boundary band, both sides) that the model
   leaves undecided (between 20% and 80% of the way from one level to the next: paper and ink,
   or a silhouette collection's tones) -- beside the same share in the designs themselves (a
@@ -46,6 +51,19 @@ def grids(a: np.ndarray) -> np.ndarray:
 def iou_per_item(probs: np.ndarray, target: np.ndarray) -> np.ndarray:
     """IoU of ``probs > 0.5`` with ``target > 0.5`` for each item (1.0 where both are empty)."""
     pred, truth = grids(probs) > LEVEL, grids(target) > LEVEL
+    n = len(pred)
+    inter = (pred & truth).reshape(n, -1).sum(1)
+    union = (pred | truth).reshape(n, -1).sum(1)
+    return np.where(union > 0, inter / np.maximum(union, 1), 1.0)
+
+
+def shape_iou_per_item(probs: np.ndarray, target: np.ndarray, levels=None) -> np.ndarray:
+    """IoU of the design's shape as exported (see the module docstring) for each image item."""
+    from ..export.crisp import band_fields
+
+    tones = sorted(levels)[1:] if levels is not None else [1.0]
+    pred = np.stack([band_fields(p, tones)[0] > LEVEL for p in grids(probs)])
+    truth = np.stack([band_fields(t, tones)[0] > LEVEL for t in grids(target)])
     n = len(pred)
     inter = (pred & truth).reshape(n, -1).sum(1)
     union = (pred | truth).reshape(n, -1).sum(1)
@@ -170,6 +188,8 @@ def evaluate(project, designs=None, samples: int = SAMPLES, seed: int = 0) -> di
                               "undecided_in_designs": float(undecided_edge_share(target, target, levels)),
                               "undecided_as_learnt": float(undecided_edge_share(learnt, target, levels)),
                               "nll": float(bernoulli_nll(probs, learnt).mean())}
+        if project.kind == "image":
+            report["held_out"]["shape_iou"] = float(shape_iou_per_item(probs, target, levels).mean())
     if samples > 0:
         flaws = sample_flaws(project.kind, decode(project, sample_latents(project, samples, seed)), levels)
         report["samples"] = _tally(flaws)
@@ -228,7 +248,8 @@ def report_lines(report: dict) -> list[str]:
     if held is None:
         lines.append("held-out designs: the design folder is not available (samples only)")
     else:
-        lines.append(f"held-out designs ({held['designs']}): IoU {held['iou']:.3f}, undecided edge "
+        shape = f" (the shape as exported {held['shape_iou']:.3f})" if "shape_iou" in held else ""
+        lines.append(f"held-out designs ({held['designs']}): IoU {held['iou']:.3f}{shape}, undecided edge "
                      f"{held['undecided']:.3f} (the designs themselves {held['undecided_in_designs']:.3f}, as "
                      f"learnt {held['undecided_as_learnt']:.3f}), reconstruction NLL {held['nll']:.1f} nats per design")
     s = report.get("samples")

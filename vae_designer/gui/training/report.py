@@ -90,6 +90,9 @@ class HeldOutReport(QWidget):
             lines.append(self.tr("Held-out designs ({0}): IoU {1:.3f}; undecided outline {2:.0%} (the pictures "
                                  "themselves {3:.0%})").format(held["designs"], held["iou"], held["undecided"],
                                                                held["undecided_in_designs"]))
+            if "shape_iou" in held and abs(held["shape_iou"] - held["iou"]) > 5e-4:  # several ink tones
+                lines.append(self.tr("The shape as exported (the whole silhouette, every tone): IoU {0:.3f}")
+                             .format(held["shape_iou"]))
         s = report.get("samples")
         if s is not None:
             lines.append(self.tr("Samples: {0} of {1} are clean designs").format(s["clean"], s["drawn"]))

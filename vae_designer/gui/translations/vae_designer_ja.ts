@@ -596,6 +596,10 @@
         <translation>未学習のデザイン（{0} 点）：IoU {1:.3f}、輪郭のあいまいな部分 {2:.0%}（元画像自体では {3:.0%}）</translation>
     </message>
     <message>
+        <source>The shape as exported (the whole silhouette, every tone): IoU {0:.3f}</source>
+        <translation>書き出される形（すべての色調を含むシルエット全体）：IoU {0:.3f}</translation>
+    </message>
+    <message>
         <source>Samples: {0} of {1} are clean designs</source>
         <translation>サンプル：{1} 個中 {0} 個がきれいなデザイン</translation>
     </message>
