@@ -163,8 +163,8 @@ def test_configs_round_trip_and_reject_bad_values():
     assert ModelConfig.for_designs(voxel_designs(2), latent_dim=8).item_shape == (1, 32, 32, 32)
     assert TrainConfig.for_designs(voxel_designs(10)).batch_size == 16
     assert TrainConfig.for_designs(voxel_designs(10)).epochs == 300
-    assert TrainConfig.for_designs(image_designs(1000), lr=1e-3, seed=None).epochs == 36  # 36,000 item passes
-    assert TrainConfig.for_designs(image_designs(2000)).epochs == 30  # at least 30
+    assert TrainConfig.for_designs(image_designs(1000), lr=1e-3, seed=None).epochs == 72  # 72,000 item passes
+    assert TrainConfig.for_designs(image_designs(3000)).epochs == 30  # at least 30
     assert TrainConfig.for_designs(image_designs(1000), lr=1e-3).lr == 1e-3
     for make in bad:
         with pytest.raises(UserError) as info:
@@ -270,6 +270,28 @@ def test_best_weights_are_the_best_epochs_even_when_training_gets_worse():
     assert_same_tensors(state.best_weights, at_epoch[state.best_epoch])
     final = averaged(state)
     assert not all(torch.equal(state.best_weights[k], final[k]) for k in final)
+
+
+@pytest.mark.parametrize("early_stop", [0.2, 0.0])
+def test_training_ends_early_once_validation_stops_improving(early_stop):
+    """``early_stop``: no better validation loss for the patience (at least 10 epochs) ends the run
+    with 'done' and the best weights kept; 0 runs every planned epoch."""
+    designs = image_designs()
+    mc, tc = tiny(designs, epochs=14, early_stop=early_stop)
+    trainer = Trainer(designs, mc, tc)
+    assert trainer.patience == (10 if early_stop else 0)
+
+    def on_event(ev):
+        if ev.kind == "epoch" and ev.epoch == 2:  # from here on validation gets worse
+            trainer.set_lr(0.3)
+
+    events, state = drive(trainer.run(), on_event)
+    assert events[-1].kind == "done" and state.best_epoch in (1, 2)
+    if early_stop:
+        assert state.epoch == state.best_epoch + 10 < 14
+        assert "stopped early" in events[-1].message and state.best_weights is not None
+    else:
+        assert state.epoch == 14 and "finished 14 epochs" in events[-1].message
 
 
 def test_same_seed_same_curve_and_another_seed_another():

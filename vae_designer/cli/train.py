@@ -40,6 +40,9 @@ def add_parser(sub) -> None:
     p.add_argument("--lr", type=positive_float, help="learning rate")
     p.add_argument("--seed", type=int, help="random seed (split, initialisation, order)")
     p.add_argument("--device", choices=list(DEVICES), help="default: auto")
+    p.add_argument("--no-early-stop", action="store_true",
+                   help="run every epoch (default: stop once validation has not improved for a fifth of them, "
+                        "at least 10)")
     p.add_argument("--resume", action="store_true", help="continue training the project at -o")
 
 
@@ -63,7 +66,8 @@ def run(args) -> int:
 
 def _overrides(args) -> dict:
     mapping = {"epochs": args.epochs, "beta": args.beta, "batch_size": args.batch_size, "lr": args.lr,
-               "seed": args.seed, "device": args.device}
+               "seed": args.seed, "device": args.device,
+               "early_stop": 0.0 if getattr(args, "no_early_stop", False) else None}
     return {k: v for k, v in mapping.items() if v is not None}
 
 

@@ -17,7 +17,9 @@ Contract, and how it is kept:
 * **Events.**  'start', then 'step' events at most every
   ``TrainConfig.event_interval`` seconds (0.25 s: a GUI is never flooded),
   an 'epoch' event after each validation, 'nan' when a step was undone, and
-  finally 'done' or 'stopped'.
+  finally 'done' or 'stopped'.  'done' comes early when the validation loss has not improved
+  for :attr:`Trainer.patience` epochs (``TrainConfig.early_stop``; every rank decides alike,
+  the validation is shared).
 * **Determinism.**  Everything random is derived from ``(seed, epoch,
   step)`` rather than from a running generator: the train/validation split
   from ``seed``, each epoch's order from ``(seed, epoch)``, each step's
@@ -69,7 +71,7 @@ import torch
 import torch.nn as nn
 
 from ..errors import UserError
-from ..model.config import ModelConfig, TrainConfig
+from ..model.config import EARLY_STOP_MIN_EPOCHS, ModelConfig, TrainConfig
 from ..model.losses import auto_pos_weight
 from ..model.networks import VAE, build_model
 from .control import TrainControl, TrainEvent
@@ -379,6 +381,11 @@ class Trainer:
                 self._save_boundary()
             while self.epoch < E:
                 yield from self._run_epoch(self.epoch)
+                if self.epoch < E and self.stalled_epochs() >= self.patience > 0:
+                    yield self._event("done", message=f"stopped early after {self.epoch} of {E} epochs: validation "
+                                      f"has not improved for {self.stalled_epochs()} epochs; best validation "
+                                      f"{_fmt(self.best_val)} nats at epoch {self.best_epoch}")
+                    return self.snapshot()
         except StopRequested:
             yield self._event("stopped", message=f"stopped during epoch {self.epoch + 1}; "
                               f"best validation {_fmt(self.best_val)} at epoch {self.best_epoch}")
@@ -386,6 +393,20 @@ class Trainer:
         yield self._event("done", message=f"finished {self.epoch} epochs; best validation "
                           f"{_fmt(self.best_val)} nats at epoch {self.best_epoch}")
         return self.snapshot()
+
+    @property
+    def patience(self) -> int:
+        """Epochs without a better validation loss after which :meth:`run` ends early (0: never):
+        ``train_config.early_stop`` of the planned epochs, at least ``EARLY_STOP_MIN_EPOCHS``; only
+        with a validation split (without one the score is the training loss)."""
+        share = self.train_config.early_stop
+        if share <= 0 or not self.split.get("val"):
+            return 0
+        return max(EARLY_STOP_MIN_EPOCHS, math.ceil(share * self.train_config.epochs))
+
+    def stalled_epochs(self) -> int:
+        """Epochs since the best validation loss (all of them before any)."""
+        return self.epoch - self.best_epoch
 
     # -- the loop ---------------------------------------------------------------------------------
     def _run_epoch(self, epoch: int) -> Generator[TrainEvent, None, None]:
