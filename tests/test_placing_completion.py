@@ -33,7 +33,8 @@ from vae_designer.core.training import Trainer, encode_all
 def _train(folder, out, resolution, latent_dim, epochs, batch_size):
     designs = load_designs(folder, resolution=resolution, workers=1)
     mc = ModelConfig.for_designs(designs, latent_dim=latent_dim, width=8)
-    tc = TrainConfig(epochs=epochs, batch_size=batch_size, lr=3e-3, device="cpu", val_fraction=0.2, seed=0)
+    tc = TrainConfig(epochs=epochs, batch_size=batch_size, lr=3e-3, device="cpu", val_fraction=0.2, seed=0,
+                     early_stop=0.0)  # the fixture's model: every epoch, as before early stopping
     state = run_to_end(Trainer(designs, mc, tc).run())
     save_project(out, state, designs, encode_all(state.best_weights, mc, designs))
     return load_project(out)

@@ -22,7 +22,7 @@ from helpers import REPO, save_silhouette
 
 pytestmark = pytest.mark.slow  # real training runs, ended from outside, in subprocesses
 
-ARGS = ["--resolution", "32", "--latent-dim", "4", "--batch-size", "16", "--seed", "5"]
+ARGS = ["--resolution", "32", "--latent-dim", "4", "--batch-size", "16", "--seed", "5", "--no-early-stop"]
 
 
 @pytest.fixture
