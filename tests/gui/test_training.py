@@ -205,3 +205,16 @@ def test_starting_training_never_imports_torch_on_the_gui_thread(tmp_path):
                          capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert "torch first on the GUI thread: [False] done None" in out.stdout, out.stdout + out.stderr
+
+
+def test_a_run_that_ends_early_says_so_and_which_epoch_is_kept(qtbot, window):
+    """The trainer's early 'done' (validation stopped improving) reads as an early finish, naming
+    the epoch whose model is kept; a run of every epoch reads as before."""
+    from vae_designer.core.training.control import TrainEvent
+
+    page = window.training_page
+    window.training.event.emit(TrainEvent(kind="done", epoch=36, epochs=48, best_epoch=26, steps_per_epoch=5))
+    assert page.status_label.text().startswith("Finished early at epoch 36 of 48")
+    assert "epoch 26" in page.status_label.text() and page.progress.value() == 1000
+    window.training.event.emit(TrainEvent(kind="done", epoch=48, epochs=48, best_epoch=40, steps_per_epoch=5))
+    assert page.status_label.text() == "Finished — 48 epochs"

@@ -2381,6 +2381,10 @@ The best model so far is saved to {0}.</source>
         <translation>完了</translation>
     </message>
     <message>
+        <source>Finished early at epoch {0} of {1}: no better since epoch {2}, whose model is kept</source>
+        <translation>早めに完了（{1} 中 {0} エポック）：エポック {2} 以降改善がなく、そのモデルを残しました</translation>
+    </message>
+    <message>
         <source>Stopped after epoch {0} — the best model is kept</source>
         <translation>エポック {0} で停止 — 最良のモデルを残しました</translation>
     </message>
