@@ -183,6 +183,11 @@ def test_resume_continues_the_curve(image_folder, image_project, tmp_path):
     h_fresh = load_project(fresh).metrics["history"]
     for a, b in zip(after.metrics["history"], h_fresh):
         assert a["val_recon"] == pytest.approx(b["val_recon"], rel=1e-5)
+    # the training options reach the project's TrainConfig
+    shifted = tmp_path / "shifted.vaed"
+    ok(run_cli("train", image_folder, "-o", shifted, "--resolution", "32", *TINY, "--shift", "2", "--no-early-stop"))
+    assert load_project(shifted).train_config.shift_pixels == 2 and load_project(shifted).train_config.early_stop == 0
+    assert load_project(fresh).train_config.shift_pixels == 0 and load_project(fresh).train_config.early_stop == 0.2
 
 
 @pytest.mark.parametrize("args,message", [

@@ -43,7 +43,7 @@ from vae_designer.core.training import (
     optimizer_to_flat,
     reconstruction_errors,
 )
-from vae_designer.core.training.epoch import augment_voxels
+from vae_designer.core.training.epoch import augment_voxels, shift_images
 
 
 # ---------------------------------------------------------------------------------------------
@@ -305,6 +305,26 @@ def test_same_seed_same_curve_and_another_seed_another():
     assert curve(a.history) != curve(c.history)
     assert a.pos_weight == pytest.approx(auto_pos_weight(designs.batch(a.split["train"]).mean()), rel=0.05)
     assert all(0 <= h["val_iou"] <= 1 for h in a.history)
+
+
+def test_image_shifts_move_each_picture_within_reach_and_training_with_them_is_seeded():
+    x = torch.zeros((6, 1, 12, 12))
+    x[:, :, 5:7, 5:7] = 1.0  # a 2x2 square in the middle
+    out = shift_images(x, torch.Generator().manual_seed(3), 2)
+    assert torch.equal(out, shift_images(x, torch.Generator().manual_seed(3), 2))  # seeded
+    assert out.shape == x.shape and torch.equal(out.sum((1, 2, 3)), x.sum((1, 2, 3)))  # nothing lost
+    for item in out:
+        ys, xs = torch.nonzero(item[0] > 0, as_tuple=True)
+        assert 3 <= int(ys.min()) <= 7 and 3 <= int(xs.min()) <= 7  # moved by at most 2 pixels
+    assert len({tuple(torch.nonzero(o[0]).min(0).values.tolist()) for o in out}) > 1  # not all alike
+    designs = image_designs()
+    mc, tc = tiny(designs, epochs=2, shift_pixels=2)
+    _, a = drive(Trainer(designs, mc, tc).run())
+    _, b = drive(Trainer(designs, mc, tc).run())
+    _, plain = drive(Trainer(designs, mc, TrainConfig(**{**tc.to_dict(), "shift_pixels": 0})).run())
+    assert curve(a.history) == curve(b.history) != curve(plain.history)
+    with pytest.raises(UserError, match="shift_pixels"):
+        TrainConfig(shift_pixels=-1)
 
 
 @pytest.mark.parametrize("stop_at", ["epoch", "mid-epoch", "first-epoch"])

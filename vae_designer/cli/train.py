@@ -40,6 +40,9 @@ def add_parser(sub) -> None:
     p.add_argument("--lr", type=positive_float, help="learning rate")
     p.add_argument("--seed", type=int, help="random seed (split, initialisation, order)")
     p.add_argument("--device", choices=list(DEVICES), help="default: auto")
+    p.add_argument("--shift", type=int, choices=range(0, 17), metavar="PIXELS",
+                   help="images: move each training picture by up to PIXELS at random (default 0; 2 helps "
+                        "a collection the model learns by heart, see TrainConfig)")
     p.add_argument("--no-early-stop", action="store_true",
                    help="run every epoch (default: stop once validation has not improved for a fifth of them, "
                         "at least 10)")
@@ -67,7 +70,8 @@ def run(args) -> int:
 def _overrides(args) -> dict:
     mapping = {"epochs": args.epochs, "beta": args.beta, "batch_size": args.batch_size, "lr": args.lr,
                "seed": args.seed, "device": args.device,
-               "early_stop": 0.0 if getattr(args, "no_early_stop", False) else None}
+               "early_stop": 0.0 if getattr(args, "no_early_stop", False) else None,
+               "shift_pixels": getattr(args, "shift", None)}
     return {k: v for k, v in mapping.items() if v is not None}
 
 

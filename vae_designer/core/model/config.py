@@ -51,6 +51,12 @@ the 99 Voron CAD meshes at 32^3: validation IoU after 150 epochs):
   without improvement (at least 10) ends it at 36 with the same best weights.
 * ``snap_tones`` (silhouettes learnt with hard edges): held-out IoU on the cars 0.904 vs
   0.896 after 60 epochs, 0.936 vs 0.919 after 120 (beta 0.05 in both pairs).
+* ``shift_pixels = 0`` (images): moving each training picture by up to 2 pixels helps a
+  collection that the model learns by heart -- 1,500 MNIST digits at 64x64, 100 s: held-out IoU
+  0.839 -> 0.857, validation 405 -> 357 nats (1 pixel: 0.854) -- and costs one whose designs the
+  model has not yet fitted: the bundled cars, 90 s, 0.927 -> 0.897 (training and held-out IoU are
+  level there).  Ingestion frames every design alike, so a shift teaches placements no design
+  has; it stays off by default and ``train --shift 2`` turns it on.
 * ``augment`` (voxels): random mirroring along the two horizontal axes, 0.677
   vs 0.665 IoU on held-out meshes.  It teaches the model mirrored designs
   too; turn it off for collections whose handedness matters.
@@ -190,6 +196,8 @@ class TrainConfig(_JsonMixin):
     snapped to its flat tones (hard edges; see ``core.ingest.looks.snap_to_tones``).
     ``early_stop``: training ends early once the validation loss has not improved for this share
     of ``epochs`` (at least :data:`EARLY_STOP_MIN_EPOCHS` epochs); 0 = always run every epoch.
+    ``shift_pixels`` (images): each training item moved by a random whole number of pixels, up to
+    this many in x and y (paper fills in; validation sees the designs as they are); 0 = off.
     """
 
     epochs: int = 30
@@ -209,6 +217,7 @@ class TrainConfig(_JsonMixin):
     event_interval: float = 0.25
     snap_tones: bool = True
     early_stop: float = 0.2
+    shift_pixels: int = 0
 
     def __post_init__(self) -> None:
         _check_int("epochs", self.epochs, 1, 1_000_000)
@@ -235,6 +244,7 @@ class TrainConfig(_JsonMixin):
             raise UserError(f"snap_tones must be true or false, not {self.snap_tones!r}")
         _check_float("event_interval", self.event_interval, 0.0, 60.0)
         _check_float("early_stop", self.early_stop, 0.0, 1.0)
+        _check_int("shift_pixels", self.shift_pixels, 0, 16)
 
     @classmethod
     def for_designs(cls, designs, **overrides) -> TrainConfig:

@@ -119,6 +119,8 @@ class EpochRun:
         x = t._batch(idx)
         if t._is_mesh and cfg.augment != "off":
             x = augment_voxels(x, g, t.train_config.augment)
+        elif not t._is_mesh and cfg.shift_pixels:
+            x = shift_images(x, g, cfg.shift_pixels)
         noise = torch.randn((b, t.model_config.latent_dim), generator=g).to(t.device, non_blocking=True)
         return b, x, noise
 
@@ -379,6 +381,17 @@ class EpochRun:
             t.epoch = self.epoch + 1
             t._progress = {}
             t._pos = None
+
+
+def shift_images(x: torch.Tensor, g: torch.Generator, k: int) -> torch.Tensor:
+    """Images (B, C, R, R): each moved by a random whole number of pixels in -k..k along each axis,
+    the uncovered border filled with paper (0 ink); the same layout as ``x``."""
+    B, _, R, _ = x.shape
+    d = torch.randint(-k, k + 1, (B, 2), generator=g).tolist()
+    padded = torch.nn.functional.pad(x, (k, k, k, k))
+    out = torch.stack([padded[i, :, k + dy : k + dy + R, k + dx : k + dx + R] for i, (dy, dx) in enumerate(d)])
+    layout = torch.channels_last if x.is_contiguous(memory_format=torch.channels_last) else torch.contiguous_format
+    return out.contiguous(memory_format=layout)
 
 
 def augment_voxels(x: torch.Tensor, g: torch.Generator, mode: str) -> torch.Tensor:
