@@ -50,7 +50,11 @@ def grids(a: np.ndarray) -> np.ndarray:
 
 def iou_per_item(probs: np.ndarray, target: np.ndarray) -> np.ndarray:
     """IoU of ``probs > 0.5`` with ``target > 0.5`` for each item (1.0 where both are empty)."""
-    pred, truth = grids(probs) > LEVEL, grids(target) > LEVEL
+    return _mask_iou(grids(probs) > LEVEL, grids(target) > LEVEL)
+
+
+def _mask_iou(pred: np.ndarray, truth: np.ndarray) -> np.ndarray:
+    """IoU of two stacks of boolean masks, item by item (1.0 where both are empty)."""
     n = len(pred)
     inter = (pred & truth).reshape(n, -1).sum(1)
     union = (pred | truth).reshape(n, -1).sum(1)
@@ -64,10 +68,7 @@ def shape_iou_per_item(probs: np.ndarray, target: np.ndarray, levels=None) -> np
     tones = sorted(levels)[1:] if levels is not None else [1.0]
     pred = np.stack([band_fields(p, tones)[0] > LEVEL for p in grids(probs)])
     truth = np.stack([band_fields(t, tones)[0] > LEVEL for t in grids(target)])
-    n = len(pred)
-    inter = (pred & truth).reshape(n, -1).sum(1)
-    union = (pred | truth).reshape(n, -1).sum(1)
-    return np.where(union > 0, inter / np.maximum(union, 1), 1.0)
+    return _mask_iou(pred, truth)
 
 
 def boundary_band(mask: np.ndarray) -> np.ndarray:

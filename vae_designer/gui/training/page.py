@@ -326,14 +326,12 @@ class TrainingPage(QWidget):
             current = min(ev.epoch + 1, ev.epochs)
             self.progress.setFormat(self.tr("Epoch {0} of {1}").format(current, ev.epochs))
             self.status_label.setText(self.tr("Training — epoch {0} of {1}").format(current, ev.epochs))
-        elif ev.kind == "done" and ev.epoch < ev.epochs:  # ended early: validation stopped improving
-            self.status_label.setText(self.tr("Finished early at epoch {0} of {1}: no better since epoch {2}, "
-                                              "whose model is kept")
-                                      .format(ev.epoch, ev.epochs, ev.best_epoch))
-            self.progress.setValue(1000)
-            self.progress.setFormat(self.tr("Done"))
         elif ev.kind == "done":
-            self.status_label.setText(self.tr("Finished — {0} epochs").format(ev.epoch))
+            if ev.epoch < ev.epochs:  # ended early: validation stopped improving
+                self.status_label.setText(self.tr("Finished early at epoch {0} of {1}: no better since epoch {2}, "
+                                                  "whose model is kept").format(ev.epoch, ev.epochs, ev.best_epoch))
+            else:
+                self.status_label.setText(self.tr("Finished — {0} epochs").format(ev.epoch))
             self.progress.setValue(1000)
             self.progress.setFormat(self.tr("Done"))
         elif ev.kind == "stopped":
