@@ -43,8 +43,11 @@ def test_a_direction_slider_moves_the_design_to_the_typed_value_and_exports_the_
     panel.slider.setValue(400)  # dragged to the end: still from the same start design
     assert abs(float(d.value(page.session.design.z)) - 1.5) < 1e-4
     assert abs(meta["start_value"] - float(d.value(start))) < 1e-6
-    out = panel.export_sequence(str(tmp_path / "seq"), steps=4)
-    files = sorted(p for p in out if p.suffix == ".png")
+    with qtbot.waitSignal(panel.sequence_written, timeout=30000) as done:
+        assert panel.export_sequence(str(tmp_path / "seq"), steps=4)  # spaced in a worker, then written
+        assert not panel.export_button.isEnabled()  # one sequence at a time
+    assert panel.export_button.isEnabled()
+    files = sorted(p for p in done.args[0] if p.suffix == ".png")
     assert len(files) == 4
     sides = [json.loads(p.with_suffix(".json").read_text()) for p in files]
     assert [round(s["direction"]["value"], 4) for s in sides][-1] == 1.5

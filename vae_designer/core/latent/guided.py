@@ -36,23 +36,7 @@ def direction_values(direction, start_value: float, start: float | None, end: fl
     return np.linspace(v0, v1, int(steps))
 
 
-SPACINGS = ("even", "values")
-FINE = 64  # the fine walk that even spacing measures the design's change along
-
-
-def even_values(project, z0, direction, values, density, method: str, fine: int = FINE) -> np.ndarray:
-    """``len(values)`` values from ``values[0]`` to ``values[-1]`` at which the *decoded design* changes
-    by equal amounts from one to the next (the mean absolute change of its probabilities along a
-    fine walk, integrated and inverted): a decoder that turns a van into a pickup within a tenth of
-    the way gets its steps there, not one jump among tiny steps."""
-    from .directions import walk
-    from .generate import decode
-
-    grid = np.linspace(values[0], values[-1], max(int(fine), len(values)))
-    probs = decode(project, walk(z0, direction, grid, density, method))
-    change = np.abs(np.diff(probs.reshape(len(probs), -1), axis=0)).mean(axis=1)
-    travelled = np.concatenate([[0.0], np.cumsum(change + 1e-9 * change.mean() + 1e-12)])
-    return np.interp(np.linspace(0.0, travelled[-1], len(values)), travelled, grid)
+SPACINGS = ("even", "values")  # "even": equal changes of the design (.spacing), "values": equal value steps
 
 
 def direction_sequence(project, ref: str, spec: str, folder, fmt: str, *, steps: int = 8,
@@ -62,10 +46,11 @@ def direction_sequence(project, ref: str, spec: str, folder, fmt: str, *, steps:
     """Write ``steps`` designs from the design ``ref`` along direction ``spec`` ("A->B" of the
     labels or of the named ``groups`` {name: training indices}, "pcK") into ``folder`` as
     ``direction_III.FMT`` with sidecars; yields each pair.
-    ``spacing``: "even" (default: equal changes of the design, :func:`even_values`) or "values"
+    ``spacing``: "even" (default: equal changes of the design, :func:`.spacing.even_values`) or "values"
     (equal steps of the value)."""
     from .directions import check_walk, parse_direction, walk, walk_density
     from .placing import design_of
+    from .spacing import even_values
 
     check_walk(method)
     if spacing not in SPACINGS:

@@ -11,12 +11,16 @@ group A or B).  Moving the slider walks from the design on show when the slider 
 first moved (its *base*), on the data (:func:`~vae_designer.core.latent.directions.walk`,
 "on-data") unless "Straight line" is ticked; the shown design's sidecar fields say which
 direction, value and walk made it.
+
+Export Sequence… spaces the steps as ``vae-designer direction`` does (equal changes of the
+design, :func:`~vae_designer.core.latent.spacing.even_values`: a fine walk decoded and measured,
+about a second) in a worker, then writes the files; ``sequence_written(paths)`` when done.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +33,9 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QWidget,
 )
+
+from ..common.i18n import number
+from ..common.jobs import LatestJobs
 
 SLIDER_STEPS = 400
 PCS = 4  # principal directions offered
@@ -46,14 +53,30 @@ def _row(*widgets, stretch_at: int | None = None) -> QHBoxLayout:
     return r
 
 
+def spacing_job(job: dict) -> dict:
+    """Worker: the sequence's values spaced by equal changes of the design, and its latents."""
+    from vae_designer.core.latent.directions import walk
+    from vae_designer.core.latent.spacing import even_values
+
+    values = job["values"]
+    if job["project"] is not None:
+        values = even_values(job["project"], job["base"], job["direction"], values, job["density"], job["walk"])
+    return {**job, "values": values, "zs": walk(job["base"], job["direction"], values, job["density"], job["walk"])}
+
+
 class DirectionsPanel(QWidget):
     """See the module docstring.  ``actions``: the page's :class:`~.tools.ToolActions`."""
+
+    sequence_written = Signal(object)  # the paths of an exported sequence (empty when it failed)
 
     def __init__(self, session, actions, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("MapDirections")
         self.session = session
         self.actions = actions
+        self._spacing = LatestJobs(spacing_job, name="map-direction-spacing", background=False, parent=self)
+        self._spacing.done.connect(self._spaced)
+        self._spacing.failed.connect(self._spacing_failed)
         self.directions: list = []
         self._groups: dict[str, list] = {"A": [], "B": []}  # latent vectors of the pins of each group
         self._density = None  # what the on-data walk follows (made on first use per model)
@@ -228,28 +251,47 @@ class DirectionsPanel(QWidget):
         self.actions.show(zs[0], "direction", {"direction": {**info, "value": float(v)}})
         return zs[0]
 
-    def export_sequence(self, folder: str | None = None, steps: int | None = None) -> list:
-        """Export ``steps`` designs from the base design's value to the value on the slider."""
+    def export_sequence(self, folder: str | None = None, steps: int | None = None) -> bool:
+        """Export ``steps`` designs from the base design's value to the value on the slider into
+        ``folder`` (asked for when None): spaced in a worker, then written (``sequence_written``).
+        False when nothing is under way (no direction or design, no folder)."""
         d = self.direction
         walked = self._walk([0.0]) if d is not None else None
         if walked is None:
             self.actions.status(self.tr("Export failed: choose a direction and a design first"))
-            return []
-        from vae_designer.core.latent.guided import even_values
-
+            return False
+        root = self.actions.ask_folder(self.tr("Export the sequence along {0} into").format(direction_name(d)), folder)
+        if root is None:
+            return False
+        n = int(steps or self.steps.value())
         start, end = walked[1]["start_value"], float(self.value.value())
-        values = np.linspace(start, end, int(steps or self.steps.value()))
-        if self.session.project is not None:  # the designs change by equal amounts (as `direction` writes them)
-            values = even_values(self.session.project, self._base, d, values, self._density, walked[1]["walk"])
-        zs, info = self._walk(values)
+        self.export_button.setEnabled(False)
+        self.actions.status(self.tr("Spacing {0} designs along {1}…").format(number(n), direction_name(d)))
+        # the designs change by equal amounts (as `direction` writes them) when the project is saved
+        self._spacing.submit({"project": self.session.project, "base": self._base.copy(), "direction": d,
+                              "density": self._density, "walk": walked[1]["walk"], "info": walked[1],
+                              "values": np.linspace(start, end, n), "folder": str(root)})
+        return True
+
+    def _spaced(self, _tag, out: dict) -> None:
+        d, info, zs = out["direction"], out["info"], out["zs"]
         width = max(2, len(str(len(zs))))
         stem = d.key.replace("->", "-to-").replace(" ", "_")
         items = [(f"direction-{stem}-{k + 1:0{width}d}", z, "direction", None, None,
                   {"extra": {"direction": {**info, "value": float(v), "step": k + 1, "steps": len(zs),
-                                           "spacing": "even" if self.session.project is not None else "values"}}})
-                 for k, (z, v) in enumerate(zip(zs, values))]
-        return self.actions.export_sequence(items, folder,
-                                            self.tr("Export the sequence along {0} into").format(direction_name(d)))
+                                           "spacing": "even" if out["project"] is not None else "values"}}})
+                 for k, (z, v) in enumerate(zip(zs, out["values"]))]
+        written = self.actions.export_sequence(items, out["folder"], "")  # its status says what was written
+        self.update_enabled(self.session.has_map)
+        self.sequence_written.emit(written)
+
+    def _spacing_failed(self, _tag, message: str) -> None:
+        self.update_enabled(self.session.has_map)
+        self.actions.status(self.tr("Export failed: {0}").format(message))
+        self.sequence_written.emit([])
+
+    def shutdown(self) -> None:
+        self._spacing.shutdown(wait=True)
 
 
 def direction_name(d) -> str:

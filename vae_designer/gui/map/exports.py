@@ -128,18 +128,26 @@ class MapExporter:
         return self.export([(Path(folder) / pin.name, pin.z, pin.source, pin.parents or None, pin.weights,
                              pin.export_fields()) for pin in pins], self.export_format())
 
-    def export_sequence(self, items, folder: str | None, title: str) -> list[Path]:
-        """Export a numbered sequence ``(name, z, source, parents, weights[, fields])`` into a folder:
-        every design or none (a failure part-way removes what was written)."""
+    def ask_folder(self, title: str, folder: str | None = None) -> Path | None:
+        """The folder a sequence goes into: ``folder``, or asked for (None when the project is not
+        saved, the dialog is cancelled or the path is a file; the status says why)."""
         if not self._saved():
-            return []
+            return None
         folder = folder or QFileDialog.getExistingDirectory(self._parent, title)
         if not folder:
-            return []
+            return None
         root = Path(folder)
         if root.exists() and not root.is_dir():
             self._status(QCoreApplication.translate("MapExporter", "Export failed: {0} is a file, not a folder")
                          .format(root))
+            return None
+        return root
+
+    def export_sequence(self, items, folder: str | None, title: str) -> list[Path]:
+        """Export a numbered sequence ``(name, z, source, parents, weights[, fields])`` into a folder:
+        every design or none (a failure part-way removes what was written)."""
+        root = self.ask_folder(title, folder)
+        if root is None:
             return []
         written = self.export([(root / name, *rest) for name, *rest in items], self.export_format())
         if len(written) != 2 * len(items):  # it failed part-way (the status says why): keep no partial sequence

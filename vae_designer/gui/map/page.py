@@ -88,7 +88,8 @@ class MapPage(QWidget):
         self.gallery = Gallery(s)
         self.pins = PinMaker(s)
         actions = ToolActions(show=self.show_latent, pin_latents=self.pin_latents, status=self.status.setText,
-                              export_sequence=self._export_sequence, selected_pins=self.gallery.selected_pins)
+                              export_sequence=self._export_sequence, selected_pins=self.gallery.selected_pins,
+                              ask_folder=lambda title, folder=None: self.exporter.ask_folder(title, folder))
         self.tools = MapTools(s, actions)
         self.tool_tabs = ToolTabs(s, self.signals, self.tools, actions, self)  # directions, own designs, completion
         self.panel = PreviewPanel(self.tool_tabs.tabs)

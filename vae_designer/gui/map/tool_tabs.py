@@ -69,5 +69,6 @@ class ToolTabs(QObject):
         self.completion.update_enabled(has)
 
     def shutdown(self) -> None:
+        self.directions.shutdown()
         self.placer.shutdown()
         self.completion.shutdown()

@@ -66,6 +66,7 @@ class ToolActions:
     show: Callable  # show(z, source, meta=None): the design to show (the cursor goes where it projects)
     pin_latents: Callable  # pin_latents(zs, names, source, parents=None, weights=None) -> pins
     export_sequence: Callable  # export_sequence(items, folder, title) -> paths written (all or none)
+    ask_folder: Callable  # ask_folder(title, folder=None) -> the folder a sequence goes into, or None
     selected_pins: Callable  # () -> the pins selected in the gallery
     status: Callable  # status(text)
     # surprises_meeting(n, seed, temperature) -> True when it draws N surprises that meet the session's

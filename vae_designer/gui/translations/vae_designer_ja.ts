@@ -557,6 +557,14 @@
         <source>Export the sequence along {0} into</source>
         <translation>{0} のシーケンスの書き出し先</translation>
     </message>
+    <message>
+        <source>Spacing {0} designs along {1}…</source>
+        <translation>{1} に沿って {0} 個のデザインの間隔を決めています…</translation>
+    </message>
+    <message>
+        <source>Export failed: {0}</source>
+        <translation>書き出しに失敗しました: {0}</translation>
+    </message>
 </context>
 <context>
     <name>Gallery</name>
