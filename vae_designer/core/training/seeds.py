@@ -25,11 +25,14 @@ def seeded_generator(seed: int) -> torch.Generator:
     return g
 
 
-def make_split(n: int, seed: int, val_fraction: float) -> dict[str, list[int]]:
+def make_split(n: int, seed: int, val_fraction: float, groups=()) -> dict[str, list[int]]:
     """A seeded train/validation split of ``n`` items (sorted index lists).
 
     At least one validation item when ``val_fraction > 0`` and ``n >= 2``;
-    at least one training item always.
+    at least one training item always.  ``groups``: index lists of items that go to the same
+    side (near-identical designs, :func:`.duplicates.duplicate_groups`): the items are taken in
+    the seeded order, and a group goes to validation only when all of it fits there (the split
+    is the plain one when there are no groups; when no group fits, duplicates cannot be kept apart).
     """
     if n < 1:
         raise UserError("no designs to train on")
@@ -38,7 +41,23 @@ def make_split(n: int, seed: int, val_fraction: float) -> dict[str, list[int]]:
         n_val = max(1, n_val)
     n_val = min(n_val, n - 1)
     perm = np.random.default_rng(derive_seed(seed, 0x5B117)).permutation(n)
-    return {"train": sorted(int(i) for i in perm[n_val:]), "val": sorted(int(i) for i in perm[:n_val])}
+    plain = {"train": sorted(int(i) for i in perm[n_val:]), "val": sorted(int(i) for i in perm[:n_val])}
+    group_of = {int(i): g for g in map(list, groups) for i in g}
+    if not group_of or not n_val:
+        return plain
+    val: list[int] = []
+    decided: set[int] = set()
+    for i in (int(i) for i in perm):
+        if i in decided or len(val) == n_val:
+            continue
+        members = group_of.get(i, [i])
+        decided.update(members)
+        if len(val) + len(members) <= n_val:
+            val += members
+    if not val or len(val) == n:
+        return plain
+    taken = set(val)
+    return {"train": [i for i in range(n) if i not in taken], "val": sorted(val)}
 
 
 def epoch_order(train_idx: torch.Tensor, seed: int, epoch: int, rank: int = 0, world: int = 1) -> torch.Tensor:

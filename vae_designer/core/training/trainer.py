@@ -77,6 +77,7 @@ from ..model.networks import VAE, build_model
 from .control import TrainControl, TrainEvent
 from .devices import is_distributed, resolve_device
 from .epoch import EpochRun, StopRequested
+from .duplicates import duplicate_groups
 from .seeds import derive_seed, epoch_order, make_split, seeded_generator
 from .state import TrainerState, cpu_copy, optimizer_from_flat, optimizer_to_flat, state_copy
 
@@ -151,7 +152,8 @@ class Trainer:
         if split is None and state is not None and state.split:
             split = state.split
         if split is None:
-            split = make_split(n, self.train_config.seed, self.train_config.val_fraction)
+            groups = duplicate_groups(self.designs) if self.train_config.val_fraction > 0 else []
+            split = make_split(n, self.train_config.seed, self.train_config.val_fraction, groups)
         train_idx = [int(i) for i in split.get("train", [])]
         val_idx = [int(i) for i in split.get("val", [])]
         if not train_idx or any(not 0 <= i < n for i in train_idx + val_idx):
