@@ -76,8 +76,8 @@ from ..model.losses import auto_pos_weight
 from ..model.networks import VAE, build_model
 from .control import TrainControl, TrainEvent
 from .devices import is_distributed, resolve_device
-from .epoch import EpochRun, StopRequested
 from .duplicates import duplicate_groups
+from .epoch import EpochRun, StopRequested
 from .seeds import derive_seed, epoch_order, make_split, seeded_generator
 from .state import TrainerState, cpu_copy, optimizer_from_flat, optimizer_to_flat, state_copy
 
