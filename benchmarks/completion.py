@@ -26,10 +26,12 @@ traces: a car's light windows are part of its shape).  Side by side, in the same
 * **ceiling**: decoding the full design's own encoding (what the model can reproduce at best;
   not a completion -- it sees the region).
 
-A held-out design may have an exact twin among the training designs (the Voron parts include
-duplicate files): then the nearest training design *is* the truth and scores 1.0, which no
-decoding reaches.  The table also gives the means over the held-out designs without a twin
-(no training design with an IoU >= ``TWIN`` with the whole design).
+A held-out design may have a twin among the training designs: then the nearest training design
+*is* the truth and scores 1.0, which no decoding reaches.  The project's split keeps near-identical
+designs (the Voron parts include the same clip under two names) on one side
+(``core.training.duplicates``), so a design and its copy are never held out and trained on at once;
+designs that are only alike (IoU >= ``TWIN`` at the scoring level, e.g. two cars of one class) still
+can be, and the table also gives the means over the held-out designs without such a twin.
 
 Targets (issue 12): ours better than both baselines on every set; >= 0.80 IoU in the region for
 the car silhouettes.
